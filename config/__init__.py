@@ -1,0 +1,1 @@
+"""Settings, reference data, the database base and the shared domain errors."""

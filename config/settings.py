@@ -1,0 +1,107 @@
+"""Typed, immutable settings, built once from the environment at start-up.
+
+Nothing reads the environment at import time; tests build their own instance.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PREFIX = "QINGFENG_"
+DEV_ENVS = ("development", "testing")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    instance_path: Path = field(default_factory=lambda: Path("instance").resolve())
+    database_url: str = ""
+    secret_key: str = ""
+    timezone: str = "Asia/Shanghai"
+    base_url: str = "http://127.0.0.1:5000"
+    # Key file for reporter identities (Fernet); kept outside the database.
+    reporter_key_file: Path | None = None
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "qingfeng@localhost"
+    smtp_starttls: bool = False
+    max_upload_bytes: int = 20 * 1024 * 1024
+    session_hours: int = 8
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+
+    @property
+    def is_production(self) -> bool:
+        return self.env not in DEV_ENVS
+
+    @property
+    def upload_path(self) -> Path:
+        return self.instance_path / "uploads"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``QINGFENG_*`` variables with working dev defaults.
+
+        In production a real secret key is required: we refuse to start rather than
+        sign sessions with a key an attacker might know.
+        """
+        env_map = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env_map.get(PREFIX + name, default)
+
+        env = get("ENV", "development")
+        instance = Path(get("INSTANCE_PATH", "instance")).resolve()
+        database_url = get("DATABASE_URL") or f"sqlite:///{instance / 'qingfeng.db'}"
+        secret_key = get("SECRET_KEY")
+        if not secret_key:
+            if env not in DEV_ENVS:
+                raise SettingsError(
+                    "生产环境必须设置会话密钥：请设置环境变量 QINGFENG_SECRET_KEY"
+                    "（至少 32 个随机字符）。"
+                )
+            secret_key = _dev_secret(instance)
+        elif env not in DEV_ENVS and len(secret_key) < 32:
+            raise SettingsError("QINGFENG_SECRET_KEY 太短：生产环境至少需要 32 个字符。")
+        key_file = get("REPORTER_KEY_FILE")
+        return cls(
+            env=env,
+            instance_path=instance,
+            database_url=database_url,
+            secret_key=secret_key,
+            timezone=get("TIMEZONE", "Asia/Shanghai"),
+            base_url=get("BASE_URL", "http://127.0.0.1:5000"),
+            reporter_key_file=Path(key_file) if key_file else instance / "reporter.key",
+            smtp_host=get("SMTP_HOST", "127.0.0.1"),
+            smtp_port=int(get("SMTP_PORT", "25")),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_from=get("SMTP_FROM", "qingfeng@localhost"),
+            smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
+            max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        )
+
+
+def _dev_secret(instance: Path) -> str:
+    """A development secret generated once and kept under ``instance/`` (never in the repo)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

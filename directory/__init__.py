@@ -1,0 +1,1 @@
+"""Org units, institutions, users, roles and jurisdiction queries."""

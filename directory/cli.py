@@ -1,0 +1,124 @@
+"""CLI commands for the directory (click only; ``web/cli.py`` collects them)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from config.database import session_scope
+from config.errors import DomainError
+from directory.demo import DEMO_PASSWORD, is_empty, load_demo, sign_in_lines
+from directory.importer import import_directory
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from directory.service import add_unit, add_user
+
+
+def _sessions():
+    from config.database import make_engine, make_session_factory
+    from config.settings import Settings
+
+    return make_session_factory(make_engine(Settings.from_env().database_url))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="只在数据库为空时载入演示数据。")
+def demo_command(if_empty: bool) -> None:
+    """载入演示数据（一个示范省、约 30 家机构、每个角色一个用户）。"""
+    factory = _sessions()
+    with session_scope(factory) as session:
+        if not is_empty(session):
+            if not if_empty:
+                raise click.ClickException("数据库中已有数据，未载入演示数据。")
+            click.echo("数据库中已有数据，跳过载入演示数据。")
+        else:
+            load_demo(session)
+            session.flush()
+            _after_demo_hooks(session)
+            click.echo("已载入演示数据。")
+        lines = sign_in_lines(session)
+    if lines:
+        click.echo(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for line in lines:
+            click.echo(line)
+
+
+def _after_demo_hooks(session) -> None:
+    """Other packages add their demo data here, in dependency order."""
+    from importlib import import_module
+
+    for module_name in DEMO_HOOKS:
+        import_module(module_name).load_demo(session)
+
+
+DEMO_HOOKS: list[str] = []
+
+
+@click.command("import-directory")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_directory_command(file: Path) -> None:
+    """从 CSV（UTF-8）或 XLSX 文件导入单位和机构；任何一行有误则整个文件不导入。"""
+    factory = _sessions()
+    try:
+        with session_scope(factory) as session:
+            created = import_directory(session, None, file.name, file.read_bytes())
+    except DomainError as err:
+        click.echo(err.message, err=True)
+        for line in list(err.details or []):  # type: ignore[call-overload]
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1) from err
+    click.echo(f"导入成功：新增 {created} 个单位。")
+
+
+@click.command("init")
+@click.option("--admin", "admin_username", help="创建首个管理员的用户名。")
+@click.option(
+    "--province",
+    default="省卫生健康委员会",
+    show_default=True,
+    help="数据库为空时创建的顶级单位名称。",
+)
+def init_command(admin_username: str | None, province: str) -> None:
+    """迁移数据库到最新版本；可选创建首个管理员（密码取自 QINGFENG_ADMIN_PASSWORD 或交互输入）。"""
+    from config.settings import Settings
+    from web.schema import upgrade_database
+
+    settings = Settings.from_env()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    click.echo("正在迁移数据库…")
+    upgrade_database(settings.database_url)
+    click.echo("数据库已是最新版本。")
+    if not admin_username:
+        return
+    factory = _sessions()
+    with session_scope(factory) as session:
+        if session.scalar(select(User.id).where(User.username == admin_username)):
+            click.echo(f"用户 {admin_username} 已存在，未修改。")
+            return
+        password = os.environ.get("QINGFENG_ADMIN_PASSWORD") or click.prompt(
+            "管理员密码", hide_input=True, confirmation_prompt=True
+        )
+        root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+        if root is None:
+            root = add_unit(session, code="P", name=province, kind=UnitKind.PROVINCE, parent=None)
+        try:
+            add_user(
+                session,
+                username=admin_username,
+                display_name="管理员",
+                password=password,
+                role=Role.ADMIN,
+                unit=root,
+            )
+        except DomainError as err:
+            raise click.ClickException(err.message) from err
+    click.echo(f"已创建管理员 {admin_username}（单位：{root.name}）。")
+
+
+COMMANDS = [init_command, demo_command, import_directory_command]

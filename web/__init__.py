@@ -1,0 +1,1 @@
+"""The web tier: Flask app factory, blueprints, templates, static files, JSON API."""

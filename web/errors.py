@@ -1,0 +1,56 @@
+"""Maps domain errors and HTTP errors to a page (zh-CN) or a structured JSON error for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from config.errors import DomainError
+
+HTTP_MESSAGES = {
+    400: "请求有误。",
+    401: "需要登录。",
+    403: "您无权访问该页面。",
+    404: "页面不存在，或不在您的管辖范围内。",
+    405: "不支持该请求方式。",
+    409: "数据已被他人修改，请刷新后重试。",
+    413: "上传的文件太大。",
+    422: "提交的数据有误。",
+    429: "操作过于频繁，请稍后再试。",
+    500: "服务器内部错误，请稍后再试或联系管理员。",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, details: object = None):
+    if _wants_json():
+        body: dict = {"error": {"code": code, "message": message}}
+        if details is not None:
+            body["error"]["details"] = details
+        return body, status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        return error_response(err.status, err.code, err.message, err.details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return error_response(400, "csrf", "表单已过期或来源无效，请刷新页面后重新提交。")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        message = HTTP_MESSAGES.get(status, err.description or "请求失败。")
+        return error_response(status, f"http_{status}", message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        app.logger.exception("unhandled error")
+        return error_response(500, "internal", HTTP_MESSAGES[500])

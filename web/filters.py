@@ -1,0 +1,43 @@
+"""Template filters and globals: local time, labels, navigation by role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from directory.roles import Role
+
+# (label, endpoint, roles allowed) — the menu a role sees.
+NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("工作台", "home.index", frozenset(Role)),
+    ("用户管理", "admin.users", frozenset({Role.ADMIN})),
+    ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
+    ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
+)
+
+
+def nav_items(role: Role) -> list[tuple[str, str]]:
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if role in roles and endpoint in current_app.view_functions:
+            items.append((label, endpoint))
+    return items
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    tz = ZoneInfo(current_app.config["QINGFENG"].timezone)
+    return value.astimezone(tz).strftime(fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def _globals():
+        nav = nav_items(Role(current_user.role)) if current_user.is_authenticated else []
+        return {"nav": nav}

@@ -1,0 +1,40 @@
+"""Imports every package's models so ``Base.metadata`` holds the whole schema.
+
+Used by Alembic's env, the app factory and the migration tests; add new model
+modules here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from config.database import Base
+
+
+def import_all_models() -> MetaData:
+    import directory.models  # noqa: F401
+
+    return Base.metadata
+
+
+def alembic_config(database_url: str | None = None, connection=None):
+    """An Alembic config pointing at the repository's ``migrations/``."""
+    from pathlib import Path
+
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = Config(str(root / "alembic.ini"))
+    cfg.set_main_option("script_location", str(root / "migrations"))
+    if database_url:
+        cfg.attributes["database_url"] = database_url
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (never called from ``create_app``)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(database_url), revision)
