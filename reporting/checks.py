@@ -111,7 +111,8 @@ def _value_problem(
         return Rule.NEGATIVE, f"不能为负数（填写的是 {_fmt(value)}）"
     if unit in COUNT_UNITS and value != int(value):
         return Rule.NOT_WHOLE, f"单位为「{unit}」，应填写整数（填写的是 {_fmt(value)}）"
-    if isinstance(value, Decimal) and -value.normalize().as_tuple().exponent > MONEY_PLACES:
+    places = value.normalize().as_tuple().exponent if isinstance(value, Decimal) else 0
+    if isinstance(places, int) and -places > MONEY_PLACES:
         return Rule.TOO_MANY_PLACES, f"以万元为单位，最多保留{MONEY_PLACES}位小数"
     return None
 

@@ -116,6 +116,8 @@ class _Sheet:
         self.labels = form.label_width
         self.width = max(self.labels + len(form.columns) + (1 if form.unit_column else 0), 6)
         self.row = 1
+        # Long item labels (工作量化统计表二) read better left-aligned, all alike.
+        self.long_labels = any(len(r.cells[-1]) > 12 for r in form.rows)
 
     # -- drawing primitives ------------------------------------------------------
     def put(
@@ -231,7 +233,7 @@ class _Sheet:
         rows, cells = self.form.rows, self.form.rows[i].cells
         for level, text in enumerate(cells):
             if level == len(cells) - 1:
-                align = _CENTER if len(text) <= 8 else _LEFT
+                align = _LEFT if self.long_labels else _CENTER
                 self.put(r, level + 1, text, to_col=self.labels, align=align)
                 continue
             prefix = cells[: level + 1]
