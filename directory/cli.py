@@ -80,6 +80,18 @@ def import_directory_command(file: Path) -> None:
 INIT_HOOKS: list[Callable[[Session], str]] = []
 
 
+def _run_init_hooks() -> None:
+    if not INIT_HOOKS:
+        return
+    factory = _sessions()
+    try:
+        for hook in INIT_HOOKS:
+            with session_scope(factory) as session:
+                click.echo(hook(session))
+    finally:
+        factory.kw["bind"].dispose()
+
+
 @click.command("init")
 @click.option("--admin", "admin_username", help="创建首个管理员的用户名。")
 @click.option(
@@ -101,12 +113,10 @@ def init_command(admin_username: str | None, province: str) -> None:
     click.echo("正在迁移数据库…")
     upgrade_database(settings.database_url)
     click.echo("数据库已是最新版本。")
-    factory = _sessions()
-    for hook in INIT_HOOKS:
-        with session_scope(factory) as session:
-            click.echo(hook(session))
+    _run_init_hooks()
     if not admin_username:
         return
+    factory = _sessions()
     with session_scope(factory) as session:
         if session.scalar(select(User.id).where(User.username == admin_username)):
             click.echo(f"用户 {admin_username} 已存在，未修改。")

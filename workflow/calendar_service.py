@@ -162,7 +162,7 @@ def set_year(
         raise ValidationError(f"{year} 年放假安排有 {len(errors)} 处错误，未保存。", details=errors)
     row = session.get(CalendarYear, year)
     if row is None:
-        row = CalendarYear(year=year)
+        row = CalendarYear(year=year, source=CalendarSource.ADMIN, confirmed=False, note="")
         session.add(row)
     session.execute(delete(CalendarDay).where(CalendarDay.year == year))
     session.expire(row, ["days"])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session
 
 from config.database import session_scope
 from workflow.calendar_models import DAY_KIND_LABELS, CalendarYear, DayKind
@@ -11,11 +14,18 @@ from workflow.calendar_service import year_days
 from workflow.calendar_source import seed_on_init
 
 
-def _sessions() -> sessionmaker:
+@contextmanager
+def _unit_of_work() -> Iterator[Session]:
+    """One committed unit of work on the configured database; the pool is closed after it."""
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
 
-    return make_session_factory(make_engine(Settings.from_env().database_url))
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @click.group("calendar")
@@ -26,7 +36,7 @@ def calendar_group() -> None:
 @calendar_group.command("seed")
 def seed_command() -> None:
     """从内置数据（chinesecalendar）载入各年放假安排；不改动管理员录入的年份。"""
-    with session_scope(_sessions()) as session:
+    with _unit_of_work() as session:
         click.echo(seed_on_init(session))
 
 
@@ -34,7 +44,7 @@ def seed_command() -> None:
 @click.argument("year", type=int)
 def show_command(year: int) -> None:
     """列出某年的放假日期和调休上班日期。"""
-    with session_scope(_sessions()) as session:
+    with _unit_of_work() as session:
         row = session.get(CalendarYear, year)
         if row is None:
             raise click.ClickException(f"{year} 年没有工作日历记录，请管理员录入。")
