@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from config.database import session_scope
 from config.errors import DomainError
@@ -73,6 +75,23 @@ def import_directory_command(file: Path) -> None:
     click.echo(f"导入成功：新增 {created} 个单位。")
 
 
+# Steps other packages run after ``init`` has migrated (each in its own transaction,
+# returning a line to print); ``web/cli.py`` registers them, directory imports none.
+INIT_HOOKS: list[Callable[[Session], str]] = []
+
+
+def _run_init_hooks() -> None:
+    if not INIT_HOOKS:
+        return
+    factory = _sessions()
+    try:
+        for hook in INIT_HOOKS:
+            with session_scope(factory) as session:
+                click.echo(hook(session))
+    finally:
+        factory.kw["bind"].dispose()
+
+
 @click.command("init")
 @click.option("--admin", "admin_username", help="创建首个管理员的用户名。")
 @click.option(
@@ -94,6 +113,7 @@ def init_command(admin_username: str | None, province: str) -> None:
     click.echo("正在迁移数据库…")
     upgrade_database(settings.database_url)
     click.echo("数据库已是最新版本。")
+    _run_init_hooks()
     if not admin_username:
         return
     factory = _sessions()

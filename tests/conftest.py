@@ -16,6 +16,7 @@ from directory.demo import DEMO_PASSWORD, load_demo
 from directory.models import OrgUnit, User
 from tests.dbutil import fresh_database, reset_database, suite_database_url
 from web.schema import upgrade_database
+from workflow.calendar_source import seed_from_package
 
 
 def pytest_report_header(config):
@@ -37,6 +38,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     # Demo data is committed once; tests run on top of it and roll back.
     with session_scope(sessionmaker(bind=eng)) as session:
         load_demo(session)
+        seed_from_package(session)
     yield eng
     eng.dispose()
 

@@ -46,11 +46,12 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, home
+    from web.views import admin, calendar, home
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(calendar.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -6,6 +6,9 @@ import click
 from flask.cli import FlaskGroup
 
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
+from directory.cli import INIT_HOOKS
+from workflow.calendar_source import seed_on_init
+from workflow.cli import COMMANDS as WORKFLOW_COMMANDS
 
 
 def _create_app():
@@ -31,5 +34,9 @@ def serve_command(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-for command in DIRECTORY_COMMANDS:
+for command in [*DIRECTORY_COMMANDS, *WORKFLOW_COMMANDS]:
     main.add_command(command)
+
+# The working-day calendar must exist before any deadline is computed.
+if seed_on_init not in INIT_HOOKS:
+    INIT_HOOKS.append(seed_on_init)

@@ -16,6 +16,7 @@ from config.settings import Settings
 from directory.demo import DEMO_PASSWORD, load_demo
 from tests.dbutil import REQUIRE_ALL, fresh_database
 from web.schema import upgrade_database
+from workflow.calendar_source import seed_from_package
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -53,6 +54,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     engine = make_engine(url)
     with session_scope(sessionmaker(bind=engine)) as session:
         load_demo(session)
+        seed_from_package(session)
     engine.dispose()
     settings = Settings(
         env="testing",

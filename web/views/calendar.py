@@ -1,0 +1,125 @@
+"""Administrators keep the working-day calendar: years on record, alerts, entering a year."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from config.errors import DomainError
+from directory.jurisdiction import require_role
+from directory.roles import Role
+from web.db import db_session
+from workflow.calendar_models import CalendarYear, DayKind
+from workflow.calendar_service import (
+    MAX_YEAR,
+    MIN_YEAR,
+    calendar_alerts,
+    format_day_lines,
+    set_year_from_text,
+    unconfirm_year,
+    year_days,
+    year_summaries,
+)
+
+bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
+
+
+class YearForm(FlaskForm):
+    holidays = TextAreaField("放假日期（休息日）", validators=[Optional()])
+    workdays = TextAreaField("调休上班日期（周六或周日上班）", validators=[Optional()])
+    note = StringField(
+        "依据（如：国办发明电〔2026〕×号）",
+        validators=[Optional(), Length(max=500, message="依据最多 500 字。")],
+    )
+
+
+class UnconfirmForm(FlaskForm):
+    pass
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["QINGFENG"].timezone)).date()
+
+
+@bp.route("/")
+def index():
+    require_role(current_user, Role.ADMIN)
+    wanted = request.args.get("year", "").strip()
+    if wanted:
+        if wanted.isdigit() and MIN_YEAR <= int(wanted) <= MAX_YEAR:
+            return redirect(url_for("calendar.edit", year=int(wanted)))
+        flash(f"请输入 {MIN_YEAR}—{MAX_YEAR} 之间的年份。", "error")
+    sess = db_session()
+    alerts = calendar_alerts(sess, local_today())
+    years = year_summaries(sess, current_user, [a.year for a in alerts])
+    return render_template("calendar/index.html", alerts=alerts, years=years)
+
+
+@bp.route("/<int:year>", methods=["GET", "POST"])
+def edit(year: int):
+    require_role(current_user, Role.ADMIN)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return redirect(url_for("calendar.index"))
+    sess = db_session()
+    row = sess.get(CalendarYear, year)
+    form = YearForm()
+    if request.method == "GET":
+        days = year_days(sess, year)
+        form.holidays.data = format_day_lines(days, DayKind.HOLIDAY)
+        form.workdays.data = format_day_lines(days, DayKind.WORKDAY)
+        form.note.data = row.note if row is not None and row.source == "admin" else ""
+    details: list[str] = []
+    if form.validate_on_submit():
+        try:
+            set_year_from_text(
+                sess,
+                current_user,
+                year,
+                form.holidays.data or "",
+                form.workdays.data or "",
+                form.note.data or "",
+            )
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            details = [str(d) for d in list(err.details or [])]  # type: ignore[call-overload]
+            return render_template(
+                "calendar/edit.html", form=form, year=year, row=row, details=details
+            ), err.status
+        sess.commit()
+        flash(f"{year} 年工作日历已保存并确认。", "success")
+        return redirect(url_for("calendar.index"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "calendar/edit.html",
+        form=form,
+        year=year,
+        row=row,
+        details=details,
+        unconfirm_form=UnconfirmForm(),
+    ), status
+
+
+@bp.route("/<int:year>/unconfirm", methods=["POST"])
+def unconfirm(year: int):
+    require_role(current_user, Role.ADMIN)
+    form = UnconfirmForm()
+    if form.validate_on_submit():
+        sess = db_session()
+        try:
+            unconfirm_year(sess, current_user, year)
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            return redirect(url_for("calendar.index"))
+        sess.commit()
+        flash(
+            f"已撤销 {year} 年工作日历的确认：落在该年的期限将暂停计算，直至重新确认。", "warning"
+        )
+    return redirect(url_for("calendar.index"))

@@ -1,0 +1,1 @@
+"""The lifecycle engine, time limits and the official working-day calendar."""
