@@ -39,6 +39,8 @@ class Settings:
     session_hours: int = 8
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # Overrides of the default time limits, e.g. "accept_notice=15,shelved_review=90".
+    time_limits: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -92,6 +94,7 @@ class Settings:
             smtp_from=get("SMTP_FROM", "qingfeng@localhost"),
             smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+            time_limits=get("TIME_LIMITS"),
         )
 
 

@@ -12,58 +12,24 @@ from sqlalchemy.orm import Session
 
 from config.database import session_scope
 from config.errors import DomainError
-from directory.demo import DEMO_PASSWORD, is_empty, load_demo, sign_in_lines
 from directory.importer import import_directory
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from directory.service import add_unit, add_user
 
 
-def _sessions():
+def sessions():
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
 
     return make_session_factory(make_engine(Settings.from_env().database_url))
 
 
-@click.command("demo")
-@click.option("--if-empty", is_flag=True, help="只在数据库为空时载入演示数据。")
-def demo_command(if_empty: bool) -> None:
-    """载入演示数据（一个示范省、约 30 家机构、每个角色一个用户）。"""
-    factory = _sessions()
-    with session_scope(factory) as session:
-        if not is_empty(session):
-            if not if_empty:
-                raise click.ClickException("数据库中已有数据，未载入演示数据。")
-            click.echo("数据库中已有数据，跳过载入演示数据。")
-        else:
-            load_demo(session)
-            session.flush()
-            _after_demo_hooks(session)
-            click.echo("已载入演示数据。")
-        lines = sign_in_lines(session)
-    if lines:
-        click.echo(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for line in lines:
-            click.echo(line)
-
-
-def _after_demo_hooks(session) -> None:
-    """Other packages add their demo data here, in dependency order."""
-    from importlib import import_module
-
-    for module_name in DEMO_HOOKS:
-        import_module(module_name).load_demo(session)
-
-
-DEMO_HOOKS: list[str] = []
-
-
 @click.command("import-directory")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_directory_command(file: Path) -> None:
     """从 CSV（UTF-8）或 XLSX 文件导入单位和机构；任何一行有误则整个文件不导入。"""
-    factory = _sessions()
+    factory = sessions()
     try:
         with session_scope(factory) as session:
             created = import_directory(session, None, file.name, file.read_bytes())
@@ -83,7 +49,7 @@ INIT_HOOKS: list[Callable[[Session], str]] = []
 def _run_init_hooks() -> None:
     if not INIT_HOOKS:
         return
-    factory = _sessions()
+    factory = sessions()
     try:
         for hook in INIT_HOOKS:
             with session_scope(factory) as session:
@@ -116,7 +82,7 @@ def init_command(admin_username: str | None, province: str) -> None:
     _run_init_hooks()
     if not admin_username:
         return
-    factory = _sessions()
+    factory = sessions()
     with session_scope(factory) as session:
         if session.scalar(select(User.id).where(User.username == admin_username)):
             click.echo(f"用户 {admin_username} 已存在，未修改。")
@@ -141,4 +107,4 @@ def init_command(admin_username: str | None, province: str) -> None:
     click.echo(f"已创建管理员 {admin_username}（单位：{root.name}）。")
 
 
-COMMANDS = [init_command, demo_command, import_directory_command]
+COMMANDS = [init_command, import_directory_command]

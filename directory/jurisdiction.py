@@ -13,8 +13,8 @@ from directory.roles import ROLE_SCOPE, Role, Scope
 def body_of(session: Session, unit: OrgUnit) -> OrgUnit:
     """The nearest body (not an office) at or above ``unit``."""
     current = unit
-    while current.kind == UnitKind.OFFICE and current.parent_id is not None:
-        current = session.get(OrgUnit, current.parent_id)  # type: ignore[assignment]
+    while current.kind == UnitKind.OFFICE and current.parent is not None:
+        current = current.parent
     return current
 
 
@@ -54,3 +54,11 @@ def get_visible_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
 def require_role(actor: User, *roles: Role) -> None:
     if Role(actor.role) not in roles:
         raise PermissionDenied("您的角色无权执行此操作。")
+
+
+def unit_visible(session: Session, actor: User, unit: OrgUnit) -> bool:
+    """The same rule as ``unit_filter``, decided in memory for a loaded unit (hot paths)."""
+    body = body_of(session, actor.unit)
+    if ROLE_SCOPE[Role(actor.role)] is Scope.TREE:
+        return unit.path.startswith(body.path)
+    return unit.id == body.id or (unit.parent_id == body.id and unit.kind == UnitKind.OFFICE)

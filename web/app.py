@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 
+from cases.timelimits import apply_overrides as apply_time_limits
 from config.settings import Settings
 from web import auth, db, errors, filters
 from web.schema import import_all_models
@@ -20,6 +21,7 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env()
     import_all_models()
+    apply_time_limits(settings.time_limits)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         QINGFENG=settings,
@@ -46,12 +48,13 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, calendar, home
+    from web.views import admin, calendar, clues, home
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(clues.bp)
 
 
 def register_security_headers(app: Flask) -> None:

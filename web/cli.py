@@ -5,16 +5,23 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
+import cases.demo
+import cases.service  # noqa: F401 - registers the clue lifecycle
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from workflow.calendar_source import seed_on_init
-from workflow.cli import COMMANDS as WORKFLOW_COMMANDS
+from workflow.cli import COMMANDS as CALENDAR_COMMANDS
+from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
 
 
 def _create_app():
     from web.app import create_app
 
     return create_app()
+
+
+# Demo data after the directory's, in dependency order.
+DEMO_MODULES = [cases.demo]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
@@ -34,7 +41,31 @@ def serve_command(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-for command in [*DIRECTORY_COMMANDS, *WORKFLOW_COMMANDS]:
+@main.command("demo")
+@click.option("--if-empty", is_flag=True, help="只在数据库为空时载入演示数据。")
+def demo_command(if_empty: bool) -> None:
+    """载入演示数据：示范省、约 30 家机构、每个角色一个用户，以及各办理环节的线索。"""
+    from config.database import session_scope
+    from directory import demo as directory_demo
+    from directory.cli import sessions
+
+    with session_scope(sessions()) as session:
+        if not directory_demo.is_empty(session):
+            if not if_empty:
+                raise click.ClickException("数据库中已有数据，未载入演示数据。")
+            click.echo("数据库中已有数据，跳过载入演示数据。")
+        else:
+            directory_demo.load_demo(session)
+            for module in DEMO_MODULES:
+                module.load_demo(session)
+            click.echo("已载入演示数据。")
+        lines = directory_demo.sign_in_lines(session)
+    click.echo(f"\n演示账号（密码均为 {directory_demo.DEMO_PASSWORD}）：")
+    for line in lines:
+        click.echo(line)
+
+
+for command in [*DIRECTORY_COMMANDS, *CALENDAR_COMMANDS, *WORKFLOW_COMMANDS]:
     main.add_command(command)
 
 # The working-day calendar must exist before any deadline is computed.

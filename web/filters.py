@@ -13,6 +13,7 @@ from directory.roles import Role
 # (label, endpoint, roles allowed) — the menu a role sees.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("工作台", "home.index", frozenset(Role)),
+    ("问题线索", "clues.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
     ("用户管理", "admin.users", frozenset({Role.ADMIN})),
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),

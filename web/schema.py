@@ -12,8 +12,11 @@ from config.database import Base
 
 
 def import_all_models() -> MetaData:
+    import cases.models  # noqa: F401
+    import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import directory.models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
+    import workflow.models  # noqa: F401
 
     return Base.metadata
 

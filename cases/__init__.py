@@ -1,0 +1,1 @@
+"""Clues and their handling: disposal, findings, sanctions, referrals, feedback, close-out."""

@@ -1,0 +1,111 @@
+"""Demo clues in every stage of handling, so each role's pages show real work.
+
+Dates lie in the past on purpose: deadlines then fall inside years the official
+calendar covers, whatever the day the demo is loaded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cases.service import NewClue, create_clue, fire
+from directory.models import OrgUnit, User
+
+SH = ZoneInfo("Asia/Shanghai")
+
+# (summary, channel, named, petition, steps) — steps are (username, trigger, data).
+STORIES = [
+    ("来电反映清河县人民医院外科医生收受患者家属红包", "hotline", True, False, []),
+    ("来信反映某卫生院乡村医生违规收费", "letter", False, True, [("clerk", "register", {})]),
+    (
+        "网络举报清河县中医医院药剂科人员收取回扣",
+        "portal",
+        True,
+        False,
+        [("clerk", "register", {}), ("leader", "assign", {"handler_id": "handler"})],
+    ),
+    (
+        "反映博爱医院诱导患者住院、过度检查",
+        "mailbox",
+        False,
+        False,
+        [
+            ("clerk", "register", {}),
+            ("leader", "assign", {"handler_id": "handler"}),
+            ("handler", "propose", {"route": "verifying", "reason": "问题具体，拟初步核实"}),
+        ],
+    ),
+    (
+        "反映妇幼保健院医生私自推销保健品",
+        "visit",
+        True,
+        False,
+        [
+            ("clerk", "register", {}),
+            ("clerk", "notify_acceptance", {"method": "phone"}),
+            ("leader", "assign", {"handler_id": "handler"}),
+            ("handler", "propose", {"route": "talk_inquiry", "reason": "问题线索较笼统，拟函询"}),
+            ("leader", "approve_talk_inquiry", {}),
+        ],
+    ),
+    (
+        "上级交办：城关镇卫生院套取医保基金问题",
+        "superior",
+        False,
+        False,
+        [
+            ("clerk", "register", {}),
+            ("leader", "assign", {"handler_id": "handler"}),
+            ("handler", "propose", {"route": "verifying", "reason": "上级交办，初步核实"}),
+            ("leader", "approve_verifying", {}),
+            ("handler", "record_findings", {"findings": "partly", "reason": "部分查实"}),
+        ],
+    ),
+    (
+        "反映人民医院检验科医技人员收受耗材回扣",
+        "hotline",
+        True,
+        False,
+        [
+            ("clerk", "register", {}),
+            ("clerk", "notify_acceptance", {"method": "sms"}),
+            ("leader", "assign", {"handler_id": "handler"}),
+            ("handler", "propose", {"route": "verifying", "reason": "拟初步核实"}),
+            ("leader", "approve_verifying", {}),
+            ("handler", "record_findings", {"findings": "substantiated", "reason": "查实收受回扣"}),
+            ("handler", "dispose", {"reason": "给予党纪政务处分"}),
+            ("handler", "submit_result", {"reason": "已给予处分，追缴违规所得"}),
+        ],
+    ),
+]
+
+
+def load_demo(session: Session) -> None:
+    users = {u.username: u for u in session.scalars(select(User))}
+    county = session.scalar(select(OrgUnit).where(OrgUnit.code == "C01-D01"))
+    hospital = session.scalar(select(OrgUnit).where(OrgUnit.code == "C01-D01-H01"))
+    start = datetime(2026, 9, 7, 9, 30, tzinfo=SH)
+    for i, (summary, channel, named, petition, steps) in enumerate(STORIES):
+        when = start + timedelta(days=7 * i)
+        clue = create_clue(
+            session,
+            users["clerk"],
+            county,
+            NewClue(
+                channel=channel,
+                summary=summary,
+                content=f"{summary}。（演示数据）",
+                reporter_named=named,
+                petition=petition,
+                accused_unit_id=hospital.id,
+                received_at=when,
+            ),
+            now=when,
+        )
+        for j, (username, trigger, data) in enumerate(steps, start=1):
+            data = {k: users[v].id if k == "handler_id" else v for k, v in data.items()}
+            fire(session, users[username], clue, trigger, data, now=when + timedelta(days=j))

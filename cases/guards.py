@@ -1,0 +1,64 @@
+"""Named guards and predicates of the clue lifecycle (referenced by name in the table).
+
+A guard returns None when a step may go ahead, or the reason (zh-CN) why not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cases.states import ROUTE_LABELS, Route
+from cases.timelimits import RULES
+
+
+def _route_guard(route: Route):
+    def guard(clue: Any) -> str | None:
+        if clue.proposed_route != route.value:
+            return f"拟办意见不是“{ROUTE_LABELS[route]}”。"
+        return None
+
+    return guard
+
+
+def _open_clock(name: str, message: str):
+    def guard(clue: Any) -> str | None:
+        clock = (clue.clocks or {}).get(name)
+        return None if clock and not clock.get("met_on") else message
+
+    return guard
+
+
+def _feedback_done(clue: Any) -> str | None:
+    if not clue.reporter_named:
+        return None
+    clock = (clue.clocks or {}).get("result_feedback")
+    if clock and clock.get("met_on"):
+        return None
+    return "尚未向实名举报人反馈办理结果，不能申请销号。"
+
+
+def _extension_possible(clue: Any) -> str | None:
+    for name, rule in RULES.items():
+        clock = (clue.clocks or {}).get(name)
+        if not rule.max_extension or clock is None or clock.get("met_on"):
+            continue
+        if clock.get("extensions", 0) < rule.max_extensions:
+            return None
+    return "没有可以延期的期限（或已延期过）。"
+
+
+GUARDS = {
+    **{f"route_is_{r.value}": _route_guard(r) for r in Route},
+    "acceptance_notice_open": _open_clock("accept_notice", "无需告知受理情况，或已告知。"),
+    "feedback_open": _open_clock("result_feedback", "无需反馈，或已反馈。"),
+    "feedback_done": _feedback_done,
+    "findings_not_unfounded": lambda clue: (
+        "核查结论为查否，不能进入处理或移送。" if clue.findings == "unfounded" else None
+    ),
+    "extension_possible": _extension_possible,
+}
+
+PREDICATES = {
+    "is_petition": lambda clue: bool(clue.petition),
+    "reporter_named": lambda clue: bool(clue.reporter_named),
+}

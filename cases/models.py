@@ -1,0 +1,79 @@
+"""The clue (问题线索) and the gap-free ledger counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cases.states import STATE_LABELS, ClueState
+from config.database import Base, utcnow
+from directory.models import OrgUnit, User
+
+
+class Clue(Base):
+    __tablename__ = "clues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The body whose ledger holds the clue; jurisdiction is decided by it.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    state: Mapped[str] = mapped_column(String(32), default=ClueState.RECEIVED, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    ledger_year: Mapped[int | None] = mapped_column(Integer)
+    ledger_seq: Mapped[int | None] = mapped_column(Integer)
+    ledger_no: Mapped[str | None] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(String(32), default="other", index=True)
+    summary: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text, default="")
+    accused_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reporter_named: Mapped[bool] = mapped_column(Boolean, default=False)
+    petition: Mapped[bool] = mapped_column(Boolean, default=False)  # 信访事项
+    handed_down: Mapped[bool] = mapped_column(Boolean, default=False)  # 上级交办/转办
+    superior_ref: Mapped[str] = mapped_column(String(100), default="")
+    superior_due: Mapped[date | None] = mapped_column(Date)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    proposed_route: Mapped[str | None] = mapped_column(String(32))
+    route: Mapped[str | None] = mapped_column(String(32))
+    findings: Mapped[str | None] = mapped_column(String(32))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    repeat_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Time limits {clock: {start, due, paused, extended, paused_on, met_on}}: workflow.timelimits
+    clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    next_due_kind: Mapped[str | None] = mapped_column(String(32))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id])
+    accused_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[accused_unit_id])
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+
+    __table_args__ = (
+        Index("ix_clues_unit_state_due", "unit_id", "state", "next_due_on"),
+        Index("ix_clues_due", "next_due_on", "state"),
+        Index("ix_clues_unit_id_desc", "unit_id", "id"),
+    )
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def reference(self) -> str:
+        """The number shown to people: the ledger number once registered."""
+        return self.ledger_no or f"待受理-{self.id}"
+
+
+class LedgerCounter(Base):
+    """The last ledger number handed out per body and year (gap-free: same transaction)."""
+
+    __tablename__ = "ledger_counters"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,317 @@
+"""Clue services: create, read within jurisdiction, fire lifecycle steps, timeline, deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cases import lifecycle as _lifecycle  # noqa: F401 - registers the lifecycle
+from cases.ledger import next_number
+from cases.lifecycle import CLUE_LIFECYCLE
+from cases.models import Clue
+from cases.states import CLOSED_STATES, ClueState
+from cases.timelimits import RULES
+from config.database import utcnow
+from config.errors import NotFound, PermissionDenied, ValidationError
+from directory.jurisdiction import body_of, require_role, unit_visible
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from workflow import engine, timelimits
+from workflow.engine import Hooks, StepContext, calendar_for, local_today
+from workflow.models import TransitionLog
+
+INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
+
+
+def can_see(session: Session, actor: User, clue: Clue) -> bool:
+    return unit_visible(session, actor, clue.unit)
+
+
+def get_clue(session: Session, actor: User, clue_id: int) -> Clue:
+    """The clue, or ``NotFound`` — the same answer whether it exists elsewhere or not."""
+    clue = session.get(Clue, clue_id)
+    if clue is None or not can_see(session, actor, clue):
+        raise NotFound("未找到该线索，或不在您的管辖范围内。")
+    return clue
+
+
+@dataclass(frozen=True)
+class NewClue:
+    channel: str
+    summary: str
+    content: str = ""
+    category: str = "other"
+    reporter_named: bool = False
+    petition: bool = False
+    handed_down: bool = False
+    superior_ref: str = ""
+    superior_due: date | None = None
+    accused_unit_id: int | None = None
+    received_at: datetime | None = None
+
+
+def create_clue(
+    session: Session,
+    actor: User | None,
+    unit: OrgUnit,
+    new: NewClue,
+    *,
+    now: datetime | None = None,
+) -> Clue:
+    """A received clue in ``unit``'s ledger with its intake clocks started; logged as ``create``."""
+    if actor is not None:
+        require_role(actor, *INTAKE_ROLES)
+        if not unit_visible(session, actor, unit):
+            raise PermissionDenied("只能在本人管辖范围内登记线索。")
+    if unit.kind == UnitKind.OFFICE:
+        unit = body_of(session, unit)
+    if not new.summary.strip():
+        raise ValidationError("请填写线索摘要。")
+    now = now or utcnow()
+    received = new.received_at or now
+    clue = Clue(
+        unit=unit,
+        state=ClueState.RECEIVED,
+        version=1,
+        channel=new.channel,
+        category=new.category,
+        summary=new.summary.strip()[:200],
+        content=new.content,
+        accused_unit_id=new.accused_unit_id,
+        received_at=received,
+        reporter_named=new.reporter_named,
+        petition=new.petition,
+        handed_down=new.handed_down,
+        superior_ref=new.superior_ref,
+        superior_due=new.superior_due,
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+        updated_at=now,
+    )
+    calendar = calendar_for(session)
+    day = local_today(received)
+    clocks: dict[str, Any] = {}
+    if new.reporter_named:
+        timelimits.start(clocks, RULES["accept_notice"], day, calendar)
+    if new.handed_down:
+        timelimits.start(clocks, RULES["forward_accept"], day, calendar)
+        if new.superior_due:
+            timelimits.start(clocks, RULES["superior"], day, calendar, new.superior_due)
+    if new.petition:
+        timelimits.start(clocks, RULES["petition_accept"], day, calendar)
+    clue.clocks = clocks
+    clue.next_due_on, clue.next_due_kind = timelimits.next_due(clocks)
+    session.add(clue)
+    session.flush()
+    session.add(
+        TransitionLog(
+            lifecycle="clue",
+            subject_id=clue.id,
+            actor_id=actor.id if actor else None,
+            at=now,
+            trigger="create",
+            from_state="",
+            to_state=ClueState.RECEIVED,
+            version=1,
+            reason="",
+            payload={"channel": new.channel},
+        )
+    )
+    session.flush()
+    return clue
+
+
+def fire(
+    session: Session,
+    actor: User,
+    clue: Clue,
+    trigger: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> engine.Step:
+    """Fire a lifecycle step on a clue (see ``workflow.engine.fire``)."""
+    return engine.fire(
+        session,
+        CLUE_LIFECYCLE,
+        clue,
+        trigger,
+        actor,
+        data,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def available(session: Session, actor: User, clue: Clue):
+    return engine.available_triggers(session, CLUE_LIFECYCLE, clue, actor)
+
+
+def timeline(session: Session, actor: User, clue: Clue) -> list[TransitionLog]:
+    if not can_see(session, actor, clue):
+        raise NotFound("未找到该线索，或不在您的管辖范围内。")
+    stmt = (
+        select(TransitionLog)
+        .where(TransitionLog.lifecycle == "clue", TransitionLog.subject_id == clue.id)
+        .order_by(TransitionLog.id)
+    )
+    return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    name: str
+    label: str
+    source: str
+    start: date
+    due: date
+    met_on: date | None
+    paused: bool
+    status: timelimits.ClockStatus | None
+    extended: int
+
+
+def deadlines(session: Session, clue: Clue, today: date | None = None) -> list[DeadlineView]:
+    """Each clock with its state: normal, due soon (≤ 3 working days) or overdue."""
+    calendar = calendar_for(session)
+    today = today or local_today()
+    views = []
+    for name, clock in (clue.clocks or {}).items():
+        rule = RULES[name]
+        due = date.fromisoformat(clock["due"])
+        met = date.fromisoformat(clock["met_on"]) if clock.get("met_on") else None
+        paused = bool(clock.get("paused_on"))
+        state = None if met or paused else timelimits.status(due, today, calendar)
+        views.append(
+            DeadlineView(
+                name,
+                rule.label,
+                rule.source,
+                date.fromisoformat(clock["start"]),
+                due,
+                met,
+                paused,
+                state,
+                clock.get("extended", 0),
+            )
+        )
+    return sorted(views, key=lambda v: v.due)
+
+
+# -- effects of individual steps --------------------------------------------------------------
+
+
+def _register(ctx: StepContext) -> dict[str, Any]:
+    year = ctx.today.year
+    seq, number = next_number(ctx.session, ctx.obj.unit, year)
+    return {"ledger_year": year, "ledger_seq": seq, "ledger_no": number}
+
+
+def _merge(ctx: StepContext) -> dict[str, Any]:
+    target = ctx.session.get(Clue, ctx.data["target_clue_id"])
+    if target is None or target.id == ctx.obj.id or not can_see(ctx.session, ctx.actor, target):
+        raise ValidationError("合并目标线索不存在或不在您的管辖范围内。")
+    if target.state in (ClueState.MERGED, ClueState.NOT_ACCEPTED, ClueState.FORWARDED):
+        raise ValidationError("不能合并到已合并、不予受理或已转办的线索。")
+    target.repeat_count += 1
+    return {"merged_into_id": target.id}
+
+
+def _forward(ctx: StepContext) -> dict[str, Any]:
+    target = ctx.session.get(OrgUnit, ctx.data["target_unit_id"])
+    if target is None or target.kind == UnitKind.OFFICE or target.id == ctx.obj.unit_id:
+        raise ValidationError("请选择其他机关或医疗机构作为转办单位。")
+    clue = ctx.obj
+    create_clue(
+        ctx.session,
+        None,
+        target,
+        NewClue(
+            channel=clue.channel,
+            summary=clue.summary,
+            content=clue.content,
+            category=clue.category,
+            reporter_named=clue.reporter_named,
+            petition=clue.petition,
+            handed_down=True,
+            superior_ref=clue.reference,
+            accused_unit_id=clue.accused_unit_id,
+            received_at=ctx.now,
+        ),
+        now=ctx.now,
+    )
+    return {}
+
+
+def _assign(ctx: StepContext) -> dict[str, Any]:
+    handler = ctx.session.get(User, ctx.data["handler_id"])
+    if (
+        handler is None
+        or not handler.active
+        or Role(handler.role) not in (Role.HANDLER, Role.LEADER)
+        or body_of(ctx.session, handler.unit).id != ctx.obj.unit_id
+    ):
+        raise ValidationError("承办人须为本单位在岗的承办人员。")
+    return {"handler_id": handler.id}
+
+
+def _propose(ctx: StepContext) -> dict[str, Any]:
+    return {"proposed_route": ctx.data["route"]}
+
+
+def _approved(ctx: StepContext) -> dict[str, Any]:
+    return {"route": ctx.obj.proposed_route}
+
+
+def _findings(ctx: StepContext) -> dict[str, Any]:
+    return {"findings": ctx.data["findings"]}
+
+
+def _reopen(ctx: StepContext) -> dict[str, Any]:
+    return {"proposed_route": None, "route": None}
+
+
+def _extend(ctx: StepContext) -> dict[str, Any]:
+    rule = RULES[ctx.data["clock"]]
+    clock = ctx.clocks.get(rule.name)
+    days = ctx.data["days"]
+    if clock is None or clock.get("met_on"):
+        raise ValidationError(f"“{rule.label}”未在计时，不能延期。")
+    if clock.get("extensions", 0) >= rule.max_extensions:
+        raise ValidationError(f"“{rule.label}”已延期过，不能再次延期。")
+    if not 0 < days <= rule.max_extension:
+        raise ValidationError(f"延长天数须在 1 至 {rule.max_extension} 日之间。")
+    timelimits.extend(ctx.clocks, rule, days, ctx.calendar)
+    return {}
+
+
+EFFECTS = {
+    "register": _register,
+    "merge": _merge,
+    "forward": _forward,
+    "assign": _assign,
+    "propose": _propose,
+    **{
+        f"approve_{r}": _approved
+        for r in ("talk_inquiry", "verifying", "shelved", "concluded", "transferred")
+    },
+    "record_findings": _findings,
+    "reopen": _reopen,
+    "extend": _extend,
+}
+
+engine.HOOKS["clue"] = Hooks(
+    can_see=can_see,
+    effects=EFFECTS,
+    fixed_due=lambda clue, clock: clue.superior_due if clock == "superior" else None,
+)
+
+
+def is_open(clue: Clue) -> bool:
+    return clue.state not in CLOSED_STATES

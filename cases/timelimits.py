@@ -1,0 +1,85 @@
+"""The clue's time limits, each with the rule it comes from. Amounts are the defaults.
+
+Overrides: ``QINGFENG_TIME_LIMITS="accept_notice=15,shelved_review=90"`` (see ``configure``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from workflow.timelimits import TimeLimitRule, Unit
+
+DEFAULT_RULES: tuple[TimeLimitRule, ...] = (
+    TimeLimitRule(
+        "accept_notice",
+        "告知实名举报人受理情况",
+        Unit.WORKING_DAYS,
+        15,
+        "《纪检监察机关处理检举控告工作规则》（2020）：收到实名检举控告之日起15个工作日内告知受理情况",
+    ),
+    TimeLimitRule(
+        "forward_accept",
+        "下转线索受理或转办",
+        Unit.WORKING_DAYS,
+        5,
+        "上级转办的检举控告应在5个工作日内受理或按规定转交",
+    ),
+    TimeLimitRule(
+        "petition_accept",
+        "信访事项受理告知",
+        Unit.DAYS,
+        15,
+        "《信访工作条例》（2022）：收到信访事项之日起15日内告知是否受理",
+    ),
+    TimeLimitRule(
+        "petition_conclusion",
+        "信访事项办结",
+        Unit.DAYS,
+        60,
+        "《信访工作条例》（2022）：自受理之日起60日内办结；经批准可延长不超过30日",
+        max_extension=30,
+        max_extensions=1,
+    ),
+    TimeLimitRule(
+        "inquiry_reply",
+        "函询回复",
+        Unit.WORKING_DAYS,
+        15,
+        "《中国共产党纪律检查机关监督执纪工作规则》：被函询人应在收到函件后15个工作日内书面说明",
+    ),
+    TimeLimitRule("superior", "上级交办期限", Unit.FIXED, 0, "以上级交办文件规定的期限为准"),
+    TimeLimitRule(
+        "shelved_review",
+        "暂存待查线索定期排查",
+        Unit.DAYS,
+        90,
+        "《中国共产党纪律检查机关监督执纪工作规则》：暂存待查线索定期集中排查（本单位按季度）",
+    ),
+    TimeLimitRule(
+        "result_feedback",
+        "向实名举报人反馈办理结果",
+        Unit.WORKING_DAYS,
+        15,
+        "《纪检监察机关处理检举控告工作规则》（2020）：办理结束之日起15个工作日内反馈结果",
+    ),
+)
+
+
+def configure(overrides: str = "") -> dict[str, TimeLimitRule]:
+    """The rules by name, with amounts overridden from ``name=amount`` pairs."""
+    rules = {r.name: r for r in DEFAULT_RULES}
+    for pair in filter(None, (p.strip() for p in overrides.split(","))):
+        name, _, amount = pair.partition("=")
+        if name not in rules or not amount.isdigit():
+            raise ValueError(f"QINGFENG_TIME_LIMITS: cannot read {pair!r}")
+        rules[name] = replace(rules[name], amount=int(amount))
+    return rules
+
+
+# The rules in force, by name; the lifecycle reads this same dict.
+RULES = configure()
+
+
+def apply_overrides(overrides: str) -> None:
+    """Apply ``QINGFENG_TIME_LIMITS`` at start-up (the app factory and the scheduler)."""
+    RULES.update(configure(overrides))

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from cases.states import ClueState
+from tests.cases.factories import clue_in_state, new_clue
+from tests.conftest import csrf_token, login, post_form, user
+
+
+@pytest.fixture(autouse=True)
+def _midyear():
+    with time_machine.travel(
+        datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
+
+
+def fire_form(client, clue, trigger, data, version=None):
+    token = csrf_token(client, f"/clues/{clue.id}")
+    return client.post(
+        f"/clues/{clue.id}/fire/{trigger}",
+        data={"csrf_token": token, "version": version or clue.version, **data},
+    )
+
+
+def test_clue_page_offers_exactly_the_available_actions(client, db):
+    clue = new_clue(db, reporter_named=True)
+    login(client, "clerk")
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert "受理登记" in page and "不予受理" in page and "登记已告知受理情况" in page
+    assert "提出拟办意见" not in page and "批准销号" not in page
+    assert "告知实名举报人受理情况" in page  # the running deadline
+
+
+def test_clerk_registers_through_the_page_and_the_timeline_shows_it(client, db):
+    clue = new_clue(db)
+    login(client, "clerk")
+    response = fire_form(client, clue, "register", {"reason": "属于受理范围"})
+    assert response.status_code == 302
+    db.expire_all()
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert "已受理" in page and "属于受理范围" in page and "李登记" in page
+
+
+def test_stale_page_gets_a_conflict_message(client, db):
+    clue = new_clue(db)
+    login(client, "clerk")
+    response = fire_form(client, clue, "register", {}, version=99)
+    assert response.status_code == 409
+    assert "已被他人修改" in response.get_data(as_text=True)
+
+
+def test_validation_error_keeps_what_was_typed(client, db):
+    clue = clue_in_state(db, ClueState.TRIAGE)
+    login(client, "handler")
+    response = fire_form(client, clue, "propose", {"route": "verifying", "reason": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写“拟办意见”" in page
+    assert 'value="verifying" selected' in page
+
+
+def test_refused_step_for_the_wrong_role_is_403(client, db):
+    clue = new_clue(db)
+    login(client, "handler")
+    assert fire_form(client, clue, "register", {}).status_code == 403
+
+
+def test_clue_outside_jurisdiction_is_404(client, db):
+    clue = new_clue(db, unit_code="C02-D03", actor=None)
+    login(client, "leader")
+    assert client.get(f"/clues/{clue.id}").status_code == 404
+
+
+def test_intake_form_creates_a_clue(client, db):
+    login(client, "clerk")
+    county = user(db, "clerk").unit.parent
+    response = post_form(
+        client,
+        "/clues/new",
+        {
+            "unit_id": county.id,
+            "channel": "hotline",
+            "summary": "反映某医院乱收费",
+            "content": "来电反映……",
+            "reporter_named": "y",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "反映某医院乱收费" in page and "待受理" in page
+
+
+def test_intake_form_keeps_input_on_error(client, db):
+    login(client, "clerk")
+    county = user(db, "clerk").unit.parent
+    response = post_form(
+        client,
+        "/clues/new",
+        {
+            "unit_id": county.id,
+            "channel": "hotline",
+            "summary": "",
+            "content": "只有内容",
+        },
+    )
+    assert response.status_code == 422
+    assert "只有内容" in response.get_data(as_text=True)

@@ -1,0 +1,184 @@
+"""Clue pages: the list, a simple intake form, and a clue's page with its timeline,
+deadlines and exactly the actions the user may take now."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from cases.lifecycle import CLUE_LIFECYCLE
+from cases.models import Clue
+from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
+from cases.states import CLOSED_STATES
+from config.errors import CalendarUnknown, DomainError
+from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_ids
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from web.db import db_session
+from workflow.lifecycle import FieldKind
+
+bp = Blueprint("clues", __name__, url_prefix="/clues")
+
+CHANNELS = {
+    "hotline": "来电",
+    "mailbox": "电子邮件",
+    "letter": "来信",
+    "visit": "来访",
+    "portal": "网络举报",
+    "superior": "上级交办",
+    "department": "部门移交",
+    "inspection_tour": "巡视巡察移交",
+    "lower_unit": "下级报送",
+    "special_check": "专项检查",
+    "self_check": "自查自纠",
+    "survey": "满意度评价",
+}
+
+
+@bp.route("/")
+def index():
+    sess = db_session()
+    stmt = (
+        select(Clue)
+        .where(Clue.unit_id.in_(visible_unit_ids(sess, current_user)))
+        .where(Clue.state.not_in([str(s) for s in CLOSED_STATES]))
+        .order_by(Clue.next_due_on.is_(None), Clue.next_due_on, Clue.id.desc())
+        .limit(200)
+    )
+    clues = sess.scalars(stmt).all()
+    return render_template("clues/index.html", clues=clues, channels=CHANNELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    sess = db_session()
+    form = request.form
+    if request.method == "POST":
+        try:
+            unit = get_visible_unit(sess, current_user, int(form.get("unit_id") or 0))
+            clue = create_clue(
+                sess,
+                current_user,
+                unit,
+                NewClue(
+                    channel=form.get("channel", "hotline"),
+                    summary=form.get("summary", ""),
+                    content=form.get("content", ""),
+                    reporter_named=form.get("reporter_named") == "y",
+                    petition=form.get("petition") == "y",
+                ),
+            )
+        except (DomainError, ValueError) as err:
+            sess.rollback()
+            flash(getattr(err, "message", "提交的数据有误。"), "error")
+            return render_template(
+                "clues/new.html", channels=CHANNELS, units=_bodies(sess), form=form
+            ), 422
+        sess.commit()
+        flash(f"线索已登记（{clue.reference}）。", "success")
+        return redirect(url_for("clues.show", clue_id=clue.id))
+    return render_template("clues/new.html", channels=CHANNELS, units=_bodies(sess), form={})
+
+
+def _bodies(sess):
+    return sess.scalars(
+        select(OrgUnit)
+        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
+        .order_by(OrgUnit.path)
+    ).all()
+
+
+@bp.route("/<int:clue_id>")
+def show(clue_id: int):
+    sess = db_session()
+    clue = get_clue(sess, current_user, clue_id)
+    return _render_clue(sess, clue)
+
+
+def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=200):
+    try:
+        clock_views = deadlines(sess, clue)
+        calendar_error = None
+    except CalendarUnknown as err:
+        clock_views, calendar_error = [], err.message
+    actions = available(sess, current_user, clue)
+    logs = timeline(sess, current_user, clue)
+    actor_ids = {log.actor_id for log in logs if log.actor_id}
+    names = dict(
+        sess.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
+    )
+    return render_template(
+        "clues/show.html",
+        clue=clue,
+        lifecycle=CLUE_LIFECYCLE,
+        actions=actions,
+        choices=_choices(sess, clue, actions),
+        timeline=logs,
+        deadlines=clock_views,
+        calendar_error=calendar_error,
+        channels=CHANNELS,
+        failed=failed,
+        values=values or {},
+        errors=errors or {},
+        names=names,
+    ), status
+
+
+def _choices(sess, clue, actions):
+    """Options for user/unit/clue fields, all inside the actor's jurisdiction."""
+    kinds = {f.kind for t in actions for f in t.fields}
+    result: dict[FieldKind, list[tuple[int, str]]] = {}
+    if FieldKind.USER in kinds:
+        body = clue.unit
+        users = sess.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                User.role.in_([Role.HANDLER, Role.LEADER]),
+                User.unit_id.in_(
+                    select(OrgUnit.id).where(
+                        (OrgUnit.id == body.id) | (OrgUnit.parent_id == body.id)
+                    )
+                ),
+            )
+            .order_by(User.display_name)
+        ).all()
+        result[FieldKind.USER] = [(u.id, f"{u.display_name}（{u.role_label}）") for u in users]
+    if FieldKind.UNIT in kinds:
+        result[FieldKind.UNIT] = [(u.id, u.name) for u in _bodies(sess) if u.id != clue.unit_id]
+    if FieldKind.SUBJECT in kinds:
+        others = sess.scalars(
+            select(Clue)
+            .where(
+                Clue.unit_id == clue.unit_id,
+                Clue.id != clue.id,
+                Clue.state.not_in([str(s) for s in CLOSED_STATES]),
+            )
+            .order_by(Clue.id.desc())
+            .limit(100)
+        ).all()
+        result[FieldKind.SUBJECT] = [(c.id, f"{c.reference} {c.summary[:30]}") for c in others]
+    return result
+
+
+@bp.route("/<int:clue_id>/fire/<trigger>", methods=["POST"])
+def fire_view(clue_id: int, trigger: str):
+    sess = db_session()
+    clue = get_clue(sess, current_user, clue_id)
+    values = request.form.to_dict()
+    try:
+        version = int(values.pop("version", "0"))
+        fire(sess, current_user, clue, trigger, values, expected_version=version)
+    except DomainError as err:
+        sess.rollback()
+        clue = get_clue(sess, current_user, clue_id)
+        flash(err.message, "error")
+        errors = err.details if isinstance(err.details, dict) else {}
+        return _render_clue(
+            sess, clue, failed=trigger, values=values, errors=errors, status=err.status
+        )
+    sess.commit()
+    label = CLUE_LIFECYCLE.by_trigger[trigger].label
+    flash(f"已完成“{label}”，当前状态：{clue.state_label}。", "success")
+    return redirect(url_for("clues.show", clue_id=clue.id))

@@ -1,0 +1,152 @@
+"""A lifecycle as data: states, transitions, roles, required fields, guards, approvals, clocks.
+
+The ``transitions`` machine, the permission check, the UI's buttons and the
+mermaid diagram all read the same table. One ``transitions.Machine(model=None)``
+is built per lifecycle at import; rows are never attached to it (``add_model``
+costs grow with every model), the engine fires its events on the row directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from transitions import Machine
+
+from workflow.timelimits import TimeLimitRule
+
+# A guard looks at the subject and returns None when the step may go ahead, or a
+# message (zh-CN) saying why not. Guards never look at submitted data, so the
+# buttons shown are exactly the steps that would be accepted.
+Guard = Callable[[Any], str | None]
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    CHOICE = "choice"
+    DATE = "date"
+    INTEGER = "integer"
+    USER = "user"  # a user id inside the actor's jurisdiction
+    UNIT = "unit"  # an org unit id
+    SUBJECT = "subject"  # another subject of the same lifecycle (e.g. merge target)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ClockOp:
+    """Start, stop, pause or resume a named time limit when the transition fires."""
+
+    op: str  # "start" | "stop" | "pause" | "resume"
+    clock: str
+    when: str | None = None  # name of a predicate on the subject; None = always
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str  # "=" stays in the same state (a logged act such as an extension)
+    label: str
+    roles: frozenset[str]
+    fields: tuple[FieldSpec, ...] = ()
+    guards: tuple[str, ...] = ()
+    approval: bool = False  # a leader's signature; only leaders hold these triggers
+    clocks: tuple[ClockOp, ...] = ()
+    notify: str | None = None  # outbox event kind, when someone must be told
+    confirm: str | None = None  # a confirmation question for irreversible steps
+    style: str = ""  # "primary" | "danger" for the button
+
+
+@dataclass
+class Lifecycle:
+    name: str
+    states: type[StrEnum]
+    labels: Mapping[str, str]
+    initial: str
+    transitions: tuple[Transition, ...]
+    guards: Mapping[str, Guard] = field(default_factory=dict)
+    predicates: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
+    time_limits: Mapping[str, TimeLimitRule] = field(default_factory=dict)
+    terminal: frozenset[str] = frozenset()
+    machine: Machine = field(init=False, repr=False)
+    by_trigger: dict[str, Transition] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_trigger = {}
+        for t in self.transitions:
+            if t.trigger in self.by_trigger:
+                raise ValueError(f"duplicate trigger {t.trigger}")
+            for name in t.guards:
+                if name not in self.guards:
+                    raise ValueError(f"{t.trigger}: unknown guard {name}")
+            for op in t.clocks:
+                if op.clock not in self.time_limits:
+                    raise ValueError(f"{t.trigger}: unknown clock {op.clock}")
+                if op.when is not None and op.when not in self.predicates:
+                    raise ValueError(f"{t.trigger}: unknown predicate {op.when}")
+            self.by_trigger[t.trigger] = t
+        self.machine = Machine(
+            model=None,
+            states=[s.value for s in self.states],
+            initial=str(self.initial),
+            transitions=[
+                {"trigger": t.trigger, "source": [str(s) for s in t.sources], "dest": str(t.dest)}
+                for t in self.transitions
+            ],
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
+
+    def triggers_from(self, state: str) -> list[Transition]:
+        """Transitions leaving ``state``, in table order (read from the machine)."""
+        names = set(self.machine.get_triggers(str(state)))
+        return [t for t in self.transitions if t.trigger in names]
+
+    def destination(self, transition: Transition, source: str) -> str:
+        return source if transition.dest == "=" else transition.dest
+
+    def edges(self) -> set[tuple[str, str, str]]:
+        """(source, trigger, dest) for every edge the machine knows."""
+        result = set()
+        for name, event in self.machine.events.items():
+            for source, transitions in event.transitions.items():
+                for tr in transitions:
+                    result.add((source, name, tr.dest or source))
+        return result
+
+    def mermaid(self) -> str:
+        """A mermaid state diagram generated from the machine's own table."""
+        lines = ["stateDiagram-v2"]
+        for member in self.states:
+            lines.append(f"    {member.value} : {self.label(member.value)}")
+        lines.append(f"    [*] --> {self.initial}")
+        for source, trigger, dest in sorted(self.edges()):
+            t = self.by_trigger[trigger]
+            mark = "（审批）" if t.approval else ""
+            lines.append(f"    {source} --> {dest} : {t.label}{mark}")
+        for state in sorted(self.terminal):
+            lines.append(f"    {state} --> [*]")
+        return "\n".join(lines) + "\n"
+
+
+LIFECYCLES: dict[str, Lifecycle] = {}
+
+
+def register(lifecycle: Lifecycle) -> Lifecycle:
+    LIFECYCLES[lifecycle.name] = lifecycle
+    return lifecycle
