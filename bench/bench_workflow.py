@@ -111,6 +111,43 @@ def run_baseline(engine, ids: list[int]) -> float:
     return elapsed
 
 
+def run_session_baseline(factory, ids: list[int]) -> float:
+    """The same two statements per step, but through a SQLAlchemy session as the app runs them."""
+    from sqlalchemy import text
+
+    update = text(
+        "UPDATE clues SET state = :s, version = :v2, updated_at = :u "
+        "WHERE id = :id AND version = :v"
+    )
+    insert = text(
+        "INSERT INTO transition_log (lifecycle, subject_id, actor_id, at, trigger, "
+        "from_state, to_state, version, reason, payload) "
+        "VALUES ('clue', :id, 1, :u, 't', :a, :b, :v2, '', '{}')"
+    )
+    session = factory()
+    now = datetime.now(UTC).isoformat()
+    start = time.perf_counter()
+    for clue_id in ids:
+        for version in range(1, len(PATH) + 1):
+            conn = session.connection()
+            params = {
+                "s": f"s{version}",
+                "v2": version + 1,
+                "u": now,
+                "id": clue_id,
+                "v": version,
+                "a": f"s{version - 1}",
+                "b": f"s{version}",
+            }
+            if conn.execute(update, params).rowcount != 1:
+                raise RuntimeError("baseline lost an update")
+            conn.execute(insert, params)
+            session.commit()
+    elapsed = time.perf_counter() - start
+    session.close()
+    return elapsed
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     steps = n * len(PATH)
@@ -122,9 +159,17 @@ def main() -> None:
         _, engine_b, factory_b = fresh_sqlite("baseline")
         ids_b = make_clues(factory_b, n)
         base_time = run_baseline(engine_b, ids_b)
+        _, _, factory_c = fresh_sqlite("session")
+        ids_c = make_clues(factory_c, n)
+        session_time = run_session_baseline(factory_c, ids_c)
     print(f"clues: {n}, transitions each: {len(PATH)}, total transitions: {steps}")
     print(f"engine:   {steps / engine_time:10.0f} transitions/s  ({engine_time:.2f} s)")
-    print(f"baseline: {steps / base_time:10.0f} transitions/s  ({base_time:.2f} s)")
+    print(f"baseline: {steps / base_time:10.0f} transitions/s  ({base_time:.2f} s)  raw DB-API")
+    print(
+        f"session:  {steps / session_time:10.0f} transitions/s  ({session_time:.2f} s)  "
+        f"same SQL through a SQLAlchemy session; engine/session = "
+        f"{engine_time / session_time:.2f}"
+    )
     if len(memory) >= 2:
         print(f"max RSS after each 2,000 clues (MiB): {', '.join(f'{m:.1f}' for m in memory)}")
         print(f"RSS growth from first to last sample: {memory[-1] - memory[0]:.1f} MiB")
