@@ -44,8 +44,7 @@ def test_clerk_logs_a_tip_and_it_moves_through_triage_and_approval(page):
 
     sign_in(page, "handler")
     page.goto(clue_url)
-    act(page, "提出拟办意见", {"reason": "问题具体，拟初步核实"},
-        selects={"route": "初步核实"})
+    act(page, "提出拟办意见", {"reason": "问题具体，拟初步核实"}, selects={"route": "初步核实"})
     expect(page.get_by_test_id("clue-state")).to_have_text("处置方式待审批")
     # The handler cannot approve: no such button is shown.
     expect(page.locator("summary", has_text="批准")).to_have_count(0)
