@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from config.errors import DomainError
+from config.errors import CalendarUnknown, DomainError
 
 HTTP_MESSAGES = {
     400: "请求有误。",
@@ -35,9 +35,25 @@ def error_response(status: int, code: str, message: str, details: object = None)
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def remember_unknown_year(err: DomainError, context: str) -> None:
+    """Keep a calendar alert for a year someone needed, in its own transaction
+    (the work that raised ``CalendarUnknown`` is rolled back)."""
+    if not isinstance(err, CalendarUnknown) or not isinstance(err.details, dict):
+        return
+    from workflow.calendar_service import record_unknown_year
+
+    session = current_app.extensions["qingfeng_sessions"]()
+    try:
+        record_unknown_year(session, int(err.details["year"]), context)
+        session.commit()
+    finally:
+        session.close()
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
+        remember_unknown_year(err, request.path)
         return error_response(err.status, err.code, err.message, err.details)
 
     @app.errorhandler(CSRFError)

@@ -110,3 +110,42 @@ def test_intake_form_keeps_input_on_error(client, db):
     )
     assert response.status_code == 422
     assert "只有内容" in response.get_data(as_text=True)
+
+
+def test_unknown_year_on_intake_is_refused_and_becomes_an_admin_alert(client, db):
+    from workflow.calendar_service import calendar_alerts
+
+    county = user(db, "clerk").unit.parent
+    with time_machine.travel(
+        datetime(2026, 12, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        login(client, "clerk")
+        response = post_form(
+            client,
+            "/clues/new",
+            {
+                "unit_id": county.id,
+                "channel": "hotline",
+                "summary": "年底来电",
+                "reporter_named": "y",
+            },
+        )
+        assert response.status_code == 422
+        assert "2027" in response.get_data(as_text=True)
+        alerts = calendar_alerts(db, datetime(2026, 6, 1).date())
+    assert [a.year for a in alerts if a.year == 2027] == [2027]
+    assert any("登记线索" in reason for a in alerts for reason in a.reasons)
+
+
+def test_home_pages_show_each_roles_work(client, db):
+    clue = new_clue(db)
+    waiting = clue_in_state(db, ClueState.PENDING_APPROVAL, summary="等待审批的线索")
+    login(client, "clerk")
+    assert clue.summary in client.get("/").get_data(as_text=True)
+    post_form(client, "/logout", {}, token_from="/")
+    login(client, "leader")
+    page = client.get("/").get_data(as_text=True)
+    assert "待我审批" in page and waiting.summary in page
+    post_form(client, "/logout", {}, token_from="/")
+    login(client, "handler")
+    assert waiting.summary in client.get("/").get_data(as_text=True)

@@ -16,6 +16,7 @@ from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_i
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from web.db import db_session
+from web.errors import remember_unknown_year
 from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -71,6 +72,8 @@ def new():
             )
         except (DomainError, ValueError) as err:
             sess.rollback()
+            if isinstance(err, DomainError):
+                remember_unknown_year(err, "登记线索")
             flash(getattr(err, "message", "提交的数据有误。"), "error")
             return render_template(
                 "clues/new.html", channels=CHANNELS, units=_bodies(sess), form=form
@@ -172,6 +175,7 @@ def fire_view(clue_id: int, trigger: str):
         fire(sess, current_user, clue, trigger, values, expected_version=version)
     except DomainError as err:
         sess.rollback()
+        remember_unknown_year(err, f"线索 {clue.reference}：{trigger}")
         clue = get_clue(sess, current_user, clue_id)
         flash(err.message, "error")
         errors = err.details if isinstance(err.details, dict) else {}

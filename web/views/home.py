@@ -1,4 +1,4 @@
-"""The home page: who you are, where you sit, what you can see."""
+"""The home page: who you are, where you sit, and the work waiting for your role."""
 
 from __future__ import annotations
 
@@ -6,12 +6,26 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from directory.jurisdiction import body_of, unit_filter
+from cases.models import Clue
+from cases.states import CLOSED_STATES, ClueState
+from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
 from directory.roles import ROLE_SCOPE, Role, Scope
 from web.db import db_session
+from workflow.calendar_service import calendar_alerts
+from workflow.engine import local_today
 
 bp = Blueprint("home", __name__)
+
+# What each role is waiting on: (panel title, clue states).
+WAITING: dict[Role, tuple[str, tuple[str, ...]]] = {
+    Role.CLERK: ("待受理的线索", (ClueState.RECEIVED, ClueState.REGISTERED)),
+    Role.LEADER: (
+        "待我审批",
+        (ClueState.PENDING_APPROVAL, ClueState.RESULT_REVIEW, ClueState.PENDING_WRITE_OFF),
+    ),
+}
+OPEN = [str(s) for s in ClueState if s not in CLOSED_STATES]
 
 
 @bp.route("/")
@@ -24,11 +38,44 @@ def index():
             .group_by(OrgUnit.kind)
         ).all()
     )
-    scope = ROLE_SCOPE[Role(current_user.role)]
+    role = Role(current_user.role)
+    scope = ROLE_SCOPE[role]
+    units = visible_unit_ids(sess, current_user)
+    today = local_today()
+    panels = []
+    if role is Role.HANDLER:
+        mine = (
+            select(Clue)
+            .where(Clue.handler_id == current_user.id, Clue.state.in_(OPEN))
+            .order_by(Clue.next_due_on.is_(None), Clue.next_due_on, Clue.id)
+            .limit(20)
+        )
+        panels.append(("我承办的线索（按期限排序）", sess.scalars(mine).all()))
+    if role in WAITING:
+        title, states = WAITING[role]
+        waiting = (
+            select(Clue)
+            .where(Clue.unit_id.in_(units), Clue.state.in_([str(s) for s in states]))
+            .order_by(Clue.received_at)
+            .limit(20)
+        )
+        panels.append((title, sess.scalars(waiting).all()))
+    if role in (Role.LEADER, Role.INSPECTOR):
+        overdue = (
+            select(Clue)
+            .where(Clue.unit_id.in_(units), Clue.state.in_(OPEN), Clue.next_due_on < today)
+            .order_by(Clue.next_due_on)
+            .limit(20)
+        )
+        panels.append(("已逾期的线索", sess.scalars(overdue).all()))
+    alerts = calendar_alerts(sess, today) if role is Role.ADMIN else []
     return render_template(
         "home.html",
         body=body_of(sess, current_user.unit),
         scope_label="本单位及下级单位" if scope is Scope.TREE else "本单位",
         institution_count=counts.get(UnitKind.INSTITUTION.value, 0),
         unit_count=sum(counts.values()),
+        panels=panels,
+        alerts=alerts,
+        today=today,
     )
