@@ -13,6 +13,7 @@ from config.database import Base
 
 def import_all_models() -> MetaData:
     import directory.models  # noqa: F401
+    import notifications.models  # noqa: F401
 
     return Base.metadata
 
