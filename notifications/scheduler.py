@@ -19,6 +19,11 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from config.database import utcnow
@@ -31,6 +36,14 @@ from notifications.models import JobRun
 __all__ = ["JobOutcome", "JobSpec", "build_scheduler", "collect_jobs", "run_job_once"]
 
 log = logging.getLogger(__name__)
+
+TRIGGERS: dict[str, type[BaseTrigger]] = {
+    "cron": CronTrigger,
+    "interval": IntervalTrigger,
+    "date": DateTrigger,
+}
+# Bound on how many missed fire times we walk through when looking for the latest one.
+MAX_MISSED_SCAN = 20_000
 
 LEASE_NAME = "scheduler"
 LEASE_TTL = timedelta(minutes=5)
@@ -115,6 +128,37 @@ def run_job_once(
     return outcome
 
 
+def make_trigger(spec: JobSpec, timezone: str) -> BaseTrigger:
+    kwargs = dict(spec.trigger)
+    kind = kwargs.pop("trigger")
+    return TRIGGERS[kind](timezone=timezone, **kwargs)
+
+
+def catch_up_time(
+    trigger: BaseTrigger, last_started: datetime | None, now: datetime, grace: timedelta
+) -> datetime | None:
+    """``now`` when a tick was missed while no scheduler ran and the latest missed tick is
+    within the grace period; the job then runs once, however many ticks were missed.
+
+    Our own ``JobRun`` table is the memory across restarts (there is no persistent job store).
+    A job that never ran is not caught up: a new installation starts on its next tick.
+    """
+    if last_started is None:
+        return None
+    latest = None
+    fire = trigger.get_next_fire_time(None, last_started + timedelta(microseconds=1))
+    for _ in range(MAX_MISSED_SCAN):
+        if fire is None or fire > now:
+            break
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    else:
+        latest = now  # a very long outage of a frequent job: run it once now
+    if latest is None or now - latest > grace:
+        return None
+    return now
+
+
 def build_scheduler(
     session_factory: sessionmaker,
     settings: Settings,
@@ -122,16 +166,27 @@ def build_scheduler(
     holder: str,
     jobs: Sequence[JobSpec] | None = None,
     scheduler: BaseScheduler | None = None,
+    now: datetime | None = None,
 ) -> BaseScheduler:
     """An APScheduler with one entry per job: coalesced and single-instance, so ticks missed
-    during downtime run once, not once per tick, and a slow run never overlaps itself."""
+    while the process was stalled run once, not once per tick, and a run never overlaps itself;
+    ticks missed while it was down are caught up once from ``JobRun`` (see ``catch_up_time``)."""
     specs = list(collect_jobs() if jobs is None else jobs)
+    now = now or utcnow()
+    with session_factory() as session:
+        last_runs = dict(session.execute(select(JobRun.job_id, JobRun.last_started_at)).tuples())
     sched = scheduler or BlockingScheduler(timezone=settings.timezone)
     for spec in specs:
-        trigger = dict(spec.trigger)
+        trigger = make_trigger(spec, settings.timezone)
+        options: dict = {}
+        catch_up = catch_up_time(
+            trigger, last_runs.get(spec.id), now, timedelta(seconds=spec.misfire_grace_time)
+        )
+        if catch_up is not None:
+            options["next_run_time"] = catch_up
         sched.add_job(
             run_job_once,
-            trigger.pop("trigger"),
+            trigger,
             args=(spec.id, session_factory, settings),
             kwargs={"holder": holder, "jobs": specs},
             id=spec.id,
@@ -140,7 +195,7 @@ def build_scheduler(
             max_instances=1,
             misfire_grace_time=spec.misfire_grace_time,
             replace_existing=True,
-            **trigger,
+            **options,
         )
     return sched
 

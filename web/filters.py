@@ -16,6 +16,8 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("用户管理", "admin.users", frozenset({Role.ADMIN})),
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
+    ("消息", "inbox.index", frozenset(Role)),
+    ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
 )
 
 
