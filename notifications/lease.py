@@ -47,12 +47,14 @@ def acquire(
         return True
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: an ORM-enabled INSERT does not report rowcount on every driver.
     created = session.execute(
         insert(SchedulerLease)
         .values(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
         .on_conflict_do_nothing(index_elements=["name"])
-    )
-    return _rowcount(created) == 1
+        .returning(SchedulerLease.name)
+    ).scalar_one_or_none()
+    return created is not None
 
 
 def renew(
