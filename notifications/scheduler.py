@@ -174,7 +174,8 @@ def build_scheduler(
     specs = list(collect_jobs() if jobs is None else jobs)
     now = now or utcnow()
     with session_factory() as session:
-        last_runs = dict(session.execute(select(JobRun.job_id, JobRun.last_started_at)).tuples())
+        rows = session.execute(select(JobRun.job_id, JobRun.last_started_at)).all()
+        last_runs = {job_id: started for job_id, started in rows}
     sched = scheduler or BlockingScheduler(timezone=settings.timezone)
     for spec in specs:
         trigger = make_trigger(spec, settings.timezone)
