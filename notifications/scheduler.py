@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import logging
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
@@ -205,6 +206,11 @@ def run_forever(session_factory: sessionmaker, settings: Settings) -> None:
     """Run the scheduler until interrupted, then hand the lease over at once."""
     holder = holder_id()
     sched = build_scheduler(session_factory, settings, holder=holder)
+
+    def _stop(signum: int, _frame: object) -> None:
+        raise SystemExit(0)  # service managers stop with SIGTERM: release the lease first
+
+    signal.signal(signal.SIGTERM, _stop)
     log.info("scheduler %s starting with jobs: %s", holder, [j.id for j in sched.get_jobs()])
     try:
         sched.start()

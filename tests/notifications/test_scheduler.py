@@ -211,3 +211,20 @@ def test_no_digest_on_a_weekend(db, session_factory, mail_settings):
     )
     assert "不是工作日" in outcome.message
     assert db.scalar(select(Delivery).where(Delivery.level == "digest")) is None
+
+
+def test_cli_runs_one_job_once(shared_db_url, shared_factory, tmp_path):
+    from click.testing import CliRunner
+
+    from notifications.cli import scheduler_command
+
+    env = {"QINGFENG_DATABASE_URL": shared_db_url, "QINGFENG_INSTANCE_PATH": str(tmp_path)}
+    listed = CliRunner().invoke(scheduler_command, ["--list"], env=env)
+    assert listed.exit_code == 0 and "notifications.daily_digest" in listed.output
+    result = CliRunner().invoke(scheduler_command, ["--once", "notifications.dispatch"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "notifications.dispatch: ok 已发送 0" in result.output
+    with shared_factory() as session:
+        assert session.get_one(JobRun, "notifications.dispatch").last_status == "ok"
+    unknown = CliRunner().invoke(scheduler_command, ["--once", "nope"], env=env)
+    assert unknown.exit_code != 0 and "没有这个任务" in unknown.output
