@@ -48,9 +48,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "【清风】新交办：线索 {{ ref }}",
         "您有一条新交办的线索 {{ ref }}，办理期限 {{ deadline }}。\n请登录清风平台查看：{{ link }}",
     ),
+    # ``action`` names what happened (e.g. "已受理", "已转办"), never what the tip says.
     "event": (
         "【清风】{{ ref }} 有新动态",
-        "{{ ref }}：{{ summary }}。\n请登录清风平台查看：{{ link }}",
+        "{{ ref }}：{{ action }}。\n请登录清风平台查看：{{ link }}",
     ),
     "digest": (
         "【清风】您有 {{ count }} 条未读消息",

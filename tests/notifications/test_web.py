@@ -171,7 +171,7 @@ def test_retry_endpoint_refuses_non_admins(client, db):
         level="event",
         business_date=BUSINESS_DAY,
         template="event",
-        context={"ref": "R1", "summary": "已受理", "path": "/clues/1"},
+        context={"ref": "R1", "action": "已受理", "path": "/clues/1"},
     )
     row.status = DeliveryStatus.DEAD
     db.commit()
@@ -184,3 +184,17 @@ def test_retry_endpoint_refuses_non_admins(client, db):
     db.refresh(row)
     assert row.status == DeliveryStatus.DEAD
     assert db.scalar(select(Delivery.status).where(Delivery.id == row.id)) == "dead"
+
+
+def test_open_follows_only_local_links(client, db):
+    handler = user(db, "handler")
+    rows = [
+        InboxMessage(user_id=handler.id, title="t", link=link)
+        for link in ("//evil.example/x", "/\\evil.example")
+    ]
+    db.add_all(rows)
+    db.commit()
+    login(client, "handler")
+    for row in rows:
+        response = post_form(client, f"/inbox/{row.id}/open", {}, token_from="/inbox")
+        assert response.headers["Location"] == "/inbox"

@@ -56,9 +56,9 @@ def open_message(message_id: int):
         return redirect(url_for("inbox.index"))
     message = inbox_service.mark_read(sess, current_user, message_id)
     sess.commit()
-    link = (
-        message.link if message.link.startswith("/") and not message.link.startswith("//") else ""
-    )
+    # Only a path on this site: "//host" and "/\\host" would leave it (an open redirect).
+    local = message.link.startswith("/") and not message.link.startswith(("//", "/\\"))
+    link = message.link if local else ""
     return redirect(link or url_for("inbox.index"))
 
 
