@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.database import make_engine, session_scope
@@ -35,12 +35,32 @@ def database_url() -> str:
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     eng = make_engine(database_url)
+    if eng.dialect.name == "sqlite":
+        _real_sqlite_transactions(eng)
     # Demo data is committed once; tests run on top of it and roll back.
     with session_scope(sessionmaker(bind=eng)) as session:
         load_demo(session)
         seed_from_package(session)
     yield eng
     eng.dispose()
+
+
+def _real_sqlite_transactions(eng: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINTs nest inside the outer one.
+
+    Without this, pysqlite defers BEGIN until the first write: the per-test SAVEPOINT then
+    becomes the outermost transaction and a ``commit()`` in a view, job or service under test
+    is really committed and leaks into later tests (SQLAlchemy docs, "Serializable isolation /
+    Savepoints / Transactional DDL" for pysqlite).
+    """
+
+    @event.listens_for(eng, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(eng, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture

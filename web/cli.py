@@ -9,6 +9,7 @@ import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
+from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
@@ -65,7 +66,12 @@ def demo_command(if_empty: bool) -> None:
         click.echo(line)
 
 
-for command in [*DIRECTORY_COMMANDS, *CALENDAR_COMMANDS, *WORKFLOW_COMMANDS]:
+for command in [
+    *DIRECTORY_COMMANDS,
+    *CALENDAR_COMMANDS,
+    *WORKFLOW_COMMANDS,
+    *NOTIFICATION_COMMANDS,
+]:
     main.add_command(command)
 
 # The working-day calendar must exist before any deadline is computed.

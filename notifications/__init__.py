@@ -1,0 +1,1 @@
+"""Notifications: deliveries (e-mail, in-app inbox, webhook), templates, the scheduler."""

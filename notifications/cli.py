@@ -1,0 +1,58 @@
+"""CLI commands for notifications (click only; ``web/cli.py`` collects them)."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+
+@click.command("scheduler")
+@click.option(
+    "--once",
+    "once",
+    metavar="JOB_ID",
+    help="只运行一次指定任务后退出（例如 notifications.dispatch）。",
+)
+@click.option("--list", "list_jobs", is_flag=True, help="列出全部定时任务。")
+def scheduler_command(once: str | None, list_jobs: bool) -> None:
+    """启动定时任务进程（提醒、发送通知、每日摘要）；多个进程同时运行时只有一个生效。"""
+    from config.database import make_engine, make_session_factory
+    from config.settings import Settings
+    from notifications.scheduler import collect_jobs, run_forever
+    from web.schema import import_all_models
+
+    import_all_models()
+    jobs = collect_jobs()
+    if list_jobs:
+        for job in jobs:
+            click.echo(f"{job.id:<32} {job.label}  {dict(job.trigger)}")
+        return
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    try:
+        if once:
+            _run_once(once, {job.id for job in jobs}, factory, settings, jobs)
+            return
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        click.echo("定时任务进程已启动（按 Ctrl+C 停止）。")
+        run_forever(factory, settings)
+    finally:
+        engine.dispose()
+
+
+def _run_once(job_id, known, factory, settings, jobs) -> None:
+    from notifications.scheduler import run_job_once
+
+    if job_id not in known:
+        raise click.ClickException(f"没有这个任务：{job_id}（用 --list 查看全部任务）")
+    outcome = run_job_once(job_id, factory, settings, jobs=jobs)
+    click.echo(f"{job_id}: {outcome.status} {outcome.message}")
+    if outcome.status == "error":
+        raise SystemExit(1)
+
+
+COMMANDS = [scheduler_command]

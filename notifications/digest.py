@@ -1,0 +1,89 @@
+"""The daily digest: one e-mail per working day listing a user's unread inbox items."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.errors import CalendarUnknown
+from directory.models import User
+from notifications.models import Channel, InboxMessage
+from notifications.service import enqueue, recipients_for
+
+log = logging.getLogger(__name__)
+
+DIGEST_ITEMS = 20
+
+
+def business_date(now: datetime, timezone: str) -> date:
+    """The date in the office's time zone (Asia/Shanghai), not in UTC."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def is_workday(session: Session, day: date) -> bool:
+    """Working days follow the official calendar (make-up Saturdays included) when it exists."""
+    try:
+        from workflow.calendar import load_calendar  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        # TODO(calendar): drop this fallback once workflow.calendar is merged.
+        return day.weekday() < 5
+    return bool(load_calendar(session).is_workday(day))
+
+
+def enqueue_digests(session: Session, day: date) -> int:
+    """Queue a digest for every active user with unread messages and e-mail switched on.
+
+    The idempotency key (user, ``digest:<day>``, day, e-mail) makes a second run a no-op.
+    """
+    unread = (
+        select(InboxMessage.user_id, func.count().label("n"))
+        .where(InboxMessage.read_at.is_(None))
+        .group_by(InboxMessage.user_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(User, unread.c.n)
+        .join(unread, unread.c.user_id == User.id)
+        .where(User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    queued = 0
+    for user, count in rows:
+        email = next((r for r in recipients_for(session, user) if r.channel is Channel.EMAIL), None)
+        if email is None:
+            continue
+        latest = session.scalars(
+            select(InboxMessage)
+            .where(InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))
+            .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
+            .limit(DIGEST_ITEMS)
+        ).all()
+        items = [{"title": m.title, "path": m.link} for m in latest]
+        row = enqueue(
+            session,
+            channel=Channel.EMAIL,
+            recipient=user,
+            subject_ref=f"user:{user.id}",
+            level="digest",
+            business_date=day,
+            template="digest",
+            context={"count": int(count), "items": items, "path": "/inbox"},
+            address=email.address,
+        )
+        queued += row is not None
+    return queued
+
+
+def run_daily_digest(session: Session, now: datetime, timezone: str) -> str:
+    day = business_date(now, timezone)
+    try:
+        if not is_workday(session, day):
+            return f"{day} 不是工作日，未发送摘要。"
+    except CalendarUnknown as err:
+        log.warning("digest skipped: %s", err.message)
+        return f"未发送摘要：{err.message}"
+    return f"已生成 {enqueue_digests(session, day)} 份未读消息摘要。"

@@ -1,0 +1,115 @@
+"""Message templates (zh-CN): a subject and a plain-text body per template id.
+
+Templates see only reference numbers, dates, counts and a link — never the content of
+a tip (DESIGN.md: reminders "carry the reference number and a link, not the content").
+The variables a template uses are the only context keys ``enqueue`` accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, Template, meta
+
+from config.errors import ValidationError
+
+# template id -> (subject, body). ``link`` (from ``path``) and ``base_url`` are added when
+# rendering, from the settings.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "obligation_due": (
+        "【清风】报送提醒：{{ ref }} 还有 {{ days_left }} 个工作日到期",
+        "{{ unit }}：\n{{ title }}（{{ ref }}）应于 {{ deadline }} 前报送，"
+        "还有 {{ days_left }} 个工作日。\n请登录清风平台办理：{{ link }}",
+    ),
+    "obligation_overdue": (
+        "【清风】报送逾期：{{ ref }} 已超过报送期限",
+        "{{ unit }}：\n{{ title }}（{{ ref }}）的报送期限为 {{ deadline }}，目前尚未报送。"
+        "\n请尽快登录清风平台办理：{{ link }}",
+    ),
+    "clue_due": (
+        "【清风】办理提醒：线索 {{ ref }} 还有 {{ days_left }} 个工作日到期",
+        "线索 {{ ref }} 当前环节「{{ stage }}」应于 {{ deadline }} 前办结，"
+        "还有 {{ days_left }} 个工作日。\n请登录清风平台查看：{{ link }}",
+    ),
+    "clue_overdue": (
+        "【清风】办理逾期：线索 {{ ref }} 已超期",
+        "线索 {{ ref }} 当前环节「{{ stage }}」的办理期限为 {{ deadline }}，现已超期。"
+        "\n请尽快登录清风平台办理：{{ link }}",
+    ),
+    "clue_escalated": (
+        "【清风】督办：线索 {{ ref }} 超期未办结",
+        "线索 {{ ref }} 当前环节「{{ stage }}」的办理期限为 {{ deadline }}，"
+        "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
+        "\n请登录清风平台督办：{{ link }}",
+    ),
+    "clue_assigned": (
+        "【清风】新交办：线索 {{ ref }}",
+        "您有一条新交办的线索 {{ ref }}，办理期限 {{ deadline }}。\n请登录清风平台查看：{{ link }}",
+    ),
+    # ``action`` names what happened (e.g. "已受理", "已转办"), never what the tip says.
+    "event": (
+        "【清风】{{ ref }} 有新动态",
+        "{{ ref }}：{{ action }}。\n请登录清风平台查看：{{ link }}",
+    ),
+    "digest": (
+        "【清风】您有 {{ count }} 条未读消息",
+        "您在清风平台有 {{ count }} 条未读消息：\n"
+        "{% for item in items %}· {{ item.title }} {{ base_url }}{{ item.path }}\n{% endfor %}"
+        "{% if count > items|length %}……另有 {{ count - items|length }} 条\n{% endif %}"
+        "查看全部：{{ link }}",
+    ),
+}
+
+# Context keys every template may carry besides its own variables.
+COMMON_KEYS = frozenset({"path"})
+
+_env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)  # noqa: S701 — plain-text mail, never HTML
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    link: str
+
+
+@cache
+def _compiled(template_id: str) -> tuple[Template, Template]:
+    subject, body = TEMPLATES[template_id]
+    return _env.from_string(subject), _env.from_string(body)
+
+
+@cache
+def template_keys(template_id: str) -> frozenset[str]:
+    """The context keys ``template_id`` may receive: the variables it uses, plus ``path``."""
+    if template_id not in TEMPLATES:
+        raise ValidationError(f"未知的通知模板：{template_id}")
+    found: set[str] = set()
+    for source in TEMPLATES[template_id]:
+        found |= meta.find_undeclared_variables(_env.parse(source))
+    return frozenset(found - {"link", "base_url"}) | COMMON_KEYS
+
+
+def check_context(template_id: str, context: dict[str, Any]) -> None:
+    """Refuse context keys a template does not use, so no tip content is ever stored or sent."""
+    extra = sorted(set(context) - template_keys(template_id))
+    if extra:
+        raise ValidationError(
+            "通知只能包含编号、期限和链接等字段，不得携带线索内容；多余字段：" + "、".join(extra)
+        )
+
+
+def link_for(base_url: str, path: str) -> str:
+    if not path:
+        return base_url.rstrip("/") + "/"
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def render(template_id: str, context: dict[str, Any], base_url: str) -> Rendered:
+    """Render a message; the link is built from ``base_url`` (Settings) and the context's path."""
+    subject_tpl, body_tpl = _compiled(template_id)
+    link = link_for(base_url, str(context.get("path", "")))
+    values = {**context, "link": link, "base_url": base_url.rstrip("/")}
+    return Rendered(subject_tpl.render(values).strip(), body_tpl.render(values).strip(), link)

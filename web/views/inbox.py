@@ -1,0 +1,119 @@
+"""The in-app inbox, the unread count in the header, and one's own notification channels."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, URLField
+from wtforms.validators import Optional
+
+from config.errors import DomainError
+from notifications import inbox as inbox_service
+from notifications.models import Channel
+from notifications.service import preferences, set_preference
+from web.db import db_session
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.app_context_processor
+def _unread():
+    if not current_user.is_authenticated:
+        return {}
+    return {"inbox_unread": inbox_service.unread_count(db_session(), current_user)}
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only: for the mark-read buttons."""
+
+
+@bp.route("/inbox")
+def index():
+    rows = inbox_service.messages(db_session(), current_user)
+    return render_template("inbox/index.html", messages=rows, form=EmptyForm())
+
+
+@bp.route("/inbox/<int:message_id>/read", methods=["POST"])
+def mark_read(message_id: int):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash("表单已过期，请刷新后重试。", "error")
+        return redirect(url_for("inbox.index"))
+    sess = db_session()
+    inbox_service.mark_read(sess, current_user, message_id)
+    sess.commit()
+    return redirect(url_for("inbox.index"))
+
+
+@bp.route("/inbox/<int:message_id>/open", methods=["POST"])
+def open_message(message_id: int):
+    """Mark read and follow the message's link (always a path on this site)."""
+    form = EmptyForm()
+    sess = db_session()
+    if not form.validate_on_submit():
+        flash("表单已过期，请刷新后重试。", "error")
+        return redirect(url_for("inbox.index"))
+    message = inbox_service.mark_read(sess, current_user, message_id)
+    sess.commit()
+    # Only a path on this site: "//host" and "/\\host" would leave it (an open redirect).
+    local = message.link.startswith("/") and not message.link.startswith(("//", "/\\"))
+    link = message.link if local else ""
+    return redirect(link or url_for("inbox.index"))
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+def mark_all_read():
+    if EmptyForm().validate_on_submit():
+        sess = db_session()
+        count = inbox_service.mark_all_read(sess, current_user)
+        sess.commit()
+        flash(f"已将 {count} 条消息标记为已读。", "success")
+    return redirect(url_for("inbox.index"))
+
+
+class ChannelsForm(FlaskForm):
+    email_enabled = BooleanField("接收电子邮件提醒")
+    email_address = EmailField("提醒邮箱（留空则使用账号邮箱）", validators=[Optional()])
+    webhook_enabled = BooleanField("推送到群机器人（Webhook）")
+    webhook_url = URLField("Webhook 地址", validators=[Optional()])
+
+
+@bp.route("/me/notifications", methods=["GET", "POST"])
+def channels():
+    sess = db_session()
+    prefs = preferences(sess, current_user)
+    form = ChannelsForm()
+    if not form.is_submitted():
+        email, hook = prefs.get(Channel.EMAIL), prefs.get(Channel.WEBHOOK)
+        form.email_enabled.data = email.enabled if email else bool(current_user.email)
+        form.email_address.data = email.address if email else ""
+        form.webhook_enabled.data = hook.enabled if hook else False
+        form.webhook_url.data = hook.address if hook else ""
+    if form.validate_on_submit():
+        try:
+            set_preference(
+                sess,
+                current_user,
+                current_user,
+                Channel.EMAIL,
+                enabled=bool(form.email_enabled.data),
+                address=form.email_address.data or "",
+            )
+            set_preference(
+                sess,
+                current_user,
+                current_user,
+                Channel.WEBHOOK,
+                enabled=bool(form.webhook_enabled.data),
+                address=form.webhook_url.data or "",
+            )
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            return render_template("inbox/channels.html", form=form), err.status
+        sess.commit()
+        flash("通知设置已保存。", "success")
+        return redirect(url_for("inbox.channels"))
+    status = 422 if form.errors else 200
+    return render_template("inbox/channels.html", form=form), status

@@ -1,0 +1,55 @@
+"""Administrators: the scheduler's jobs, its lease, and deliveries that failed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from config.database import utcnow
+from config.errors import DomainError
+from directory.jurisdiction import require_role
+from directory.roles import Role
+from notifications.models import STATUS_LABELS, DeliveryStatus
+from notifications.scheduler import LEASE_NAME, collect_jobs
+from notifications.service import retry_delivery
+from notifications.status import scheduler_status
+from web.db import db_session
+
+bp = Blueprint("scheduler", __name__, url_prefix="/admin/scheduler")
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only: for the retry buttons."""
+
+
+@bp.route("")
+def index():
+    require_role(current_user, Role.ADMIN)
+    status = scheduler_status(db_session(), current_user, collect_jobs(), lease_name=LEASE_NAME)
+    return render_template(
+        "inbox/scheduler.html",
+        status=status,
+        now=utcnow(),
+        form=EmptyForm(),
+        labels=STATUS_LABELS,
+        statuses=list(DeliveryStatus),
+    )
+
+
+@bp.route("/deliveries/<int:delivery_id>/retry", methods=["POST"])
+def retry(delivery_id: int):
+    require_role(current_user, Role.ADMIN)
+    if not EmptyForm().validate_on_submit():
+        flash("表单已过期，请刷新后重试。", "error")
+        return redirect(url_for("scheduler.index"))
+    sess = db_session()
+    try:
+        retry_delivery(sess, current_user, delivery_id)
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("scheduler.index"))
+    sess.commit()
+    flash("已重新排入发送队列，将在一分钟内发送。", "success")
+    return redirect(url_for("scheduler.index"))
