@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
+from tips.cli import COMMANDS as TIPS_COMMANDS
 
 
 def _create_app():
@@ -31,5 +32,5 @@ def serve_command(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-for command in DIRECTORY_COMMANDS:
+for command in [*DIRECTORY_COMMANDS, *TIPS_COMMANDS]:
     main.add_command(command)
