@@ -204,7 +204,9 @@ def _build(raw: bytes, msg: EmailMessage) -> ParsedMail:
     html = [p for p in texts if p.get_content_subtype() == "html"]
     body_parts = plain or html[:1]
     body = "\n\n".join(t for t in (_text_of(p) for p in body_parts) if t)
-    used = {id(p) for p in texts}
+    # The HTML twin of a plain body is the same text; any other text part (calendar,
+    # rtf, csv) is evidence and is kept as an attachment.
+    used = {id(p) for p in plain + html}
     attachments = [
         _attachment(part, index)
         for index, part in enumerate((p for p in leaves if id(p) not in used), start=1)

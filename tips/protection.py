@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from config.errors import DomainError, ValidationError
+from config.settings import Settings
 
 K = TypeVar("K")
 
@@ -149,12 +150,11 @@ def load_keyring(path: Path, *, create_if_missing: bool = True) -> Keyring:
         raise ReporterKeyError(f"举报人信息密钥文件 {path} 格式错误。") from err
 
 
-def keyring_for(settings: object) -> Keyring:
+def keyring_for(settings: Settings) -> Keyring:
     """The keyring named by ``Settings.reporter_key_file``; only development creates one."""
-    path = getattr(settings, "reporter_key_file", None)
-    if path is None:
+    if settings.reporter_key_file is None:
         raise ReporterKeyError("未配置举报人信息密钥文件：请设置 QINGFENG_REPORTER_KEY_FILE。")
-    return load_keyring(Path(path), create_if_missing=not getattr(settings, "is_production", True))
+    return load_keyring(settings.reporter_key_file, create_if_missing=not settings.is_production)
 
 
 def rotate_keyfile(path: Path) -> Keyring:

@@ -82,6 +82,17 @@ def test_gbk_body_wrongly_labelled_utf8_falls_back_to_gb18030() -> None:
     assert parse_message(raw).body == GBK_BODY
 
 
+def test_other_text_parts_are_kept_as_attachments() -> None:
+    msg = message_from_bytes(utf8_qp(), policy=policy.default)
+    msg.add_attachment(  # type: ignore[attr-defined]
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", subtype="calendar", disposition="inline"
+    )
+    mail = parse_message(msg.as_bytes())
+    assert mail.body.startswith("张某某收红包两千元")
+    assert [a.content_type for a in mail.attachments] == ["image/jpeg", "text/calendar"]
+    assert b"BEGIN:VCALENDAR" in mail.attachments[1].data
+
+
 def test_forwarded_message_is_kept_as_an_eml_attachment() -> None:
     mail = parse_message(forwarded())
     assert mail.body == "转发群众来信，请登记。"
