@@ -10,6 +10,7 @@ import cases.service  # noqa: F401 - registers the clue lifecycle
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
+from tips.cli import COMMANDS as TIPS_COMMANDS
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
@@ -71,6 +72,7 @@ for command in [
     *CALENDAR_COMMANDS,
     *WORKFLOW_COMMANDS,
     *NOTIFICATION_COMMANDS,
+    *TIPS_COMMANDS,
 ]:
     main.add_command(command)
 

@@ -1,0 +1,1 @@
+"""Tip intake: reporter protection, duplicate detection, e-mail parsing and the IMAP mailbox."""
