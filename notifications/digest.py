@@ -27,7 +27,7 @@ def business_date(now: datetime, timezone: str) -> date:
 def is_workday(session: Session, day: date) -> bool:
     """Working days follow the official calendar (make-up Saturdays included) when it exists."""
     try:
-        from workflow.calendar import load_calendar  # type: ignore[import-not-found,unused-ignore]
+        from workflow.calendar import load_calendar
     except ImportError:
         # TODO(calendar): drop this fallback once workflow.calendar is merged.
         return day.weekday() < 5

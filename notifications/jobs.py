@@ -9,8 +9,10 @@ from sqlalchemy.orm import sessionmaker
 from config.database import session_scope
 from config.jobs import JobSpec
 from config.settings import Settings
+from notifications.clue_reminders import sweep_clues
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
+from notifications.router import route_events
 
 
 def dispatch(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
@@ -22,7 +24,31 @@ def daily_digest(session_factory: sessionmaker, settings: Settings, now: datetim
         return run_daily_digest(session, now, settings.timezone)
 
 
+def clue_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return f"排队提醒 {sweep_clues(session, now, settings.timezone)} 条"
+
+
+def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return f"处理事件 {route_events(session, now, settings.timezone)} 个"
+
+
 JOBS = [
+    JobSpec(
+        id="notifications.route_events",
+        trigger={"trigger": "interval", "minutes": 1},
+        func=route,
+        label="把办理动态转为通知",
+        misfire_grace_time=300,
+    ),
+    JobSpec(
+        # Working days only, in working hours: the sweep checks the official calendar.
+        id="notifications.clue_reminders",
+        trigger={"trigger": "cron", "hour": "9,14", "minute": 0},
+        func=clue_reminders,
+        label="线索办理期限提醒",
+    ),
     JobSpec(
         id="notifications.dispatch",
         trigger={"trigger": "interval", "minutes": 1},

@@ -1,0 +1,97 @@
+"""Queue many messages with a fixed number of statements (sweeps over large jurisdictions).
+
+Preferences are read for all recipients in one query, and deliveries are inserted with
+one executemany INSERT … ON CONFLICT DO NOTHING, so a sweep's query count does not grow
+with the number of clues, institutions or recipients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from directory.models import User
+from notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus
+from notifications.service import idempotency_key
+from notifications.templates import check_context
+
+
+@dataclass(frozen=True)
+class Message:
+    user: User
+    subject_ref: str
+    level: str
+    business_date: date
+    template: str
+    context: dict[str, Any]
+
+
+def routes_for_many(
+    session: Session, users: Iterable[User]
+) -> dict[int, list[tuple[Channel, str]]]:
+    """Channels per user, the same rule as ``service.recipients_for``, in one query."""
+    by_id = {u.id: u for u in users}
+    prefs: dict[int, dict[Channel, ChannelPreference]] = {uid: {} for uid in by_id}
+    if by_id:
+        for pref in session.scalars(
+            select(ChannelPreference).where(ChannelPreference.user_id.in_(list(by_id)))
+        ):
+            prefs[pref.user_id][Channel(pref.channel)] = pref
+    result: dict[int, list[tuple[Channel, str]]] = {}
+    for uid, user in by_id.items():
+        routes = [(Channel.INAPP, "")]
+        email = prefs[uid].get(Channel.EMAIL)
+        address = (email.address if email and email.address else "") or user.email
+        if address and (email is None or email.enabled):
+            routes.append((Channel.EMAIL, address))
+        hook = prefs[uid].get(Channel.WEBHOOK)
+        if hook is not None and hook.enabled and hook.address:
+            routes.append((Channel.WEBHOOK, hook.address))
+        result[uid] = routes
+    return result
+
+
+def enqueue_many(session: Session, messages: list[Message]) -> int:
+    """Queue every message on each of its recipient's channels; returns rows inserted."""
+    if not messages:
+        return 0
+    routes = routes_for_many(session, {m.user.id: m.user for m in messages}.values())
+    rows = []
+    for m in messages:
+        check_context(m.template, m.context)
+        for channel, address in routes[m.user.id]:
+            rows.append(
+                {
+                    "channel": channel.value,
+                    "recipient_user_id": m.user.id,
+                    "address": address,
+                    "subject_ref": m.subject_ref,
+                    "level": m.level,
+                    "business_date": m.business_date,
+                    "idempotency_key": idempotency_key(
+                        channel=channel,
+                        recipient_id=m.user.id,
+                        address=address,
+                        subject_ref=m.subject_ref,
+                        level=m.level,
+                        business_date=m.business_date,
+                    ),
+                    "template": m.template,
+                    "context": m.context,
+                    "status": DeliveryStatus.PENDING.value,
+                    "attempts": 0,
+                    "last_error": "",
+                }
+            )
+    table = Delivery.__table__
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = session.connection().execute(stmt, rows)
+    return result.rowcount if result.rowcount >= 0 else len(rows)

@@ -1,0 +1,149 @@
+"""The clue time-limit sweep: due soon (3 and 1 working days, the day itself), overdue,
+then escalation to the unit's leaders.
+
+Each level is sent once per deadline: the idempotency key carries the level and the due
+date, so a sweep run again — after a restart, a retry or by a second scheduler — queues
+nothing new. After downtime only the level that applies now is sent (a stale "3 days
+left" would mislead). Reminders go to the responsible person: the clue's handler, or the
+unit's intake clerks while no handler is assigned; escalations to the unit's leaders.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cases.models import Clue
+from cases.states import CLOSED_STATES
+from cases.timelimits import RULES
+from directory.models import OrgUnit, User
+from directory.roles import Role
+from notifications.batch import Message, enqueue_many
+from workflow.calendar import WorkingCalendar, load_calendar
+
+ESCALATE_AFTER_WORKING_DAYS = 3
+WORKING_HOURS = (8, 18)  # local time, [start, end)
+CLOSED = [str(s) for s in CLOSED_STATES]
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str  # due_3 | due_1 | due_0 | overdue | escalated
+    days: int  # working days left, or working days over
+
+
+def levels_for(due: date, today: date, calendar: WorkingCalendar) -> list[Level]:
+    """The reminder levels that apply today to a deadline (most urgent first)."""
+    if today > due:
+        over = calendar.working_days_between(due, today)
+        result = [Level("overdue", over)]
+        if over >= ESCALATE_AFTER_WORKING_DAYS:
+            result.insert(0, Level("escalated", over))
+        return result
+    left = calendar.working_days_between(today, due)
+    if left == 0:
+        return [Level("due_0", 0)]
+    if left <= 1:
+        return [Level("due_1", left)]
+    if left <= 3:
+        return [Level("due_3", left)]
+    return []
+
+
+def in_working_time(now: datetime, calendar: WorkingCalendar, tz: str) -> bool:
+    local = now.astimezone(ZoneInfo(tz))
+    return calendar.is_workday(local.date()) and WORKING_HOURS[0] <= local.hour < WORKING_HOURS[1]
+
+
+def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+    """Queue today's clue reminders; returns how many deliveries were queued."""
+    calendar = load_calendar(session)
+    if not in_working_time(now, calendar, tz):
+        return 0
+    today = now.astimezone(ZoneInfo(tz)).date()
+    horizon = calendar.add_working_days(today, 3)
+    clues = session.scalars(
+        select(Clue).where(
+            Clue.next_due_on.is_not(None),
+            Clue.next_due_on <= horizon,
+            Clue.state.not_in(CLOSED),
+        )
+    ).all()
+    if not clues:
+        return 0
+    people = _responsible_people(session, clues)
+    messages: list[Message] = []
+    for clue in clues:
+        for name, clock in (clue.clocks or {}).items():
+            if clock.get("met_on") or clock.get("paused_on"):
+                continue
+            due = date.fromisoformat(clock["due"])
+            if due > horizon:
+                continue
+            for level in levels_for(due, today, calendar):
+                messages.extend(_messages(clue, name, due, level, people))
+    return enqueue_many(session, messages)
+
+
+@dataclass
+class _People:
+    users: dict[int, User]
+    clerks: dict[int, list[User]]
+    leaders: dict[int, list[User]]
+
+
+def _responsible_people(session: Session, clues: Sequence[Clue]) -> _People:
+    """Handlers, clerks and leaders of every body concerned, in two queries."""
+    bodies = {c.unit_id for c in clues}
+    handler_ids = {c.handler_id for c in clues if c.handler_id}
+    offices = select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.parent_id.in_(bodies))
+    body_of = {b: b for b in bodies} | {o: p for o, p in session.execute(offices).all()}
+    staff = session.scalars(
+        select(User).where(
+            User.active.is_(True),
+            or_(
+                User.id.in_(handler_ids),
+                User.unit_id.in_(list(body_of)) & User.role.in_([Role.CLERK, Role.LEADER]),
+            ),
+        )
+    ).all()
+    clerks: dict[int, list[User]] = defaultdict(list)
+    leaders: dict[int, list[User]] = defaultdict(list)
+    for user in staff:
+        body = body_of.get(user.unit_id)
+        if body is None:
+            continue
+        if user.role == Role.CLERK:
+            clerks[body].append(user)
+        elif user.role == Role.LEADER:
+            leaders[body].append(user)
+    return _People({u.id: u for u in staff}, clerks, leaders)
+
+
+def _messages(clue: Clue, clock: str, due: date, level: Level, people: _People) -> list[Message]:
+    rule = RULES[clock]
+    ref = f"clue:{clue.id}/{clock}"
+    path = f"/clues/{clue.id}"
+    base = {"ref": clue.reference, "stage": rule.label, "deadline": due.isoformat(), "path": path}
+    if level.code == "escalated":
+        handler = people.users.get(clue.handler_id) if clue.handler_id else None
+        context = base | {
+            "days_over": level.days,
+            "handler": handler.display_name if handler else "未指定",
+        }
+        return [
+            Message(u, ref, level.code, due, "clue_escalated", context)
+            for u in people.leaders.get(clue.unit_id, [])
+        ]
+    handler = people.users.get(clue.handler_id) if clue.handler_id else None
+    recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])
+    if level.code == "overdue":
+        return [Message(u, ref, level.code, due, "clue_overdue", base) for u in recipients]
+    context = base | {"days_left": level.days}
+    return [Message(u, ref, level.code, due, "clue_due", context) for u in recipients]
