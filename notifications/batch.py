@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -90,7 +90,7 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
                     "last_error": "",
                 }
             )
-    table = Delivery.__table__
+    table = cast(Table, Delivery.__table__)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
     result = session.connection().execute(stmt, rows)
