@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/qingfeng init
 	$(BIN)/qingfeng demo --if-empty
-	$(BIN)/qingfeng serve --host 127.0.0.1 --port 5000
+	$(BIN)/qingfeng serve --host 127.0.0.1 --port 5000 --with-scheduler
 
 ## Every test this machine can run: on SQLite, then on PostgreSQL when
 ## QINGFENG_TEST_POSTGRES_URL is set. Skipped tests are listed with their reason.

@@ -143,7 +143,7 @@ def sign_in_lines(session: Session) -> list[str]:
     for demo in DEMO_USERS:
         user = session.scalar(select(User).where(User.username == demo.username))
         if user is not None:
-            lines.append(
-                f"  {ROLE_LABELS[demo.role]:<10} 用户名 {demo.username:<10} 单位 {user.unit.name}"
-            )
+            unit = user.unit
+            where = f"{unit.parent.name} {unit.name}" if unit.kind == UnitKind.OFFICE else unit.name
+            lines.append(f"  {demo.username:<10} {ROLE_LABELS[demo.role]}，{where}")
     return lines

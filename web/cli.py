@@ -34,13 +34,48 @@ def main() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
+@click.option("--with-scheduler", is_flag=True, help="同时在本进程内运行定时任务（嵌入式部署）。")
+def serve_command(host: str, port: int, with_scheduler: bool) -> None:
     """启动内置服务器（嵌入式 SQLite 部署）；生产环境请用 gunicorn，见 README。"""
     from werkzeug.serving import run_simple
 
     app = _create_app()
+    scheduler = _start_background_scheduler(app) if with_scheduler else None
     click.echo(f"清风已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if scheduler is not None:
+            scheduler()
+
+
+def _start_background_scheduler(app):
+    """The scheduler beside the embedded server; the database lease still lets only one
+    scheduler act, so a separate ``qingfeng scheduler`` process is safe alongside."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from notifications import lease
+    from notifications.scheduler import LEASE_NAME, build_scheduler, holder_id
+
+    settings = app.config["QINGFENG"]
+    factory = app.extensions["qingfeng_sessions"]
+    holder = holder_id()
+    sched = build_scheduler(
+        factory,
+        settings,
+        holder=holder,
+        scheduler=BackgroundScheduler(timezone=settings.timezone),
+    )
+    sched.start()
+    click.echo(f"定时任务已在后台运行（{len(sched.get_jobs())} 项）。")
+
+    def stop() -> None:
+        sched.shutdown(wait=False)
+        with factory() as session:
+            lease.release(session, LEASE_NAME, holder)
+            session.commit()
+
+    return stop
 
 
 @main.command("demo")
