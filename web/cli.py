@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import FlaskGroup
+from sqlalchemy import inspect
 
 import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
@@ -86,7 +87,11 @@ def demo_command(if_empty: bool) -> None:
     from directory import demo as directory_demo
     from directory.cli import sessions
 
-    with session_scope(sessions()) as session:
+    factory = sessions()
+    with factory() as probe:
+        if not inspect(probe.get_bind()).has_table("org_units"):
+            raise click.ClickException("数据库尚未初始化：请先运行 qingfeng init。")
+    with session_scope(factory) as session:
         if not directory_demo.is_empty(session):
             if not if_empty:
                 raise click.ClickException("数据库中已有数据，未载入演示数据。")
