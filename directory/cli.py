@@ -108,3 +108,23 @@ def init_command(admin_username: str | None, province: str) -> None:
 
 
 COMMANDS = [init_command, import_directory_command]
+
+
+@click.command("api-token")
+@click.argument("username")
+@click.argument("name")
+def api_token_command(username: str, name: str) -> None:
+    """为用户创建接口令牌（只显示一次）。"""
+    from directory.tokens import create_token
+
+    factory = sessions()
+    with session_scope(factory) as session:
+        owner = session.scalar(select(User).where(User.username == username))
+        if owner is None:
+            raise click.ClickException(f"用户 {username} 不存在。")
+        _, token = create_token(session, owner, owner, name)
+    factory.kw["bind"].dispose()
+    click.echo(token)
+
+
+COMMANDS.append(api_token_command)

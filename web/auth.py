@@ -31,13 +31,27 @@ login_manager.login_message = "请先登录。"
 login_manager.login_message_category = "info"
 
 # Endpoints reachable without signing in. Blueprints for the public portal add theirs.
-OPEN_ENDPOINTS = {"auth.login", "static"}
+OPEN_ENDPOINTS = {"auth.login", "static", "api.openapi"}
 OPEN_PREFIXES: set[str] = set()
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_login)
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from directory.tokens import user_for_token
+
+    sess = db_session()
+    found = user_for_token(sess, header.removeprefix("Bearer ").strip())
+    if found is not None:
+        sess.commit()  # last_used_at
+    return found
 
 
 @login_manager.user_loader

@@ -15,6 +15,7 @@ def import_all_models() -> MetaData:
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import directory.models  # noqa: F401
+    import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401

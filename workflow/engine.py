@@ -126,11 +126,21 @@ def _coerce(spec: FieldSpec, raw: Any) -> Any:
     return str(raw)
 
 
-def check_allowed(session: Session, lifecycle: Lifecycle, obj: Any, t: Transition, actor: Any):
+def check_allowed(
+    session: Session,
+    lifecycle: Lifecycle,
+    obj: Any,
+    t: Transition,
+    actor: Any,
+    expected_version: int | None = None,
+):
     if str(actor.role) not in t.roles:
         raise PermissionDenied(f"您的角色无权执行“{t.label}”。")
     if not HOOKS[lifecycle.name].can_see(session, actor, obj):
         raise NotFound("未找到该记录，或不在您的管辖范围内。")
+    # A stale page is told so first: its view of the state is what is out of date.
+    if expected_version is not None and expected_version != obj.version:
+        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
     if obj.state not in t.sources:
         raise InvalidTransition(f"当前状态为“{lifecycle.label(obj.state)}”，不能执行“{t.label}”。")
     for name in t.guards:
@@ -167,9 +177,7 @@ def fire(
     t = lifecycle.by_trigger.get(trigger)
     if t is None:
         raise InvalidTransition(f"未知的操作“{trigger}”。")
-    check_allowed(session, lifecycle, obj, t, actor)
-    if expected_version is not None and expected_version != obj.version:
-        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
+    check_allowed(session, lifecycle, obj, t, actor, expected_version)
     cleaned = clean_data(t.fields, data or {})
     now = now or utcnow()
     ctx = StepContext(

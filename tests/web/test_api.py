@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from directory.tokens import create_token, revoke_token
+from tests.cases.factories import new_clue
+from tests.conftest import csrf_token, login, user
+
+
+@pytest.fixture(autouse=True)
+def _midyear():
+    with time_machine.travel(
+        datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
+
+
+@pytest.fixture
+def token(db):
+    clerk = user(db, "clerk")
+    _, secret = create_token(db, clerk, clerk, "测试集成")
+    db.flush()
+    return secret
+
+
+def auth(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_token_reads_clues_in_jurisdiction_with_keyset_pages(client, db, token):
+    ids = [new_clue(db, summary=f"线索{i}").id for i in range(5)]
+    new_clue(db, unit_code="C02-D03", actor=None, summary="外地线索")
+    first = client.get("/api/clues?limit=3", headers=auth(token)).get_json()
+    second = client.get(
+        f"/api/clues?limit=3&cursor={first['next_cursor']}", headers=auth(token)
+    ).get_json()
+    seen = [c["id"] for c in first["items"] + second["items"]]
+    assert seen[:5] == sorted(ids, reverse=True)
+    assert len(seen) == len(set(seen))
+    assert "外地线索" not in {c["summary"] for c in first["items"] + second["items"]}
+
+
+def test_token_fires_a_transition_and_stale_versions_conflict(client, db, token):
+    clue = new_clue(db)
+    detail = client.get(f"/api/clues/{clue.id}", headers=auth(token)).get_json()
+    assert "register" in {a["trigger"] for a in detail["actions"]}
+    ok = client.post(
+        f"/api/clues/{clue.id}/transitions",
+        headers=auth(token),
+        json={"trigger": "register", "version": 1},
+    )
+    assert ok.status_code == 200 and ok.get_json()["state"] == "registered"
+    stale = client.post(
+        f"/api/clues/{clue.id}/transitions",
+        headers=auth(token),
+        json={"trigger": "not_accept", "version": 1, "data": {"reason": "x"}},
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "conflict"
+
+
+def test_structured_errors(client, db, token):
+    clue = new_clue(db)
+    missing = client.post(
+        f"/api/clues/{clue.id}/transitions", headers=auth(token), json={"trigger": "not_accept"}
+    )
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["details"] == {"reason": "请填写“不予受理理由”。"}
+    assert client.get("/api/clues/999999", headers=auth(token)).status_code == 404
+    assert client.get("/api/clues?limit=abc", headers=auth(token)).status_code == 422
+    bad = client.post(f"/api/clues/{clue.id}/transitions", headers=auth(token), data="nope")
+    assert bad.status_code == 422
+
+
+def test_bad_or_revoked_token_is_401(client, db, token):
+    assert client.get("/api/clues", headers=auth("qf_wrong")).status_code == 401
+    clerk = user(db, "clerk")
+    from directory.tokens import ApiToken
+
+    row = db.query(ApiToken).filter_by(user_id=clerk.id).one()
+    revoke_token(db, clerk, row.id)
+    assert client.get("/api/clues", headers=auth(token)).status_code == 401
+
+
+def test_cookie_session_writes_need_the_csrf_header(client, db):
+    clue = new_clue(db)
+    login(client, "clerk")
+    assert client.get("/api/clues").status_code == 200
+    refused = client.post(f"/api/clues/{clue.id}/transitions", json={"trigger": "register"})
+    assert refused.status_code == 400
+    token = csrf_token(client, "/")
+    ok = client.post(
+        f"/api/clues/{clue.id}/transitions",
+        json={"trigger": "register"},
+        headers={"X-CSRFToken": token},
+    )
+    assert ok.status_code == 200
+
+
+def test_openapi_description_is_served_and_lists_every_trigger(client):
+    from cases.lifecycle import CLUE_LIFECYCLE
+
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    body = spec["paths"]["/api/clues/{clue_id}/transitions"]["post"]["requestBody"]
+    triggers = body["content"]["application/json"]["schema"]["properties"]["trigger"]["enum"]
+    assert set(triggers) == set(CLUE_LIFECYCLE.by_trigger)

@@ -1,0 +1,154 @@
+"""The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cases.lifecycle import CLUE_LIFECYCLE
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+CLUE = {
+    "type": "object",
+    "required": ["id", "reference", "state", "version", "summary"],
+    "properties": {
+        "id": {"type": "integer"},
+        "reference": {"type": "string"},
+        "ledger_no": {"type": ["string", "null"]},
+        "state": {"type": "string", "enum": [s.value for s in CLUE_LIFECYCLE.states]},
+        "state_label": {"type": "string"},
+        "version": {"type": "integer"},
+        "channel": {"type": "string"},
+        "category": {"type": "string"},
+        "summary": {"type": "string"},
+        "unit_id": {"type": "integer"},
+        "handler_id": {"type": ["integer", "null"]},
+        "received_at": {"type": "string", "format": "date-time"},
+        "next_due_on": {"type": ["string", "null"], "format": "date"},
+    },
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {
+        str(code): {
+            "description": "错误",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+def _json(schema: dict[str, Any], description: str = "成功") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+CLUE_ID = {"name": "clue_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "清风 Qingfeng API",
+        "version": "1.0.0",
+        "description": "问题线索接口。使用 Authorization: Bearer <令牌> 认证。",
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {"Error": ERROR, "Clue": CLUE},
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/clues": {
+            "get": {
+                "summary": "管辖范围内的线索（按编号倒序，键集分页）",
+                "parameters": [
+                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                    {"name": "cursor", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["items", "next_cursor"],
+                            "properties": {
+                                "items": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Clue"},
+                                },
+                                "next_cursor": {"type": ["integer", "null"]},
+                            },
+                        }
+                    ),
+                    **_errors(401, 422),
+                },
+            }
+        },
+        "/api/clues/{clue_id}": {
+            "get": {
+                "summary": "一条线索，含期限和当前可执行的操作",
+                "parameters": [CLUE_ID],
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/Clue"}),
+                    **_errors(401, 404),
+                },
+            }
+        },
+        "/api/clues/{clue_id}/timeline": {
+            "get": {
+                "summary": "办理记录",
+                "parameters": [CLUE_ID],
+                "responses": {
+                    "200": _json({"type": "array", "items": {"type": "object"}}),
+                    **_errors(401, 404),
+                },
+            }
+        },
+        "/api/clues/{clue_id}/transitions": {
+            "post": {
+                "summary": "执行一步办理操作",
+                "parameters": [CLUE_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["trigger"],
+                                "properties": {
+                                    "trigger": {
+                                        "type": "string",
+                                        "enum": sorted(CLUE_LIFECYCLE.by_trigger),
+                                    },
+                                    "version": {"type": "integer"},
+                                    "data": {"type": "object"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/Clue"}),
+                    **_errors(400, 401, 403, 404, 409, 422),
+                },
+            }
+        },
+    },
+}
