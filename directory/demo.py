@@ -144,6 +144,7 @@ def sign_in_lines(session: Session) -> list[str]:
         user = session.scalar(select(User).where(User.username == demo.username))
         if user is not None:
             unit = user.unit
-            where = f"{unit.parent.name} {unit.name}" if unit.kind == UnitKind.OFFICE else unit.name
+            parent = unit.parent if unit.kind == UnitKind.OFFICE else None
+            where = f"{parent.name} {unit.name}" if parent else unit.name
             lines.append(f"  {demo.username:<10} {ROLE_LABELS[demo.role]}，{where}")
     return lines
