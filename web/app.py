@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from cases.timelimits import apply_overrides as apply_time_limits
 from config.settings import Settings
@@ -14,6 +15,15 @@ from web import auth, db, errors, filters
 from web.schema import import_all_models
 
 csrf = CSRFProtect()
+DB_INT_MAX = 2**63 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` that no database integer column can overflow: larger ids are a 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(
@@ -37,6 +47,7 @@ def create_app(
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app, session_factory)
     csrf.init_app(app)
     auth.init_app(app)

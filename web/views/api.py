@@ -57,11 +57,14 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValidationError(
             f"参数 {name} 必须是整数。", details={name: "not an integer"}
         ) from None
+    if not -(2**63) < value < 2**63:
+        raise ValidationError(f"参数 {name} 超出范围。", details={name: "out of range"})
+    return value
 
 
 @bp.get("/clues")
