@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import random
-import time
+import subprocess
+import sys
 
 from tips.similarity import band_keys, normalize, rank_candidates, shingles, similarity
 
@@ -57,12 +59,20 @@ def test_band_keys_prefilter_finds_the_reworded_tip_only() -> None:
     assert len(mine) == 16
     assert mine & set(band_keys(RED_PACKET_REWORDED))
     assert not mine & set(band_keys(PARKING))
-    # Stable across processes (no salted hash()): a fixed, known key.
-    assert band_keys("收红包") == band_keys("收红包")
+    # Stable across processes (no salted hash()), so keys stored today match tomorrow.
+    other = subprocess.run(
+        [sys.executable, "-c", "from tips.similarity import band_keys; print(band_keys('收红包'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "random"},
+    )
+    assert other.stdout.strip() == str(band_keys("收红包"))
     assert band_keys("") == []
 
 
-def test_ten_thousand_candidates_rank_well_under_a_second() -> None:
+def test_the_reworded_tip_ranks_first_among_ten_thousand() -> None:
+    # The speed of this ranking is measured in bench/tips_similarity.py, not asserted here.
     rng = random.Random(7)
     alphabet = "医院外科内科张李王医生护士收受患者家属回扣药品耗材停车收费挂号检查手术住院主任违规"
     candidates = [
@@ -70,10 +80,5 @@ def test_ten_thousand_candidates_rank_well_under_a_second() -> None:
         for i in range(10_000)
     ]
     candidates.append((10_000, RED_PACKET_REWORDED))
-    timings = []
-    for _ in range(3):  # best of three: a shared CI machine may stall one run
-        start = time.perf_counter()
-        ranked = rank_candidates(RED_PACKET, candidates, threshold=0.5)
-        timings.append(time.perf_counter() - start)
-        assert ranked[0][0] == 10_000
-    assert min(timings) < 1.0, f"ranking 10,000 candidates took {min(timings):.3f}s"
+    ranked = rank_candidates(RED_PACKET, candidates, threshold=0.5)
+    assert ranked[0][0] == 10_000
