@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.reference import CHANNEL_LABELS
 from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
 from cases.states import CLOSED_STATES
 from config.errors import CalendarUnknown, DomainError
@@ -20,20 +21,7 @@ from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
 
-CHANNELS = {
-    "hotline": "来电",
-    "mailbox": "电子邮件",
-    "letter": "来信",
-    "visit": "来访",
-    "portal": "网络举报",
-    "superior": "上级交办",
-    "department": "部门移交",
-    "inspection_tour": "巡视巡察移交",
-    "lower_unit": "下级报送",
-    "special_check": "专项检查",
-    "self_check": "自查自纠",
-    "survey": "满意度评价",
-}
+CHANNELS = CHANNEL_LABELS
 
 
 @bp.route("/")
