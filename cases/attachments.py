@@ -88,13 +88,18 @@ def check_upload(upload: Upload, max_bytes: int) -> str | None:
     if ext not in ALLOWED:
         return f"“{name}”的文件类型不允许上传（允许：{ALLOWED_LABEL}）。"
     if len(upload.content) > max_bytes:
-        limit = max_bytes / (1024 * 1024)
-        return f"“{name}”超过大小限制（最大 {limit:g} MB）。"
+        return f"“{name}”超过大小限制（最大 {_human(max_bytes)}）。"
     if not upload.content:
         return f"“{name}”是空文件。"
     if not upload.content.startswith(ALLOWED[ext][1]):
         return f"“{name}”的内容与扩展名不符，未上传。"
     return None
+
+
+def _human(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _store(session: Session, actor: User, clue: Clue, upload: Upload, directory: Path):
