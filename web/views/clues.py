@@ -17,6 +17,7 @@ from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_i
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from web.db import db_session
+from web.views.handling import handling_context
 from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -92,7 +93,8 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         clock_views, calendar_error = [], err.message
     actions = available(sess, current_user, clue)
     logs = timeline(sess, current_user, clue)
-    actor_ids = {log.actor_id for log in logs if log.actor_id}
+    extra = handling_context(sess, clue)
+    actor_ids = {e.actor_id for e in extra["history"] if e.actor_id}
     names = dict(
         sess.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
     )
@@ -110,6 +112,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         values=values or {},
         errors=errors or {},
         names=names,
+        **extra,
     ), status
 
 
