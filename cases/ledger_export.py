@@ -46,8 +46,12 @@ CHUNK = 64 * 1024
 
 def ledger_rows(session: Session, actor: User, f: LedgerFilter) -> Iterator[list[object]]:
     """The ledger's rows in the usual columns, jurisdiction and filters applied."""
+    return _rows(session, iter_ledger(session, actor, f))
+
+
+def _rows(session: Session, batches: Iterator[list[Clue]]) -> Iterator[list[object]]:
     n = 0
-    for batch in iter_ledger(session, actor, f):
+    for batch in batches:
         extra = _batch_details(session, batch)
         for clue in batch:
             n += 1
@@ -118,6 +122,10 @@ def _day(at: datetime) -> str:
 
 def ledger_xlsx(session: Session, actor: User, f: LedgerFilter) -> Iterator[bytes]:
     """The ledger workbook as byte chunks (for a streamed response)."""
+    return _xlsx(ledger_rows(session, actor, f))
+
+
+def _xlsx(rows: Iterator[list[object]]) -> Iterator[bytes]:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题线索台账")
     ws.freeze_panes = "A2"
@@ -127,7 +135,7 @@ def ledger_xlsx(session: Session, actor: User, f: LedgerFilter) -> Iterator[byte
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    for row in ledger_rows(session, actor, f):
+    for row in rows:
         ws.append(row)
     with tempfile.TemporaryFile() as fh:
         wb.save(fh)

@@ -111,7 +111,10 @@ def ledger_page(
     today: date | None = None,
 ) -> LedgerPage:
     """One page of the ledger after ``cursor`` (the last row's key), and the next cursor."""
-    stmt = ledger_query(session, actor, f, today)
+    return _page(session, ledger_query(session, actor, f, today), cursor, limit)
+
+
+def _page(session: Session, stmt: Select[tuple[Clue]], cursor: str | None, limit: int):
     if cursor:
         at, ident = decode_cursor(cursor)
         stmt = stmt.where(_after(at, ident))
@@ -124,10 +127,17 @@ def ledger_page(
 def iter_ledger(
     session: Session, actor: User, f: LedgerFilter, *, batch: int = 1000
 ) -> Iterator[list[Clue]]:
-    """The whole filtered ledger in keyset batches (exports): memory stays one batch."""
+    """The whole filtered ledger in keyset batches (exports): memory stays one batch.
+
+    The statement (with the actor's jurisdiction) is built now, so the batches can be
+    read later while a response streams, when the actor is no longer loaded."""
+    return _batches(session, ledger_query(session, actor, f), batch)
+
+
+def _batches(session: Session, stmt: Select[tuple[Clue]], batch: int) -> Iterator[list[Clue]]:
     cursor = None
     while True:
-        page = ledger_page(session, actor, f, cursor=cursor, limit=batch)
+        page = _page(session, stmt, cursor, batch)
         if page.rows:
             yield page.rows
         if page.next_cursor is None:

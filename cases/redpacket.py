@@ -114,16 +114,19 @@ def institutions(session: Session, actor: User) -> list[OrgUnit]:
 
 
 def register_xlsx(session: Session, actor: User, f: RegisterFilter) -> Iterator[bytes]:
+    """The register as XLSX chunks; the query is built now, read while streaming."""
+    stmt = surrenders_query(session, actor, f).add_columns(OrgUnit.name)
+    stmt = stmt.join(OrgUnit, OrgUnit.id == RedPacketSurrender.unit_id)
+    return _register_xlsx(session, stmt)
+
+
+def _register_xlsx(session: Session, stmt: Any) -> Iterator[bytes]:
     import tempfile
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("红包上缴登记")
     ws.append(list(REGISTER_COLUMNS))
-    rows = session.execute(
-        surrenders_query(session, actor, f)
-        .add_columns(OrgUnit.name)
-        .join(OrgUnit, OrgUnit.id == RedPacketSurrender.unit_id)
-    )
+    rows = session.execute(stmt)
     for n, (row, unit_name) in enumerate(rows, start=1):
         ws.append(
             [
