@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cases.closeout import file_complete
 from cases.states import ROUTE_LABELS, Route
 from cases.timelimits import RULES
 
@@ -56,6 +57,7 @@ GUARDS = {
         "核查结论为查否，不能进入处理或移送。" if clue.findings == "unfounded" else None
     ),
     "extension_possible": _extension_possible,
+    "file_complete": file_complete,
 }
 
 PREDICATES = {

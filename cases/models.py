@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.states import STATE_LABELS, ClueState
@@ -39,6 +40,14 @@ class Clue(Base):
     proposed_route: Mapped[str | None] = mapped_column(String(32))
     route: Mapped[str | None] = mapped_column(String(32))
     findings: Mapped[str | None] = mapped_column(String(32))
+    findings_text: Mapped[str] = mapped_column(Text, default="")  # the written conclusion
+    findings_on: Mapped[date | None] = mapped_column(Date)
+    verification_plan: Mapped[str] = mapped_column(Text, default="")
+    # 涉案金额 and 追回资金 in 万元, as the statistical forms count them.
+    amount_involved: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    funds_recovered: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    # A clue handed down for verification points at the clue it came from.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)
     # Time limits {clock: {start, due, paused, extended, paused_on, met_on}}: workflow.timelimits
@@ -57,6 +66,24 @@ class Clue(Base):
         Index("ix_clues_unit_state_due", "unit_id", "state", "next_due_on"),
         Index("ix_clues_due", "next_due_on", "state"),
         Index("ix_clues_unit_id_desc", "unit_id", "id"),
+        # The ledger's keyset order, alone and within a unit.
+        Index("ix_clues_received_id", "received_at", "id"),
+        Index("ix_clues_unit_received_id", "unit_id", "received_at", "id"),
+        # Full-text search on PostgreSQL: trigram GIN indexes work for Chinese, which has no
+        # spaces for word tokenisers (to_tsvector('simple') would index whole sentences).
+        # On SQLite these are plain indexes (Alembic compares them by name on both backends).
+        Index(
+            "ix_clues_summary_trgm",
+            "summary",
+            postgresql_using="gin",
+            postgresql_ops={"summary": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_clues_content_trgm",
+            "content",
+            postgresql_using="gin",
+            postgresql_ops={"content": "gin_trgm_ops"},
+        ),
     )
 
     @property

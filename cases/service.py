@@ -14,6 +14,7 @@ from cases import lifecycle as _lifecycle  # noqa: F401 - registers the lifecycl
 from cases.ledger import next_number
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.outcomes import add_feedback_record, open_referral
 from cases.states import CLOSED_STATES, ClueState
 from cases.timelimits import RULES
 from config.database import utcnow
@@ -270,7 +271,30 @@ def _approved(ctx: StepContext) -> dict[str, Any]:
 
 
 def _findings(ctx: StepContext) -> dict[str, Any]:
-    return {"findings": ctx.data["findings"]}
+    # The written conclusion is the step's reason; 销号 checks it is there.
+    return {
+        "findings": ctx.data["findings"],
+        "findings_text": ctx.data["reason"],
+        "findings_on": ctx.today,
+    }
+
+
+def _refer(ctx: StepContext) -> dict[str, Any]:
+    """The referral to judicial organs is tracked to its receipt like any other referral."""
+    open_referral(ctx.session, ctx.actor, ctx.obj, "judicial", ctx.data["organ"], ctx.today)
+    return {}
+
+
+def _give_feedback(ctx: StepContext) -> dict[str, Any]:
+    add_feedback_record(
+        ctx.session,
+        ctx.obj,
+        mode="named",
+        method=ctx.data["method"],
+        given_on=ctx.today,
+        public_wording=ctx.data["public_reply"],
+    )
+    return {}
 
 
 def _reopen(ctx: StepContext) -> dict[str, Any]:
@@ -302,6 +326,8 @@ EFFECTS = {
         for r in ("talk_inquiry", "verifying", "shelved", "concluded", "transferred")
     },
     "record_findings": _findings,
+    "refer": _refer,
+    "give_feedback": _give_feedback,
     "reopen": _reopen,
     "extend": _extend,
 }

@@ -62,6 +62,15 @@ DEFAULT_RULES: tuple[TimeLimitRule, ...] = (
         15,
         "《纪检监察机关处理检举控告工作规则》（2020）：办理结束之日起15个工作日内反馈结果",
     ),
+    # Kept on each referral row (not in the clue's clocks): a clue may have several.
+    TimeLimitRule(
+        "referral_receipt",
+        "移送回执",
+        Unit.WORKING_DAYS,
+        10,
+        "本办催办规定：移送后10个工作日内取得接收机关回执（参照《行政执法机关移送涉嫌犯罪"
+        "案件的规定》第八条：公安机关应当在移送书回执上签字，并自接受之日起3日内决定是否立案）",
+    ),
 )
 
 

@@ -59,7 +59,7 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, api, calendar, clues, home, inbox, scheduler
+    from web.views import admin, api, calendar, clues, handling, home, inbox, ledger, scheduler
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scheduler.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token requests carry no cookie; cookie writes are checked in api.py
+    app.register_blueprint(handling.bp)
+    app.register_blueprint(ledger.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -14,6 +14,12 @@ from directory.roles import Role
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("工作台", "home.index", frozenset(Role)),
     ("问题线索", "clues.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
+    (
+        "线索台账",
+        "ledger.index",
+        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR}),
+    ),
+    ("红包上缴", "ledger.redpackets", frozenset(set(Role) - {Role.ADMIN})),
     ("用户管理", "admin.users", frozenset({Role.ADMIN})),
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),

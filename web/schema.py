@@ -12,6 +12,7 @@ from config.database import Base
 
 
 def import_all_models() -> MetaData:
+    import cases.handling_models  # noqa: F401
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import directory.models  # noqa: F401

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.outcomes import add_feedback_record
 from cases.service import NewClue, create_clue
 from cases.timelimits import RULES
 from tests.conftest import unit, user
@@ -57,6 +58,8 @@ def satisfy_guards(db: Session, clue: Clue, t: Transition) -> None:
             clue.reporter_named = False
         elif guard == "findings_not_unfounded":
             clue.findings = "substantiated"
+        elif guard == "file_complete":
+            add_feedback_record(db, clue, mode="not_applicable", na_reason="匿名且无联系方式")
         elif guard == "extension_possible":
             timelimits.start(clocks, RULES["petition_conclusion"], today, cal)
     clue.clocks = clocks

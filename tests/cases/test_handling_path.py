@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from cases.outcomes import record_referral_receipt, referrals
+from cases.records import add_subject
 from cases.service import deadlines, fire, timeline
 from cases.states import ClueState
 from config.errors import CalendarUnknown, Conflict, InvalidTransition, ValidationError
@@ -43,6 +45,14 @@ def test_full_path_from_intake_to_write_off_is_logged_step_by_step(db):
             ("handler", "inquiry_to_verify", {"reason": "说明不清"}),
             ("handler", "record_findings", {"findings": "substantiated", "reason": "查实"}),
             ("handler", "refer", {"organ": "某区公安分局", "reason": "涉嫌犯罪"}),
+        )
+        # 销号 needs the person involved and the police's receipt for the referral.
+        add_subject(db, handler, clue, {"kind": "person", "name": "张某", "post": "doctor"})
+        (referral,) = referrals(db, clue)
+        record_referral_receipt(db, handler, clue, referral.id, {"received_on": "2026-06-01"})
+        walk(
+            db,
+            clue,
             ("handler", "submit_result", {"reason": "已移送"}),
             ("leader", "approve_result", {}),
         )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.reference import CHANNEL_LABELS
 from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
 from cases.states import CLOSED_STATES
 from config.errors import CalendarUnknown, DomainError
@@ -17,24 +18,12 @@ from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from web.db import db_session
 from web.errors import remember_unknown_year
+from web.views.handling import handling_context
 from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
 
-CHANNELS = {
-    "hotline": "来电",
-    "mailbox": "电子邮件",
-    "letter": "来信",
-    "visit": "来访",
-    "portal": "网络举报",
-    "superior": "上级交办",
-    "department": "部门移交",
-    "inspection_tour": "巡视巡察移交",
-    "lower_unit": "下级报送",
-    "special_check": "专项检查",
-    "self_check": "自查自纠",
-    "survey": "满意度评价",
-}
+CHANNELS = CHANNEL_LABELS
 
 
 @bp.route("/")
@@ -107,7 +96,8 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         clock_views, calendar_error = [], err.message
     actions = available(sess, current_user, clue)
     logs = timeline(sess, current_user, clue)
-    actor_ids = {log.actor_id for log in logs if log.actor_id}
+    extra = handling_context(sess, clue)
+    actor_ids = {e.actor_id for e in extra["history"] if e.actor_id}
     names = dict(
         sess.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
     )
@@ -125,6 +115,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         values=values or {},
         errors=errors or {},
         names=names,
+        **extra,
     ), status
 
 

@@ -1,0 +1,254 @@
+"""Handling to close-out at service level: inquiry, verification, sanctions, judicial
+referral, feedback and 销号, every step in the timeline; incomplete files are refused."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from cases.audit import history, open_sections
+from cases.closeout import missing_items
+from cases.outcomes import (
+    add_referral,
+    add_sanction,
+    add_to_negative_list,
+    record_feedback,
+    record_referral_receipt,
+    record_sanction_executed,
+    referrals,
+)
+from cases.records import (
+    add_inquiry,
+    add_subject,
+    add_talk,
+    children,
+    hand_down,
+    record_inquiry_reply,
+    update_facts,
+    update_verification_plan,
+)
+from cases.service import fire, timeline
+from cases.states import ClueState
+from cases.stats import kickback_stats, sanction_counts
+from config.errors import InvalidTransition, PermissionDenied, ValidationError
+from directory.jurisdiction import visible_unit_ids
+from tests.cases.factories import clue_in_state, new_clue
+from tests.conftest import unit, user
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _june():
+    with time_machine.travel(datetime(2026, 6, 1, 10, 0, tzinfo=SH), tick=False):
+        yield
+
+
+def step(db, who, clue, trigger, data=None):
+    return fire(db, user(db, who), clue, trigger, data or {})
+
+
+def to_verifying(db, **fields):
+    clue = new_clue(db, **fields)
+    step(db, "clerk", clue, "register")
+    step(db, "leader", clue, "assign", {"handler_id": user(db, "handler").id})
+    step(db, "handler", clue, "propose", {"route": "talk_inquiry", "reason": "先函询"})
+    step(db, "leader", clue, "approve_talk_inquiry")
+    return clue
+
+
+def test_a_kickback_clue_from_inquiry_to_write_off(db):
+    handler = user(db, "handler")
+    clue = to_verifying(db)
+    talk = add_talk(
+        db, handler, clue, {"talked_on": "2026-06-01", "person": "张某", "content": "谈话"}
+    )
+    letter = add_inquiry(db, handler, clue, {"recipient": "张某", "sent_on": "2026-06-01"})
+    assert letter.reply_due == date(2026, 6, 23)  # 15 working days; 19 June is Dragon Boat
+    record_inquiry_reply(
+        db, handler, clue, letter.id, {"reply_received_on": "2026-06-10", "reply_summary": "否认"}
+    )
+    step(db, "handler", clue, "inquiry_to_verify", {"reason": "说明不清"})
+    update_verification_plan(db, handler, clue, "调取处方和供货记录")
+    update_facts(
+        db,
+        handler,
+        clue,
+        {"category": "kickback", "amount_involved": "3.5", "funds_recovered": "3.5"},
+    )
+    doctor = add_subject(
+        db,
+        handler,
+        clue,
+        {
+            "kind": "person",
+            "name": "张某",
+            "post": "doctor",
+            "institution_id": unit(db, "C01-D01-H01").id,
+        },
+    )
+    hospital = add_subject(db, handler, clue, {"kind": "institution", "name": "某医院"})
+    step(db, "handler", clue, "record_findings", {"findings": "substantiated", "reason": "查实"})
+    assert clue.findings_on == date(2026, 6, 1) and clue.findings_text == "查实"
+    step(db, "handler", clue, "refer", {"organ": "清河县公安局", "reason": "涉嫌受贿"})
+    admonish = add_sanction(
+        db,
+        handler,
+        clue,
+        {"subject_id": doctor.id, "kind": "admonishment", "decided_on": "2026-06-01"},
+    )
+    add_sanction(
+        db,
+        handler,
+        clue,
+        {
+            "subject_id": hospital.id,
+            "kind": "fine",
+            "decided_on": "2026-06-01",
+            "executed_on": "2026-06-01",
+            "amount": "2",
+        },
+    )
+    add_to_negative_list(db, handler, clue, {"supplier": "某医药公司", "reason": "行贿"})
+    step(db, "handler", clue, "submit_result", {"reason": "已处理并移送"})
+    step(db, "leader", clue, "approve_result")
+
+    # Not complete yet: the refusal names exactly what is missing.
+    with pytest.raises(InvalidTransition) as refused:
+        step(db, "handler", clue, "request_write_off")
+    assert refused.value.message == (
+        "档案不完整，不能销号。尚缺：处理决定执行日期：张某（诫勉谈话）；"
+        "移送回执：清河县公安局；反馈举报人（或注明无需反馈的理由）。"
+    )
+    assert clue.state == ClueState.FEEDBACK
+
+    record_sanction_executed(db, handler, clue, admonish.id, {"executed_on": "2026-06-01"})
+    (referral,) = referrals(db, clue)
+    assert referral.target == "judicial" and referral.receipt_due == date(2026, 6, 15)
+    record_referral_receipt(
+        db,
+        handler,
+        clue,
+        referral.id,
+        {"received_on": "2026-06-01", "outcome": "已立案", "outcome_on": "2026-06-01"},
+    )
+    record_feedback(db, handler, clue, {"mode": "anonymous", "public_wording": "已依法依规处理。"})
+    assert missing_items(db, clue) == []
+    step(db, "handler", clue, "request_write_off")
+    step(db, "leader", clue, "approve_write_off")
+    step(db, "inspector", clue, "look_back", {"reason": "回头看：整改到位"})
+    assert clue.state == ClueState.WRITTEN_OFF
+
+    steps = [log.trigger for log in timeline(db, user(db, "leader"), clue)]
+    assert steps[-4:] == ["approve_result", "request_write_off", "approve_write_off", "look_back"]
+    assert "inquiry_to_verify" in steps and "refer" in steps
+    assert timeline(db, user(db, "leader"), clue)[-1].reason == "回头看：整改到位"
+    kinds = {e.kind for e in history(db, user(db, "leader"), clue) if not e.is_step}
+    assert {
+        "talk.add",
+        "inquiry.add",
+        "inquiry.reply",
+        "verification.plan",
+        "facts.update",
+        "subject.add",
+        "sanction.add",
+        "sanction.executed",
+        "referral.receipt",
+        "feedback.add",
+        "negative_list.add",
+    } <= kinds
+    assert talk.id
+
+    units = visible_unit_ids(db, user(db, "leader"))
+    stats = kickback_stats(db, units, date(2026, 1, 1), date(2026, 12, 31))
+    assert (stats.cases, stats.persons, stats.amount) == (1, 1, Decimal("3.5"))
+    counts = sanction_counts(db, units, date(2026, 1, 1), date(2026, 12, 31))
+    assert counts["admonishment"].persons == 1
+    assert counts["judicial_referral"].persons == 1
+    assert counts["fine"].amount == Decimal("2")
+    assert counts["license_revoked"].persons == 0
+    other = sanction_counts(db, units, date(2025, 1, 1), date(2025, 12, 31))
+    assert other["admonishment"].persons == 0
+
+
+def test_write_off_refused_for_a_verified_clue_without_subject_or_feedback(db):
+    clue = clue_in_state(db, ClueState.FEEDBACK, reporter_named=False)
+    clue.route, clue.findings = "verifying", "partly"
+    db.flush()
+    with pytest.raises(InvalidTransition) as refused:
+        step(db, "handler", clue, "request_write_off")
+    assert "核查结论的书面说明" in refused.value.message
+    assert "当事人（核查结论为部分查实）" in refused.value.message
+    assert "反馈举报人" in refused.value.message
+    assert "request_write_off" not in {t.trigger for t in _available(db, clue)}
+
+
+def _available(db, clue):
+    from cases.service import available
+
+    return available(db, user(db, "handler"), clue)
+
+
+def test_approval_also_checks_completeness(db):
+    clue = clue_in_state(db, ClueState.PENDING_WRITE_OFF)
+    with pytest.raises(InvalidTransition, match="反馈举报人"):
+        step(db, "leader", clue, "approve_write_off")
+
+
+def test_feedback_not_applicable_needs_a_reason_and_named_reporters_use_the_step(db):
+    clue = clue_in_state(db, ClueState.FEEDBACK)
+    handler = user(db, "handler")
+    with pytest.raises(ValidationError, match="无需反馈的理由"):
+        record_feedback(db, handler, clue, {"mode": "not_applicable"})
+    named = clue_in_state(db, ClueState.FEEDBACK, reporter_named=True)
+    with pytest.raises(ValidationError, match="登记已反馈举报人"):
+        record_feedback(db, handler, named, {"mode": "not_applicable", "na_reason": "x"})
+
+
+def test_sanctions_fit_the_subject_and_records_follow_state_and_role(db):
+    clue = clue_in_state(db, ClueState.DISPOSING)
+    handler = user(db, "handler")
+    person = add_subject(db, handler, clue, {"kind": "person", "name": "李某", "post": "nurse"})
+    with pytest.raises(ValidationError, match="不适用于人员"):
+        add_sanction(
+            db, handler, clue, {"subject_id": person.id, "kind": "fine", "decided_on": "2026-06-01"}
+        )
+    with pytest.raises(PermissionDenied):
+        add_subject(
+            db, user(db, "inspector"), clue, {"kind": "person", "name": "x", "post": "other"}
+        )
+    with pytest.raises(InvalidTransition, match="不能修改“反馈”"):
+        record_feedback(db, handler, clue, {"mode": "not_applicable", "na_reason": "x"})
+    assert "sanctions" in open_sections(db, handler, clue)
+    assert "feedback" not in open_sections(db, handler, clue)
+    assert open_sections(db, user(db, "inspector"), clue) == frozenset()
+    with pytest.raises(ValidationError, match="移送日期"):
+        add_referral(db, handler, clue, {"target": "tax", "organ": "税务局"})
+
+
+def test_handing_down_creates_a_linked_child_whose_result_the_parent_sees(db):
+    clue = to_verifying(db)
+    handler = user(db, "handler")
+    with pytest.raises(ValidationError, match="下级单位"):
+        hand_down(
+            db,
+            handler,
+            clue,
+            {"target_unit_id": unit(db, "C01-D02").id, "due": "2026-06-30", "note": "核查"},
+        )
+    child = hand_down(
+        db,
+        handler,
+        clue,
+        {"target_unit_id": unit(db, "C01-D01-H01").id, "due": "2026-06-30", "note": "请核查"},
+    )
+    assert child.parent_id == clue.id and child.superior_due == date(2026, 6, 30)
+    assert child.superior_ref == clue.reference
+    child.findings, child.findings_text = "unfounded", "经核查不属实"
+    db.flush()
+    (seen,) = children(db, clue)
+    assert seen.findings_text == "经核查不属实"

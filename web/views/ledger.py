@@ -1,0 +1,156 @@
+"""The ledger (台账) page and its streamed XLSX export; the red-packet register pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from cases.ledger_export import ledger_xlsx
+from cases.ledger_query import LedgerFilter, ledger_page
+from cases.redpacket import (
+    RegisterFilter,
+    institutions,
+    list_surrenders,
+    register_surrender,
+    register_xlsx,
+)
+from cases.reference import CHANNEL_LABELS, VIOLATION_CATEGORIES
+from cases.states import STATE_LABELS
+from config.errors import DomainError, PermissionDenied
+from directory.jurisdiction import unit_filter
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from web.db import db_session
+
+bp = Blueprint("ledger", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEDGER_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR)
+
+
+def _int(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _date(name):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filter() -> LedgerFilter:
+    args = request.args
+    return LedgerFilter(
+        unit_id=_int("unit_id"),
+        state=args.get("state") or None,
+        channel=args.get("channel") or None,
+        category=args.get("category") or None,
+        handler_id=_int("handler_id"),
+        due=args.get("due") if args.get("due") in ("soon", "overdue") else None,
+        received_from=_date("from"),
+        received_to=_date("to"),
+        q=args.get("q", "")[:100],
+    )
+
+
+def _require_ledger_role():
+    if Role(current_user.role) not in LEDGER_ROLES:
+        raise PermissionDenied("您的角色无权查看线索台账。")
+
+
+@bp.route("/ledger")
+def index():
+    _require_ledger_role()
+    sess = db_session()
+    f = _filter()
+    page = ledger_page(sess, current_user, f, cursor=request.args.get("after") or None)
+    units = sess.scalars(
+        select(OrgUnit)
+        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
+        .order_by(OrgUnit.path)
+        .limit(300)
+    ).all()
+    handlers = sess.scalars(
+        select(User)
+        .where(
+            User.role.in_([Role.HANDLER, Role.LEADER]),
+            User.unit_id.in_(select(OrgUnit.id).where(unit_filter(sess, current_user))),
+        )
+        .order_by(User.display_name)
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    return render_template(
+        "ledger/index.html",
+        page=page,
+        f=f,
+        args=args,
+        units=units,
+        handlers=handlers,
+        states=STATE_LABELS,
+        channels=CHANNEL_LABELS,
+        categories=VIOLATION_CATEGORIES,
+    )
+
+
+@bp.route("/ledger/export.xlsx")
+def export():
+    _require_ledger_role()
+    sess = db_session()
+    body = stream_with_context(ledger_xlsx(sess, current_user, _filter()))
+    return Response(
+        body,
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
+    )
+
+
+def _register_filter() -> RegisterFilter:
+    return RegisterFilter(unit_id=_int("unit_id"), start=_date("from"), end=_date("to"))
+
+
+@bp.route("/redpackets", methods=["GET", "POST"])
+def redpackets():
+    sess = db_session()
+    if request.method == "POST":
+        try:
+            register_surrender(sess, current_user, request.form.to_dict())
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            return redirect(url_for("ledger.redpackets")), 303
+        sess.commit()
+        flash("已登记红包上缴。", "success")
+        return redirect(url_for("ledger.redpackets"))
+    f = _register_filter()
+    return render_template(
+        "redpackets/index.html",
+        rows=list_surrenders(sess, current_user, f),
+        institutions=institutions(sess, current_user),
+        f=f,
+        args={k: v for k, v in request.args.items() if v},
+        can_register=Role(current_user.role) is Role.REPORTER,
+    )
+
+
+@bp.route("/redpackets/export.xlsx")
+def redpackets_export():
+    sess = db_session()
+    body = stream_with_context(register_xlsx(sess, current_user, _register_filter()))
+    return Response(
+        body,
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=redpackets.xlsx"},
+    )
