@@ -24,7 +24,6 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
     ("工作日历", "calendar.index", frozenset({Role.ADMIN})),
-    ("消息", "inbox.index", frozenset(Role)),
     ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
 )
 
