@@ -15,6 +15,8 @@ def import_all_models() -> MetaData:
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import directory.models  # noqa: F401
+    import reporting.models  # noqa: F401
+    import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
 
