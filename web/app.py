@@ -48,13 +48,15 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, calendar, clues, home
+    from web.views import admin, calendar, clues, home, reporting, reporting_api
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(clues.bp)
+    app.register_blueprint(reporting.bp)
+    app.register_blueprint(reporting_api.bp)
 
 
 def register_security_headers(app: Flask) -> None:
