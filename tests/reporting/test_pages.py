@@ -167,3 +167,24 @@ def test_tasks_show_the_calendar_alert_instead_of_a_guessed_date(client, db):
     assert "2027 年工作日历未确认，期限待定" in page
     assert "2027 年的工作日历尚未确认" in page  # the administrators' alert, shown here too
     assert "2027-01-1" not in page  # no guessed date
+
+
+def test_free_text_report_is_edited_by_sections(client, db):
+    from datetime import date
+
+    ob = obligation(db, "C01-D01-H01", form="quarterly_progress", start=date(2026, 7, 1))
+    assert ob.due_on is not None and ob.due_on.isoformat() == "2026-10-10"
+    login(client, "reporter")
+    sub_id = _submission_id(post_form(client, f"/reporting/obligations/{ob.id}", {}))
+    path = f"/reporting/submissions/{sub_id}"
+    page = client.get(path).get_data(as_text=True)
+    assert "本季度工作进展（必填）" in page
+    empty = post_form(client, f"{path}/save", {"problems|text": "人手不足"}, token_from=path)
+    assert empty.status_code == 422
+    text = empty.get_data(as_text=True)
+    assert "此部分必须填写" in text and "人手不足" in text
+    saved = post_form(
+        client, f"{path}/save", {"progress|text": "开展警示教育三次"}, token_from=path
+    )
+    assert saved.status_code == 302
+    assert "开展警示教育三次" in client.get(path).get_data(as_text=True)
