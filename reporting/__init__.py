@@ -9,4 +9,15 @@ Public API (pure Python, no database, no Flask):
 * ``reporting.checks`` — ``parse_cell``, ``check``, ``compute``.
 * ``reporting.rollup`` — ``rollup``, ``rollup_units``, ``by_class``, ``class_code``.
 * ``reporting.export`` — ``export_xlsx``, ``export_many``.
+
+With the database (services take a Session and the acting user, flush, never commit):
+
+* ``reporting.obligations`` — ``generate_obligations(session, today)``, ``due_date``,
+  ``add_campaign_rule`` (one-off campaign deadlines), ``ensure_default_rules``.
+* ``reporting.submissions`` — ``start_draft``, ``save_draft``, ``fire``, ``amend``,
+  ``available``, ``review_queue``, ``get_obligation``, ``get_submission``.
+* ``reporting.prefill`` — ``prefill``, ``mismatches``, ``clues_verified``.
+* ``reporting.overview`` — ``unit_rollup``, ``compliance``, ``export_submission``,
+  ``export_rollup``.
+* ``reporting.jobs.JOBS`` — scheduled job specs for the scheduler to collect.
 """

@@ -59,7 +59,19 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, api, calendar, clues, handling, home, inbox, ledger, scheduler
+    from web.views import (
+        admin,
+        api,
+        calendar,
+        clues,
+        handling,
+        home,
+        inbox,
+        ledger,
+        reporting,
+        reporting_api,
+        scheduler,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -72,6 +84,9 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api.bp)  # token requests carry no cookie; cookie writes are checked in api.py
     app.register_blueprint(handling.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(reporting.bp)
+    app.register_blueprint(reporting_api.bp)
+    csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp
 
 
 def register_security_headers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
+import reporting.demo
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
@@ -24,7 +25,7 @@ def _create_app():
 
 
 # Demo data after the directory's, in dependency order.
-DEMO_MODULES = [cases.demo]
+DEMO_MODULES = [cases.demo, reporting.demo]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

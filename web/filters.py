@@ -20,6 +20,13 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
         frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR}),
     ),
     ("红包上缴", "ledger.redpackets", frozenset(set(Role) - {Role.ADMIN})),
+    ("报表任务", "reporting.tasks", frozenset({Role.REPORTER, Role.HANDLER, Role.LEADER})),
+    ("报表审核", "reporting.review", frozenset({Role.HANDLER, Role.LEADER})),
+    (
+        "报送情况",
+        "reporting.compliance_view",
+        frozenset({Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
+    ),
     ("用户管理", "admin.users", frozenset({Role.ADMIN})),
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),

@@ -18,6 +18,8 @@ def import_all_models() -> MetaData:
     import directory.models  # noqa: F401
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
+    import reporting.models  # noqa: F401
+    import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
 

@@ -1,0 +1,74 @@
+"""The submission lifecycle as one table: draft → submitted → returned → resubmitted → accepted.
+
+Seed ``004_…``: forms go up to the office above, which may send them back; an accepted
+form is locked (``accepted`` is terminal) and changed only by a new, reasoned version.
+Who may act on which unit (own unit vs. the body above) is checked in
+``reporting.submissions``; the table holds the roles.
+"""
+
+from __future__ import annotations
+
+from directory.roles import Role
+from reporting.models import SUBMISSION_STATE_LABELS, SubmissionState
+from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Transition, register
+
+S = SubmissionState
+FILLERS = frozenset({Role.REPORTER.value, Role.HANDLER.value, Role.LEADER.value})
+REVIEWERS = frozenset({Role.HANDLER.value, Role.LEADER.value})
+
+TRANSITIONS = (
+    Transition(
+        "submit",
+        (S.DRAFT,),
+        S.SUBMITTED,
+        "报送",
+        FILLERS,
+        notify="submission.submitted",
+        confirm="报送后不能再修改，确定报送？",
+        style="primary",
+    ),
+    Transition(
+        "send_back",
+        (S.SUBMITTED, S.RESUBMITTED),
+        S.RETURNED,
+        "退回修改",
+        REVIEWERS,
+        fields=(FieldSpec("reason", "退回理由", FieldKind.TEXTAREA),),
+        notify="submission.returned",
+        style="danger",
+    ),
+    Transition(
+        "resubmit",
+        (S.RETURNED,),
+        S.RESUBMITTED,
+        "重新报送",
+        FILLERS,
+        notify="submission.submitted",
+        style="primary",
+    ),
+    Transition(
+        "accept",
+        (S.SUBMITTED, S.RESUBMITTED),
+        S.ACCEPTED,
+        "审核接收",
+        REVIEWERS,
+        fields=(FieldSpec("reason", "审核意见", FieldKind.TEXTAREA, required=False),),
+        notify="submission.accepted",
+        confirm="接收后报表锁定，只能通过新版本更正，确定接收？",
+        style="primary",
+    ),
+)
+
+FILL_TRIGGERS = frozenset({"submit", "resubmit"})
+REVIEW_TRIGGERS = frozenset({"send_back", "accept"})
+
+SUBMISSION_LIFECYCLE = register(
+    Lifecycle(
+        name="submission",
+        states=SubmissionState,
+        labels=SUBMISSION_STATE_LABELS,
+        initial=S.DRAFT,
+        transitions=TRANSITIONS,
+        terminal=frozenset({S.ACCEPTED}),
+    )
+)

@@ -1,0 +1,188 @@
+"""What the office above sees: roll-ups of accepted figures, compliance per period, exports.
+
+Roll-up (seed ``004_…`` 附件1 说明5, 上级统计数应包含下级统计数据): a unit's figures are the
+sum of the latest accepted submissions of the units directly below it; a body below that
+has no accepted submission of the form contributes its own roll-up instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from config.errors import NotFound, PermissionDenied
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from reporting import cells
+from reporting.access import can_read, report_unit_filter
+from reporting.export import export_xlsx
+from reporting.formdef import FormDefinition, FormKind, Values
+from reporting.forms import FORMS
+from reporting.models import Obligation, ObligationState, Submission, SubmissionState
+from reporting.rollup import rollup, rollup_units
+
+
+def _accepted_values(
+    session: Session, unit_id: int, form_code: str, period_start: date
+) -> Values | None:
+    row = session.scalar(
+        select(Submission)
+        .join(Obligation, Obligation.id == Submission.obligation_id)
+        .where(
+            Obligation.unit_id == unit_id,
+            Obligation.form_code == form_code,
+            Obligation.period_start == period_start,
+            Submission.state == SubmissionState.ACCEPTED,
+        )
+        .order_by(Submission.number.desc())
+        .limit(1)
+    )
+    return cells.decode(FORMS[form_code], row.values) if row is not None else None
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    form: FormDefinition
+    values: Values
+    units: list[tuple[OrgUnit, bool]]  # each unit below and whether it contributed figures
+
+
+def _children(session: Session, unit: OrgUnit) -> list[OrgUnit]:
+    return list(
+        session.scalars(
+            select(OrgUnit)
+            .where(OrgUnit.parent_id == unit.id, OrgUnit.kind != UnitKind.OFFICE, OrgUnit.active)
+            .order_by(OrgUnit.path)
+        )
+    )
+
+
+def _contribution(session: Session, unit: OrgUnit, form_code: str, start: date) -> Values | None:
+    own = _accepted_values(session, unit.id, form_code, start)
+    if own is not None or unit.kind == UnitKind.INSTITUTION:
+        return own
+    parts = [
+        v
+        for child in _children(session, unit)
+        if (v := _contribution(session, child, form_code, start))
+    ]
+    return rollup(FORMS[form_code], parts) if parts else None
+
+
+def unit_rollup(
+    session: Session, actor: User, unit: OrgUnit, form_code: str, period_start: date
+) -> RollupResult:
+    """The unit's totals of one form and period from its subordinates' accepted figures."""
+    if not can_read(session, actor, unit) or Role(actor.role) is Role.REPORTER:
+        raise NotFound("未找到该单位，或不在您的管辖范围内。")
+    form = FORMS.get(form_code)
+    if form is None or form.kind is FormKind.TEXT:
+        raise NotFound("该报表不能汇总。")
+    units: list[tuple[OrgUnit, bool]] = []
+    parts: list[tuple[OrgUnit, Values]] = []
+    for child in _children(session, unit):
+        values = _contribution(session, child, form_code, period_start)
+        units.append((child, values is not None))
+        if values is not None:
+            parts.append((child, values))
+    if form.open_rows:
+        sheet, total = rollup_units(form, [(f"u{u.id}", u.name, v) for u, v in parts])
+        return RollupResult(sheet, total, units)
+    return RollupResult(form, rollup(form, [v for _, v in parts]), units)
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    form_code: str
+    total: int
+    not_started: int
+    draft: int
+    submitted: int
+    returned: int
+    accepted: int
+    late: int  # submitted after the deadline, or still not submitted past it
+
+
+def _visible_obligations(session: Session, actor: User, unit: OrgUnit, period_start: date):
+    below = select(OrgUnit.id).where(
+        OrgUnit.path.startswith(unit.path, autoescape=True), report_unit_filter(session, actor)
+    )
+    return and_(Obligation.unit_id.in_(below), Obligation.period_start == period_start)
+
+
+def compliance(
+    session: Session, actor: User, unit: OrgUnit, period_start: date, today: date
+) -> tuple[list[ComplianceSummary], list[Obligation]]:
+    """Per form, how many units submitted, were returned, are late or have not started."""
+    if not can_read(session, actor, unit) or Role(actor.role) is Role.REPORTER:
+        raise PermissionDenied("您的角色无权查看报送情况。")
+    where = _visible_obligations(session, actor, unit, period_start)
+    st = Obligation.state
+
+    def n(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    unsent = st.in_([ObligationState.NOT_STARTED, ObligationState.DRAFT])
+    overdue = and_(unsent, Obligation.due_on.is_not(None), Obligation.due_on < today)
+    stmt = (
+        select(
+            Obligation.form_code,
+            func.count(Obligation.id),
+            n(st == ObligationState.NOT_STARTED),
+            n(st == ObligationState.DRAFT),
+            n(st.in_([ObligationState.SUBMITTED, ObligationState.RESUBMITTED])),
+            n(st == ObligationState.RETURNED),
+            n(st == ObligationState.ACCEPTED),
+            n(Obligation.late.is_(True) | overdue),
+        )
+        .where(where)
+        .group_by(Obligation.form_code)
+        .order_by(Obligation.form_code)
+    )
+    summaries = [
+        ComplianceSummary(code, *(int(x or 0) for x in counts))
+        for code, *counts in session.execute(stmt)
+    ]
+    detail = list(
+        session.scalars(
+            select(Obligation)
+            .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
+            .where(where)
+            .order_by(Obligation.form_code, OrgUnit.path)
+        )
+    )
+    return summaries, detail
+
+
+def export_submission(session: Session, actor: User, sub: Submission) -> tuple[str, bytes]:
+    """One submission as XLSX in the official layout (title, 填报单位, 填报时间, signatures)."""
+    if not can_read(session, actor, sub.unit):
+        raise NotFound("未找到该报表，或不在您的管辖范围内。")
+    form = FORMS[sub.form_code]
+    filled = sub.submitted_at or sub.updated_at
+    data = export_xlsx(
+        form,
+        cells.decode(form, sub.values),
+        unit_name=sub.unit.name,
+        period_label=sub.obligation.period_label,
+        filled_at=filled.date() if filled else None,
+        leader=sub.leader_name,
+        filler=sub.filler_name,
+        contact=sub.contact,
+    )
+    return (
+        f"{form.code}-{sub.unit.code}-{sub.obligation.period_start:%Y%m}-v{sub.number}.xlsx",
+        data,
+    )
+
+
+def export_rollup(
+    session: Session, actor: User, unit: OrgUnit, form_code: str, period_start: date, label: str
+) -> tuple[str, bytes]:
+    """A unit's roll-up of one form and period as XLSX."""
+    result = unit_rollup(session, actor, unit, form_code, period_start)
+    data = export_xlsx(result.form, result.values, unit_name=unit.name, period_label=label)
+    return f"{form_code}-{unit.code}-{period_start:%Y%m}-汇总.xlsx", data

@@ -1,0 +1,136 @@
+"""Figures the clue ledger already knows, proposed for a form's prefilled cells.
+
+Known today: ``ledger.clues_verified`` — clues of the unit and the units below it (held
+in their ledger, or about them) that reached 初步核实 in the period, read from the
+transition log. For 逐月累计 forms the period runs from 1 January to the month's end.
+
+TODO(subjects/sanctions, being added to cases/ by another engineer): these keys return
+None until the ledger records them — ``ledger.kickback.cases|persons|amount``,
+``ledger.redpacket.cases|persons|amount``, ``ledger.sanctions.*`` (admonishment,
+circulated_criticism, license_suspended, license_revoked, judicial_referral …) and the
+campaigns' ``inspections.*``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from cases.models import Clue
+from config.reference import Grade, InstitutionCategory, Ownership
+from directory.models import OrgUnit, UnitKind
+from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Value
+from reporting.rollup import class_code
+from workflow.engine import LOCAL_TZ
+from workflow.models import TransitionLog
+
+
+@dataclass
+class Prefill:
+    values: dict[CellKey, Value] = field(default_factory=dict)  # what the ledger knows
+    pending: dict[CellKey, str] = field(default_factory=dict)  # key the ledger cannot answer
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    row: str
+    col: str
+    entered: Value
+    ledger: Value
+    message: str
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local (Asia/Shanghai) calendar days as a half-open UTC interval."""
+    return (
+        datetime.combine(start, time.min, LOCAL_TZ),
+        datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ),
+    )
+
+
+def clues_verified(session: Session, unit: OrgUnit, start: date, end: date) -> int:
+    """Clues of ``unit``'s subtree that entered 初步核实 (approve_verifying) between the dates."""
+    lo, hi = _bounds(start, end)
+    subtree = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path, autoescape=True))
+    stmt = (
+        select(func.count(func.distinct(TransitionLog.subject_id)))
+        .join(Clue, Clue.id == TransitionLog.subject_id)
+        .where(
+            TransitionLog.lifecycle == "clue",
+            or_(
+                TransitionLog.trigger == "approve_verifying",
+                TransitionLog.to_state == "verifying",
+            ),
+            TransitionLog.at >= lo,
+            TransitionLog.at < hi,
+            or_(Clue.unit_id.in_(subtree), Clue.accused_unit_id.in_(subtree)),
+        )
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def target_rows(form: FormDefinition, unit: OrgUnit) -> list[str]:
+    """The rows a unit's own figures go to: its class row, or 本单位 on 统计表（一）."""
+    if (
+        form.class_axis == "row"
+        and unit.kind == UnitKind.INSTITUTION
+        and unit.grade
+        and unit.category
+        and unit.ownership
+    ):
+        return [
+            class_code(
+                form,
+                category=InstitutionCategory(unit.category),
+                grade=Grade(unit.grade),
+                ownership=Ownership(unit.ownership),
+            )
+        ]
+    if form.open_rows:
+        return ["self"]
+    return [r.code for r in form.rows if not r.sum_of]
+
+
+def prefill(
+    session: Session, form: FormDefinition, unit: OrgUnit, period_start: date, period_end: date
+) -> Prefill:
+    """The ledger's figure for every prefilled cell of the unit's rows, or the pending key."""
+    result = Prefill()
+    if form.kind is FormKind.TEXT:
+        return result
+    start = date(period_end.year, 1, 1) if form.cumulative else period_start
+    known: dict[str, int] = {}
+    for row in target_rows(form, unit):
+        for col in form.columns:
+            if not form.has_cell(row, col.code):
+                continue
+            if form.cell_kind(row, col.code) is not CellKind.PREFILLED:
+                continue
+            key = form.prefill_key(row, col.code)
+            assert key is not None
+            if key == "ledger.clues_verified":
+                if key not in known:
+                    known[key] = clues_verified(session, unit, start, period_end)
+                result.values[(row, col.code)] = known[key]
+            else:
+                result.pending[(row, col.code)] = key
+    return result
+
+
+def mismatches(
+    form: FormDefinition, values: dict[CellKey, Value], ledger: Prefill
+) -> list[Mismatch]:
+    """Entered figures that differ from the ledger's (a warning: the ledger may lag)."""
+    found = []
+    for key, known in ledger.values.items():
+        entered = values.get(key, 0)
+        if entered != known:
+            message = (
+                f"{form.cell_name(*key)}：填写 {entered}，台账记录为 {known}，请核对"
+                "（台账未登记的线索不在其中）。"
+            )
+            found.append(Mismatch(key[0], key[1], entered, known, message))
+    return found

@@ -1,0 +1,269 @@
+"""Reporting pages: my tasks, the form editor, the review queue, compliance and roll-ups.
+
+Every page goes through ``reporting`` services, which check roles and jurisdiction again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from config.errors import DomainError, ValidationError
+from directory.jurisdiction import body_of, get_visible_unit
+from reporting import cells
+from reporting.access import is_filler
+from reporting.formdef import FormKind
+from reporting.forms import FORMS
+from reporting.layout import body_rows, header_rows
+from reporting.lifecycle import SUBMISSION_LIFECYCLE
+from reporting.models import Obligation
+from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
+from reporting.prefill import mismatches, prefill
+from reporting.submissions import (
+    amend,
+    available,
+    fire,
+    get_obligation,
+    get_submission,
+    history,
+    latest_submission,
+    review_queue,
+    save_draft,
+    start_draft,
+)
+from web.db import db_session
+from workflow import timelimits
+from workflow.calendar_service import calendar_alerts
+from workflow.engine import calendar_for, local_today
+
+bp = Blueprint("reporting", __name__, url_prefix="/reporting")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _badge(sess, ob: Obligation, today: date) -> str:
+    if ob.state in ("submitted", "resubmitted", "accepted") or ob.due_on is None:
+        return ""
+    try:
+        return str(timelimits.status(ob.due_on, today, calendar_for(sess)))
+    except DomainError:
+        return "overdue" if today > ob.due_on else ""
+
+
+@bp.route("/")
+def tasks():
+    """我的报表任务: this unit's obligations of the current and the next deadline."""
+    sess = db_session()
+    today = local_today()
+    body = body_of(sess, current_user.unit)
+    obligations = sess.scalars(
+        select(Obligation)
+        .where(Obligation.unit_id == body.id, Obligation.period_end >= date(today.year - 1, 12, 1))
+        .order_by(Obligation.due_on.is_(None), Obligation.due_on, Obligation.form_code)
+    ).all()
+    open_or_recent = [
+        ob for ob in obligations if ob.state != "accepted" or (ob.due_on and ob.due_on >= today)
+    ]
+    return render_template(
+        "reporting/tasks.html",
+        body=body,
+        obligations=open_or_recent,
+        badges={ob.id: _badge(sess, ob, today) for ob in open_or_recent},
+        forms=FORMS,
+        alerts=calendar_alerts(sess, today) if any(o.due_on is None for o in obligations) else [],
+    )
+
+
+@bp.route("/obligations/<int:obligation_id>", methods=["GET", "POST"])
+def obligation(obligation_id: int):
+    sess = db_session()
+    ob = get_obligation(sess, current_user, obligation_id)
+    if request.method == "POST":
+        try:
+            sub = start_draft(sess, current_user, ob)
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            return redirect(url_for("reporting.tasks"))
+        sess.commit()
+        return redirect(url_for("reporting.submission", submission_id=sub.id))
+    sub = latest_submission(sess, ob)
+    if sub is not None:
+        return redirect(url_for("reporting.submission", submission_id=sub.id))
+    return render_template("reporting/start.html", ob=ob, form=FORMS[ob.form_code])
+
+
+@bp.route("/submissions/<int:submission_id>")
+def submission(submission_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    return _render_editor(sess, sub)
+
+
+def _render_editor(sess, sub, *, typed=None, errors=None, status=200):
+    form = FORMS[sub.form_code]
+    ob = sub.obligation
+    filler = is_filler(sess, current_user, sub.unit)
+    stored = cells.decode(form, sub.values)
+    ledger = prefill(sess, form, sub.unit, ob.period_start, ob.period_end)
+    shown = {cells.key_text(k): v for k, v in stored.items()}
+    if typed is not None:
+        shown.update(typed)
+    return render_template(
+        "reporting/editor.html",
+        sub=sub,
+        ob=ob,
+        form=form,
+        is_text=form.kind is FormKind.TEXT,
+        headers=header_rows(form) if form.kind is FormKind.TABLE else [],
+        rows=body_rows(form) if form.kind is FormKind.TABLE else [],
+        values=shown,
+        errors=errors or {},
+        ledger={cells.key_text(k): v for k, v in ledger.values.items()},
+        pending={cells.key_text(k) for k in ledger.pending},
+        warnings=[] if typed is not None else mismatches(form, stored, ledger),
+        editable=sub.state in ("draft", "returned") and filler,
+        can_amend=sub.state == "accepted" and filler and latest_submission(sess, ob) is sub,
+        actions=available(sess, current_user, sub),
+        log=history(sess, current_user, sub),
+        lifecycle=SUBMISSION_LIFECYCLE,
+    ), status
+
+
+@bp.route("/submissions/<int:submission_id>/save", methods=["POST"])
+def save(submission_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    typed = {k: v for k, v in request.form.items() if "|" in k}
+    signatures = {k: request.form.get(k, "") for k in ("leader_name", "filler_name", "contact")}
+    try:
+        version = int(request.form.get("version") or 0) or None
+        save_draft(sess, current_user, sub, typed, signatures=signatures, expected_version=version)
+    except ValidationError as err:
+        sess.rollback()
+        sub = get_submission(sess, current_user, submission_id)
+        flash(err.message, "error")
+        by_cell = {d["cell"]: d["message"] for d in err.details or [] if isinstance(d, dict)}
+        return _render_editor(sess, sub, typed=typed, errors=by_cell, status=422)
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("reporting.submission", submission_id=submission_id))
+    sess.commit()
+    flash("已保存。", "success")
+    return redirect(url_for("reporting.submission", submission_id=sub.id))
+
+
+@bp.route("/submissions/<int:submission_id>/fire/<trigger>", methods=["POST"])
+def fire_view(submission_id: int, trigger: str):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    try:
+        version = int(request.form.get("version") or 0) or None
+        fire(sess, current_user, sub, trigger, request.form.to_dict(), expected_version=version)
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("reporting.submission", submission_id=submission_id))
+    sess.commit()
+    label = SUBMISSION_LIFECYCLE.by_trigger[trigger].label
+    flash(f"已完成“{label}”，当前状态：{sub.state_label}。", "success")
+    return redirect(url_for("reporting.submission", submission_id=sub.id))
+
+
+@bp.route("/submissions/<int:submission_id>/amend", methods=["POST"])
+def amend_view(submission_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    try:
+        new = amend(sess, current_user, sub, request.form.get("reason", ""))
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("reporting.submission", submission_id=submission_id))
+    sess.commit()
+    flash(f"已创建第 {new.number} 版更正稿，请修改后重新报送。", "success")
+    return redirect(url_for("reporting.submission", submission_id=new.id))
+
+
+@bp.route("/submissions/<int:submission_id>/export.xlsx")
+def export_one(submission_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    name, data = export_submission(sess, current_user, sub)
+    return _xlsx(name, data)
+
+
+def _xlsx(name: str, data: bytes) -> Response:
+    from urllib.parse import quote
+
+    response = Response(data, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@bp.route("/review")
+def review():
+    sess = db_session()
+    return render_template("reporting/review.html", queue=review_queue(sess, current_user))
+
+
+def _period_arg() -> date:
+    text = request.args.get("period", "")
+    try:
+        year, month = (int(x) for x in text.split("-")[:2])
+        return date(year, month, 1)
+    except ValueError:
+        today = local_today()
+        return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+
+
+def _unit_arg(sess):
+    unit_id = request.args.get("unit_id", type=int)
+    if unit_id is None:
+        return body_of(sess, current_user.unit)
+    return get_visible_unit(sess, current_user, unit_id)
+
+
+@bp.route("/compliance")
+def compliance_view():
+    sess = db_session()
+    period, unit = _period_arg(), _unit_arg(sess)
+    summaries, detail = compliance(sess, current_user, unit, period, local_today())
+    return render_template(
+        "reporting/compliance.html",
+        unit=unit,
+        period=period,
+        summaries=summaries,
+        detail=detail,
+        forms=FORMS,
+        today=local_today(),
+    )
+
+
+@bp.route("/rollup")
+def rollup_view():
+    sess = db_session()
+    period, unit = _period_arg(), _unit_arg(sess)
+    form_code = request.args.get("form", "zl3")
+    if form_code not in FORMS:
+        abort(404)
+    result = unit_rollup(sess, current_user, unit, form_code, period)
+    if request.args.get("format") == "xlsx":
+        label = f"{period.year}年{period.month}月"
+        name, data = export_rollup(sess, current_user, unit, form_code, period, label)
+        return _xlsx(name, data)
+    return render_template(
+        "reporting/rollup.html",
+        unit=unit,
+        period=period,
+        form=result.form,
+        headers=header_rows(result.form),
+        rows=body_rows(result.form),
+        values={cells.key_text(k): v for k, v in result.values.items()},
+        units=result.units,
+        form_code=form_code,
+        forms=FORMS,
+    )

@@ -1,0 +1,129 @@
+"""JSON API for obligations and submissions: list, read, save a draft, submit.
+
+Errors are structured (``{"error": {"code", "message", "details"}}``, see ``web.errors``);
+a refused save lists every cell with its rule. POSTs carry the CSRF token in the
+``X-CSRFToken`` header, like any other request made with the user's session cookie.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from config.errors import ValidationError
+from directory.jurisdiction import body_of
+from reporting.access import report_unit_ids
+from reporting.models import Obligation, Submission
+from reporting.submissions import (
+    fire,
+    get_obligation,
+    get_submission,
+    latest_submission,
+    save_draft,
+    start_draft,
+)
+from web.db import db_session
+from web.views.api import csrf_unless_token
+
+bp = Blueprint("reporting_api", __name__, url_prefix="/api")
+bp.before_request(csrf_unless_token)
+
+
+def _obligation(ob: Obligation, latest: Submission | None) -> dict:
+    return {
+        "id": ob.id,
+        "unit": {"id": ob.unit_id, "name": ob.unit.name},
+        "form": ob.form_code,
+        "period": {"start": ob.period_start.isoformat(), "end": ob.period_end.isoformat()},
+        "period_label": ob.period_label,
+        "due_on": ob.due_on.isoformat() if ob.due_on else None,
+        "calendar_unknown": ob.calendar_unknown,
+        "unknown_year": ob.unknown_year,
+        "state": ob.state,
+        "late": ob.late,
+        "submission_id": latest.id if latest else None,
+    }
+
+
+def _submission(sub: Submission) -> dict:
+    return {
+        "id": sub.id,
+        "obligation_id": sub.obligation_id,
+        "form": sub.form_code,
+        "number": sub.number,
+        "previous_id": sub.previous_id,
+        "state": sub.state,
+        "version": sub.version,
+        "late": sub.late,
+        "values": sub.values,
+        "return_reason": sub.return_reason,
+        "submitted_at": sub.submitted_at.isoformat() if sub.submitted_at else None,
+        "accepted_at": sub.accepted_at.isoformat() if sub.accepted_at else None,
+    }
+
+
+@bp.get("/obligations")
+def list_obligations():
+    """The actor's own unit's obligations; ``?scope=below`` for the units they may read."""
+    sess = db_session()
+    stmt = select(Obligation).order_by(Obligation.period_start.desc(), Obligation.id).limit(500)
+    if request.args.get("scope") == "below":
+        stmt = stmt.where(Obligation.unit_id.in_(report_unit_ids(sess, current_user)))
+    else:
+        stmt = stmt.where(Obligation.unit_id == body_of(sess, current_user.unit).id)
+    if request.args.get("form"):
+        stmt = stmt.where(Obligation.form_code == request.args["form"])
+    rows = sess.scalars(stmt).all()
+    return {"obligations": [_obligation(ob, latest_submission(sess, ob)) for ob in rows]}
+
+
+@bp.get("/obligations/<int:obligation_id>")
+def read_obligation(obligation_id: int):
+    sess = db_session()
+    ob = get_obligation(sess, current_user, obligation_id)
+    return _obligation(ob, latest_submission(sess, ob))
+
+
+@bp.post("/obligations/<int:obligation_id>/draft")
+def create_draft(obligation_id: int):
+    sess = db_session()
+    sub = start_draft(sess, current_user, get_obligation(sess, current_user, obligation_id))
+    sess.commit()
+    return _submission(sub), 201
+
+
+@bp.get("/submissions/<int:submission_id>")
+def read_submission(submission_id: int):
+    return _submission(get_submission(db_session(), current_user, submission_id))
+
+
+@bp.put("/submissions/<int:submission_id>")
+def save_submission(submission_id: int):
+    """Save a draft: ``{"values": {"row|col": value}, "version": n}``."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("values"), dict):
+        raise ValidationError('请求体应为 {"values": {"行|列": 数值}}。')
+    signatures = {k: str(body[k]) for k in ("leader_name", "filler_name", "contact") if k in body}
+    version = body.get("version")
+    save_draft(
+        sess,
+        current_user,
+        sub,
+        body["values"],
+        signatures=signatures,
+        expected_version=int(version) if isinstance(version, int) else None,
+    )
+    sess.commit()
+    return _submission(sub)
+
+
+@bp.post("/submissions/<int:submission_id>/<any(submit, resubmit):trigger>")
+def submit_submission(submission_id: int, trigger: str):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    fire(sess, current_user, sub, trigger)
+    sess.commit()
+    return _submission(sub)
