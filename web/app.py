@@ -48,7 +48,7 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, calendar, clues, home, inbox, scheduler
+    from web.views import admin, calendar, clues, home, inbox, scheduler, security
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clues.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(scheduler.bp)
+    app.register_blueprint(security.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -20,6 +20,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("工作日历", "calendar.index", frozenset({Role.ADMIN})),
     ("消息", "inbox.index", frozenset(Role)),
     ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
+    ("账户安全", "security.index", frozenset(Role)),
 )
 
 
