@@ -39,6 +39,14 @@ class Settings:
     session_hours: int = 8
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # Failed sign-ins from one client address, across accounts, within a sliding window.
+    login_ip_max_failures: int = 20
+    login_ip_window_minutes: int = 15
+    # Minutes without a request after which a signed-in user is signed out.
+    idle_minutes: int = 30
+    # Administrators must enrol a second factor. Deliberately not read from the environment:
+    # only test suites about other features turn it off, in code.
+    admin_totp_required: bool = True
     # Overrides of the default time limits, e.g. "accept_notice=15,shelved_review=90".
     time_limits: str = ""
 
@@ -95,6 +103,9 @@ class Settings:
             smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
             time_limits=get("TIME_LIMITS"),
+            idle_minutes=int(get("IDLE_MINUTES", "30")),
+            login_ip_max_failures=int(get("LOGIN_IP_MAX_FAILURES", "20")),
+            login_ip_window_minutes=int(get("LOGIN_IP_WINDOW_MINUTES", "15")),
         )
 
 

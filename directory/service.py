@@ -200,6 +200,9 @@ def update_user(
     return user
 
 
+_DUMMY_HASH = hash_password("qingfeng-no-such-user-0")
+
+
 class LoginRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -211,12 +214,15 @@ def authenticate(
 ) -> User:
     """Check a sign-in; lock the account for a while after repeated failures.
 
-    The same message is given for an unknown user and a wrong password.
+    The same message, and the same hashing work, for an unknown user and a wrong password.
     """
     user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         raise LoginRefused("登录失败次数过多，账户已暂时锁定，请稍后再试。")
+    if user is None:
+        # Spend the time a real check takes, so response time does not reveal the name.
+        verify_password(_DUMMY_HASH, password)
     if user is None or not verify_password(user.password_hash, password):
         if user is not None:
             user.failed_logins += 1

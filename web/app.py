@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         reporting,
         reporting_api,
         scheduler,
+        security,
     )
 
     app.register_blueprint(auth.bp)
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting.bp)
     app.register_blueprint(reporting_api.bp)
     csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp
+    app.register_blueprint(security.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -13,6 +13,7 @@ from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from tips.cli import COMMANDS as TIPS_COMMANDS
+from web.backup import COMMANDS as BACKUP_COMMANDS
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
@@ -114,6 +115,7 @@ for command in [
     *WORKFLOW_COMMANDS,
     *NOTIFICATION_COMMANDS,
     *TIPS_COMMANDS,
+    *BACKUP_COMMANDS,
 ]:
     main.add_command(command)
 

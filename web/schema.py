@@ -15,11 +15,14 @@ def import_all_models() -> MetaData:
     import cases.handling_models  # noqa: F401
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
+    import config.audit_log  # noqa: F401
     import directory.models  # noqa: F401
+    import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
     import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
+    import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
 

@@ -60,4 +60,37 @@ def show_command(year: int) -> None:
             click.echo(f"  {d.day.isoformat()} 星期{'一二三四五六日'[d.day.weekday()]} {d.name}")
 
 
-COMMANDS = [calendar_group]
+@click.group("audit")
+def audit_group() -> None:
+    """审计日志防篡改：封存（哈希链）与校验。"""
+
+
+@audit_group.command("seal")
+def audit_seal_command() -> None:
+    """立即封存已落定的办理日志和审计事件，并打印链头哈希（请另行保存以便比对）。"""
+    from workflow.audit import seal_all, verify
+
+    with _unit_of_work() as session:
+        sealed = seal_all(session)
+    with _unit_of_work() as session:
+        head = verify(session).head_hash
+    click.echo(f"已封存 {sealed} 行。链头哈希：{head}")
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """重新计算哈希链；发现被改动、删除或插入的记录时指出第一处并以状态码 1 退出。"""
+    from workflow.audit import verify
+
+    with _unit_of_work() as session:
+        report = verify(session)
+    if not report.ok:
+        click.echo(f"校验失败：{report.problem}", err=True)
+        raise SystemExit(1)
+    click.echo(
+        f"校验通过：{report.seals} 个封存、{report.rows} 行记录一致；"
+        f"尚未封存 {report.unsealed} 行。链头哈希：{report.head_hash}"
+    )
+
+
+COMMANDS = [calendar_group, audit_group]

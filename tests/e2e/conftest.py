@@ -61,6 +61,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         instance_path=tmp_path_factory.mktemp("instance"),
         database_url=url,
         secret_key="e2e-secret-key-not-for-production-use",
+        admin_totp_required=False,
     )
     from web.app import create_app
 

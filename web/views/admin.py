@@ -17,6 +17,7 @@ from directory.jurisdiction import get_visible_unit, require_role, unit_filter
 from directory.models import UNIT_KIND_LABELS, OrgUnit, UnitKind, User
 from directory.roles import ROLE_LABELS, Role
 from directory.service import InstitutionAttrs, create_unit, create_user, update_unit, update_user
+from directory.totp import reset_totp, totp_enabled
 from web.db import db_session
 from web.forms import options
 
@@ -77,7 +78,7 @@ def user_form(user_id: int | None = None):
                 if not form.password.data:
                     raise_msg = "请设置初始密码。"
                     form.password.errors = [raise_msg]
-                    return render_template("admin/user_form.html", form=form, user=user), 422
+                    return _user_page(form, user), 422
                 create_user(
                     sess,
                     current_user,
@@ -105,12 +106,38 @@ def user_form(user_id: int | None = None):
         except DomainError as err:
             sess.rollback()
             flash(err.message, "error")
-            return render_template("admin/user_form.html", form=form, user=user), err.status
+            return _user_page(form, user), err.status
         sess.commit()
         flash("用户已保存。", "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return _user_page(form, user), status
+
+
+def _user_page(form, user):
+    has_totp = user is not None and totp_enabled(db_session(), user)
+    return render_template("admin/user_form.html", form=form, user=user, has_totp=has_totp)
+
+
+@bp.route("/users/<int:user_id>/reset-totp", methods=["POST"])
+def reset_user_totp(user_id: int):
+    """Clear a user's lost second factor; the service checks role and jurisdiction and logs it."""
+    sess = db_session()
+    target = sess.get(User, user_id)
+    if target is None:
+        abort(404)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        reset_totp(sess, current_user, target)
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("admin.user_form", user_id=user_id))
+    sess.commit()
+    flash(f"已重置 {target.display_name} 的两步验证，该用户下次登录时需重新设置。", "success")
+    return redirect(url_for("admin.user_form", user_id=user_id))
 
 
 KIND_CHOICES = options(
