@@ -25,12 +25,16 @@ from notifications.templates import check_context
 
 @dataclass(frozen=True)
 class Message:
-    user: User
+    """To a user on each of their channels, or (``user`` None) by e-mail to ``address``
+    — an institution's named contact who has no account."""
+
+    user: User | None
     subject_ref: str
     level: str
     business_date: date
     template: str
     context: dict[str, Any]
+    address: str = ""
 
 
 def routes_for_many(
@@ -62,22 +66,25 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     """Queue every message on each of its recipient's channels; returns rows inserted."""
     if not messages:
         return 0
-    routes = routes_for_many(session, {m.user.id: m.user for m in messages}.values())
+    users = {m.user.id: m.user for m in messages if m.user is not None}
+    routes = routes_for_many(session, users.values())
     rows = []
     for m in messages:
         check_context(m.template, m.context)
-        for channel, address in routes[m.user.id]:
+        uid = m.user.id if m.user is not None else None
+        targets = routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]
+        for channel, address in targets:
             rows.append(
                 {
                     "channel": channel.value,
-                    "recipient_user_id": m.user.id,
+                    "recipient_user_id": uid,
                     "address": address,
                     "subject_ref": m.subject_ref,
                     "level": m.level,
                     "business_date": m.business_date,
                     "idempotency_key": idempotency_key(
                         channel=channel,
-                        recipient_id=m.user.id,
+                        recipient_id=uid,
                         address=address,
                         subject_ref=m.subject_ref,
                         level=m.level,

@@ -12,6 +12,7 @@ from config.settings import Settings
 from notifications.clue_reminders import sweep_clues
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
+from notifications.obligation_reminders import sweep_obligations
 from notifications.router import route_events
 
 
@@ -29,12 +30,23 @@ def clue_reminders(session_factory: sessionmaker, settings: Settings, now: datet
         return f"排队提醒 {sweep_clues(session, now, settings.timezone)} 条"
 
 
+def obligation_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return f"排队提醒 {sweep_obligations(session, now, settings.timezone)} 条"
+
+
 def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
         return f"处理事件 {route_events(session, now, settings.timezone)} 个"
 
 
 JOBS = [
+    JobSpec(
+        id="notifications.obligation_reminders",
+        trigger={"trigger": "cron", "hour": 9, "minute": 30},
+        func=obligation_reminders,
+        label="报表报送期限提醒",
+    ),
     JobSpec(
         id="notifications.route_events",
         trigger={"trigger": "interval", "minutes": 1},

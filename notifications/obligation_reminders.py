@@ -1,0 +1,127 @@
+"""The reporting-obligation sweep: 3 and 1 working days before the deadline, on the day,
+then overdue, escalated to the unit's leaders after a set number of working days.
+
+Only obligations still owed are considered (not started, draft, returned); once a form
+is submitted nothing more is sent. Reminders go to the unit's reporters (or, for a
+body, its handlers) and by e-mail to the unit's named contact; each level once per
+deadline (the idempotency key carries level and due date). The number of queries is
+fixed, whatever the number of institutions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from directory.models import OrgUnit, User
+from directory.roles import Role
+from notifications.batch import Message, enqueue_many
+from notifications.clue_reminders import in_working_time, levels_for
+from reporting.forms import FORMS
+from reporting.models import Obligation, ObligationState
+from workflow.calendar import load_calendar
+
+OWED = [ObligationState.NOT_STARTED, ObligationState.DRAFT, ObligationState.RETURNED]
+
+
+@dataclass
+class _Row:
+    obligation_id: int
+    unit_id: int
+    parent_id: int | None
+    unit_name: str
+    contact_email: str
+    form_code: str
+    period_label: str
+    due_on: date
+
+
+def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+    """Queue today's obligation reminders; returns how many deliveries were queued."""
+    calendar = load_calendar(session)
+    if not in_working_time(now, calendar, tz):
+        return 0
+    today = now.astimezone(ZoneInfo(tz)).date()
+    horizon = calendar.add_working_days(today, 3)
+    due = (
+        select(
+            Obligation.id,
+            Obligation.unit_id,
+            OrgUnit.parent_id,
+            OrgUnit.name,
+            OrgUnit.contact_email,
+            Obligation.form_code,
+            Obligation.period_label,
+            Obligation.due_on,
+        )
+        .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
+        .where(
+            Obligation.due_on.is_not(None),
+            Obligation.due_on <= horizon,
+            Obligation.state.in_([str(s) for s in OWED]),
+        )
+    )
+    rows = [_Row(*r) for r in session.execute(due).all()]  # type: ignore[arg-type]
+    if not rows:
+        return 0
+    owed_units = due.with_only_columns(Obligation.unit_id).scalar_subquery()
+    parents = due.with_only_columns(OrgUnit.parent_id).scalar_subquery()
+    # Everyone concerned in one query: staff of the owing units (and their offices),
+    # and leaders of the units above them.
+    unit = aliased(OrgUnit)
+    staff = session.execute(
+        select(User, unit.id, unit.parent_id, unit.kind)
+        .join(unit, unit.id == User.unit_id)
+        .where(
+            User.active.is_(True),
+            (unit.id.in_(owed_units)) | (unit.parent_id.in_(owed_units)) | unit.id.in_(parents),
+        )
+    ).all()
+    fillers: dict[int, list[User]] = defaultdict(list)
+    leaders: dict[int, list[User]] = defaultdict(list)
+    for user, unit_id, parent_id, kind in staff:
+        body: int = parent_id if kind == "office" and parent_id is not None else unit_id
+        if user.role == Role.REPORTER:
+            fillers[unit_id].append(user)
+        elif user.role == Role.HANDLER:
+            fillers[body].append(user)
+        elif user.role == Role.LEADER:
+            leaders[body].append(user)
+    messages: list[Message] = []
+    for row in rows:
+        for level in levels_for(row.due_on, today, calendar):
+            messages.extend(_messages(row, level.code, level.days, fillers, leaders))
+    return enqueue_many(session, messages)
+
+
+def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:
+    form = FORMS.get(row.form_code)
+    title = f"{form.title if form else row.form_code}（{row.period_label}）"
+    ref = f"obligation:{row.obligation_id}"
+    base: dict[str, object] = {
+        "unit": row.unit_name,
+        "title": title,
+        "ref": row.period_label,
+        "deadline": row.due_on.isoformat(),
+        "path": f"/reporting/obligations/{row.obligation_id}",
+    }
+    if level == "escalated":
+        bosses = leaders.get(row.unit_id) or leaders.get(row.parent_id or 0, [])
+        return [Message(u, ref, level, row.due_on, "obligation_overdue", base) for u in bosses]
+    if level == "overdue":
+        template, context = "obligation_overdue", base
+    else:
+        template, context = "obligation_due", base | {"days_left": days}
+    messages = [
+        Message(u, ref, level, row.due_on, template, context) for u in fillers.get(row.unit_id, [])
+    ]
+    if row.contact_email:
+        messages.append(
+            Message(None, ref, level, row.due_on, template, context, address=row.contact_email)
+        )
+    return messages
