@@ -62,7 +62,7 @@ def _category_stats(
         .join(Clue, Clue.id == ClueSubject.clue_id)
         .where(*clue_filter, ClueSubject.kind == "person")
     )
-    return CaseStats(int(cases), int(persons or 0), Decimal(amount))
+    return CaseStats(int(cases), int(persons or 0), Decimal(amount or 0))
 
 
 def kickback_stats(session: Session, unit_ids: Any, start: date, end: date) -> CaseStats:
@@ -93,7 +93,7 @@ def sanction_counts(
     ).all()
     result = {kind: CaseStats(0, 0, Decimal(0)) for kind in SANCTION_KINDS}
     for kind, cases, persons, amount in rows:
-        result[kind] = CaseStats(int(cases), int(persons), Decimal(amount))
+        result[kind] = CaseStats(int(cases), int(persons), Decimal(amount or 0))
     referred = (
         select(Referral.clue_id)
         .join(Clue, Clue.id == Referral.clue_id)
@@ -104,11 +104,11 @@ def sanction_counts(
         )
     )
     sub = referred.subquery()
-    cases = session.scalar(select(func.count(distinct(sub.c.clue_id))))
-    persons = session.scalar(
+    referred_cases = int(session.scalar(select(func.count(distinct(sub.c.clue_id)))) or 0)
+    referred_persons = session.scalar(
         select(func.count(ClueSubject.id)).where(
             ClueSubject.clue_id.in_(referred), ClueSubject.kind == "person"
         )
     )
-    result["judicial_referral"] = CaseStats(int(cases or 0), int(persons or 0), Decimal(0))
+    result["judicial_referral"] = CaseStats(referred_cases, int(referred_persons or 0), Decimal(0))
     return result

@@ -4,25 +4,26 @@ Known today: ``ledger.clues_verified`` — clues of the unit and the units below
 in their ledger, or about them) that reached 初步核实 in the period, read from the
 transition log. For 逐月累计 forms the period runs from 1 January to the month's end.
 
-TODO(subjects/sanctions, being added to cases/ by another engineer): these keys return
-None until the ledger records them — ``ledger.kickback.cases|persons|amount``,
-``ledger.redpacket.cases|persons|amount``, ``ledger.sanctions.*`` (admonishment,
-circulated_criticism, license_suspended, license_revoked, judicial_referral …) and the
-campaigns' ``inspections.*``.
+Also known: ``ledger.kickback.cases|persons|amount``, ``ledger.redpacket.*`` and
+``ledger.sanctions.<kind>`` from the handling records (``cases.stats``). Still pending
+(shown as "台账暂无"): the per-class splits ``ledger.*.cases.<class>`` of 工作量化统计表二
+and the campaigns' ``inspections.*``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
+from cases.stats import kickback_stats, redpacket_stats, sanction_counts
 from config.reference import Grade, InstitutionCategory, Ownership
 from directory.models import OrgUnit, UnitKind
-from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Value
+from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Unit, Value
 from reporting.rollup import class_code
 from workflow.engine import LOCAL_TZ
 from workflow.models import TransitionLog
@@ -72,6 +73,42 @@ def clues_verified(session: Session, unit: OrgUnit, start: date, end: date) -> i
     return int(session.scalar(stmt) or 0)
 
 
+class _LedgerFigures:
+    """Case, person and amount figures from the handling records (``cases.stats``),
+    computed once per form with SQL aggregates over the unit's subtree."""
+
+    def __init__(self, session: Session, unit: OrgUnit, start: date, end: date) -> None:
+        self.session, self.start, self.end = session, start, end
+        self.units = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path, autoescape=True))
+        self._cache: dict[str, Any] = {}
+
+    def _get(self, name: str) -> Any:
+        if name not in self._cache:
+            fn = {
+                "kickback": kickback_stats,
+                "redpacket": redpacket_stats,
+                "sanctions": sanction_counts,
+            }[name]
+            self._cache[name] = fn(self.session, self.units, self.start, self.end)
+        return self._cache[name]
+
+    def value(self, key: str, unit: Unit) -> Value | None:
+        """The figure for a prefill key, or None for keys the ledger cannot answer yet
+        (per-class splits of 工作量化统计表二, the campaigns' ``inspections.*``)."""
+        parts = key.split(".")
+        if parts[0] != "ledger" or len(parts) != 3:
+            return None
+        kind, measure = parts[1], parts[2]
+        if kind in ("kickback", "redpacket") and measure in ("cases", "persons", "amount"):
+            return getattr(self._get(kind), measure)  # type: ignore[no-any-return]
+        if kind == "sanctions":
+            stats = self._get("sanctions").get(measure)
+            if stats is None:
+                return None
+            return stats.persons if unit is Unit.PERSONS else stats.cases
+        return None
+
+
 def target_rows(form: FormDefinition, unit: OrgUnit) -> list[str]:
     """The rows a unit's own figures go to: its class row, or 本单位 on 统计表（一）."""
     if (
@@ -103,6 +140,7 @@ def prefill(
         return result
     start = date(period_end.year, 1, 1) if form.cumulative else period_start
     known: dict[str, int] = {}
+    ledger = _LedgerFigures(session, unit, start, period_end)
     for row in target_rows(form, unit):
         for col in form.columns:
             if not form.has_cell(row, col.code):
@@ -115,8 +153,12 @@ def prefill(
                 if key not in known:
                     known[key] = clues_verified(session, unit, start, period_end)
                 result.values[(row, col.code)] = known[key]
-            else:
+                continue
+            value = ledger.value(key, form.unit(row, col.code))
+            if value is None:
                 result.pending[(row, col.code)] = key
+            else:
+                result.values[(row, col.code)] = value
     return result
 
 
