@@ -16,6 +16,7 @@ def import_all_models() -> MetaData:
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import directory.models  # noqa: F401
     import notifications.models  # noqa: F401
+    import tips.models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
 
