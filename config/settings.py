@@ -13,6 +13,7 @@ from pathlib import Path
 
 PREFIX = "QINGFENG_"
 DEV_ENVS = ("development", "testing")
+_YES = ("1", "true", "yes")
 
 
 class SettingsError(RuntimeError):
@@ -39,6 +40,15 @@ class Settings:
     session_hours: int = 8
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # The tip mailbox (信访举报邮箱) read by ``qingfeng mailbox poll``; empty host = not configured.
+    imap_host: str = ""
+    imap_port: int = 143
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_mailbox: str = "INBOX"
+    imap_ssl: bool = False
+    # Code of the body whose intake receives mailbox and portal tips (default: the root unit).
+    intake_unit: str = ""
     # Overrides of the default time limits, e.g. "accept_notice=15,shelved_review=90".
     time_limits: str = ""
 
@@ -95,6 +105,13 @@ class Settings:
             smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
             time_limits=get("TIME_LIMITS"),
+            imap_host=get("IMAP_HOST"),
+            imap_port=int(get("IMAP_PORT", "993" if get("IMAP_SSL", "0") in _YES else "143")),
+            imap_user=get("IMAP_USER"),
+            imap_password=get("IMAP_PASSWORD"),
+            imap_mailbox=get("IMAP_MAILBOX", "INBOX"),
+            imap_ssl=get("IMAP_SSL", "0") in _YES,
+            intake_unit=get("INTAKE_UNIT"),
         )
 
 

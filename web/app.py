@@ -48,7 +48,19 @@ def create_app(
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.views import admin, calendar, clues, home, inbox, scheduler
+    from web.views import (
+        admin,
+        calendar,
+        clues,
+        home,
+        inbox,
+        intake,
+        mailbox,
+        portal,
+        scheduler,
+        tips,
+        tips_api,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -57,6 +69,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clues.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(scheduler.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(tips.bp)
+    app.register_blueprint(mailbox.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(tips_api.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -32,7 +32,7 @@ login_manager.login_message_category = "info"
 
 # Endpoints reachable without signing in. Blueprints for the public portal add theirs.
 OPEN_ENDPOINTS = {"auth.login", "static"}
-OPEN_PREFIXES: set[str] = set()
+OPEN_PREFIXES: set[str] = {"portal"}
 
 
 def init_app(app: Flask) -> None:

@@ -15,26 +15,15 @@ from config.errors import CalendarUnknown, DomainError
 from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
+from tips.channels import CHANNELS as TIP_CHANNELS
 from web.db import db_session
 from web.errors import remember_unknown_year
 from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
 
-CHANNELS = {
-    "hotline": "来电",
-    "mailbox": "电子邮件",
-    "letter": "来信",
-    "visit": "来访",
-    "portal": "网络举报",
-    "superior": "上级交办",
-    "department": "部门移交",
-    "inspection_tour": "巡视巡察移交",
-    "lower_unit": "下级报送",
-    "special_check": "专项检查",
-    "self_check": "自查自纠",
-    "survey": "满意度评价",
-}
+# One list of channels for tips and clues (tips/channels.py).
+CHANNELS = TIP_CHANNELS
 
 
 @bp.route("/")
