@@ -22,7 +22,7 @@ START = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(autouse=True)
-def _midyear():
+def clock():
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
 
@@ -91,7 +91,7 @@ def test_portal_tip_is_registered_and_reporter_follows_it(client, db):
     assert "留言已发送" in sent and "还有一位同事知情" in sent
 
 
-def test_invalid_codes_get_the_same_answer_and_are_throttled(client, db, _midyear):
+def test_invalid_codes_get_the_same_answer_and_are_throttled(client, db, clock):
     report(client)
     answers = {
         lookup(client, c).get_data(as_text=True) for c in ("1234", "0000000000000000", "abc")
@@ -102,7 +102,7 @@ def test_invalid_codes_get_the_same_answer_and_are_throttled(client, db, _midyea
         assert lookup(client, "0000000000000001").status_code == 200
     throttled = lookup(client, "0000000000000002")
     assert throttled.status_code == 429 and "过于频繁" in throttled.get_data(as_text=True)
-    _midyear.shift(LOOKUP_LIMIT[1] + timedelta(seconds=1))
+    clock.shift(LOOKUP_LIMIT[1] + timedelta(seconds=1))
     assert lookup(client, "0000000000000003").status_code == 200
 
 
