@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
+from cases.cli import COMMANDS as CASES_COMMANDS
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
@@ -73,6 +74,7 @@ for command in [
     *WORKFLOW_COMMANDS,
     *NOTIFICATION_COMMANDS,
     *TIPS_COMMANDS,
+    *CASES_COMMANDS,
 ]:
     main.add_command(command)
 
