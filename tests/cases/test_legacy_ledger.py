@@ -81,3 +81,34 @@ def test_wrong_file_type_is_refused(db, tmp_path):
         import_ledger(db, unit(db, "C01-D01"), "台账.pdf", b"%PDF-1.4", make_vault(tmp_path))
     with pytest.raises(ValidationError, match="无法读取该 Excel 文件"):
         import_ledger(db, unit(db, "C01-D01"), "台账.xlsx", b"not a zip", make_vault(tmp_path))
+
+
+def test_cli_imports_a_file_or_prints_the_row_report(tmp_path):
+    from click.testing import CliRunner
+    from sqlalchemy.orm import sessionmaker
+
+    from cases.cli import import_ledger_command
+    from config.database import make_engine, session_scope
+    from directory.demo import load_demo
+    from tests.dbutil import fresh_database
+    from web.schema import upgrade_database
+    from workflow.calendar_source import seed_from_package
+
+    url = fresh_database("ledger_cli")
+    upgrade_database(url)
+    engine = make_engine(url)
+    with session_scope(sessionmaker(bind=engine)) as session:
+        load_demo(session)
+        seed_from_package(session)
+    env = {"QINGFENG_DATABASE_URL": url, "QINGFENG_INSTANCE_PATH": str(tmp_path)}
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(xlsx(GOOD))
+    bad.write_bytes(xlsx([[1, "2023-03-14", "来电", "", "", "已办结"]]))
+    runner = CliRunner()
+    ok = runner.invoke(import_ledger_command, [str(good), "--unit", "C01-D01"], env=env)
+    assert ok.exit_code == 0 and "已导入 3 条线索" in ok.output, ok.output
+    refused = runner.invoke(import_ledger_command, [str(bad), "--unit", "C01-D01"], env=env)
+    assert refused.exit_code != 0 and "第 2 行「反映问题」：不能为空" in refused.output
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Clue)) == 3
+    engine.dispose()
