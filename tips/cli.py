@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,10 +13,16 @@ from config.errors import DomainError
 from tips.protection import keyring_for, load_keyring, rotate_keyfile
 
 
-def _sessions():
+@contextmanager
+def _sessions() -> Iterator[Any]:
+    """A session factory whose engine is disposed afterwards (no pooled connection leaks)."""
     from directory.cli import sessions
 
-    return sessions()
+    factory = sessions()
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
 
 
 def _settings():
@@ -46,7 +55,7 @@ def rotate_command(key_file: Path | None) -> None:
         load_keyring(key_file, create_if_missing=False)  # refuse before touching anything
         keyring = rotate_keyfile(key_file)
         # Re-encrypt every row in one transaction: all rows use the new key, or none changed.
-        with session_scope(_sessions()) as session:
+        with _sessions() as factory, session_scope(factory) as session:
             result = reencrypt_everything(session, keyring)
     except DomainError as err:
         raise click.ClickException(err.message) from err
@@ -75,7 +84,8 @@ def poll_command() -> None:
     from tips.jobs import poll_mailbox
 
     try:
-        summary = poll_mailbox(_sessions(), _settings(), datetime.now(UTC))
+        with _sessions() as factory:
+            summary = poll_mailbox(factory, _settings(), datetime.now(UTC))
     except DomainError as err:
         raise click.ClickException(err.message) from err
     click.echo(summary)
@@ -93,7 +103,7 @@ def import_command(file: Path, unit_code: str) -> None:
     if unit_code:
         settings = settings.with_overrides(intake_unit=unit_code)
     try:
-        with session_scope(_sessions()) as session:
+        with _sessions() as factory, session_scope(factory) as session:
             report = import_file(
                 session,
                 intake_unit(session, settings),
