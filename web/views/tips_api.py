@@ -13,7 +13,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from cases.intake import intake
-from config.errors import ValidationError
+from config.errors import DomainError, ValidationError
 from directory.jurisdiction import get_visible_unit
 from tips.models import Tip
 from tips.service import AccusedPerson, Identity, NewTip, get_tip, tips_query
@@ -75,8 +75,8 @@ def create():
     unit = get_visible_unit(sess, current_user, unit_id)
     try:
         tip, clue = intake(sess, current_user, unit, new, vault())
-    except Exception:
-        sess.rollback()
+    except DomainError:
+        sess.rollback()  # nothing half-written; web/errors.py renders the structured error
         raise
     sess.commit()
     return {"tip": tip_json(tip), "clue_id": clue.id}, 201
