@@ -160,3 +160,21 @@ def test_bad_input_is_refused_and_nothing_written(db, tmp_path, new, message):
     with pytest.raises(ValidationError, match=message):
         intake(db, clerk, clerk.unit, new, make_vault(tmp_path))
     assert db.scalar(select(Clue.id).order_by(Clue.id.desc()).limit(1)) == before
+
+
+def test_forward_and_not_accept_follow_the_tip(db, tmp_path):
+    clerk = user(db, "clerk")
+    vault = make_vault(tmp_path)
+    tip, clue = intake(
+        db, clerk, clerk.unit, NewTip(channel="letter", content="反映市医院问题"), vault
+    )
+    target = unit(db, "C01")
+    decide(db, clerk, tip, "forward", {"target_unit_id": target.id, "reason": "属市级管辖"})
+    assert clue.state == ClueState.FORWARDED and tip.status == TipStatus.FORWARDED
+    other, other_clue = intake(
+        db, clerk, clerk.unit, NewTip(channel="letter", content="无具体内容"), vault
+    )
+    with pytest.raises(ValidationError, match="不予受理理由"):
+        decide(db, clerk, other, "not_accept", {})
+    decide(db, clerk, other, "not_accept", {"reason": "反映内容不具体"})
+    assert other_clue.state == ClueState.NOT_ACCEPTED and other.status == TipStatus.NOT_ACCEPTED

@@ -16,6 +16,7 @@ from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_i
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from tips.channels import CHANNELS as TIP_CHANNELS
+from tips.portal import public_messages
 from web.db import db_session
 from web.errors import remember_unknown_year
 from workflow.lifecycle import FieldKind
@@ -114,6 +115,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         values=values or {},
         errors=errors or {},
         names=names,
+        portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cases.models import Clue
 from config.errors import DomainError
+from directory.models import User
 from tips.attachments import path_of
 from tips.channels import CHANNEL_FIELDS, CHANNELS
 from tips.models import PortalMessage, TipAttachment
@@ -57,7 +58,12 @@ def _render_tip(sess, tip, identity=None, status=200):
     messages = sess.scalars(
         select(PortalMessage).where(PortalMessage.tip_id == tip.id).order_by(PortalMessage.id)
     ).all()
-    logs = reveal_log(sess, current_user, tip) if tip.named or tip.identity_token else []
+    logs = reveal_log(sess, current_user, tip) if tip.identity_token else []
+    names = dict(
+        sess.execute(
+            select(User.id, User.display_name).where(User.id.in_({r.user_id for r in logs}))
+        ).all()
+    )
     return render_template(
         "tips/show.html",
         tip=tip,
@@ -68,6 +74,7 @@ def _render_tip(sess, tip, identity=None, status=200):
         identity=identity,
         reveals=logs if can_reveal(sess, current_user, tip) else [],
         messages=messages,
+        names=names,
     ), status
 
 
@@ -109,12 +116,18 @@ def attachment(tip_id: int, attachment_id: int):
 def reply(tip_id: int):
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
+    # Answered from the clue page or the tip page: go back where the clerk was.
+    back = (
+        url_for("clues.show", clue_id=tip.clue_id)
+        if request.args.get("back") == "clue" and tip.clue_id
+        else url_for("tips.show", tip_id=tip_id)
+    )
     try:
         office_reply(sess, current_user, tip, request.form.get("body", ""))
     except DomainError as err:
         sess.rollback()
         flash(err.message, "error")
-        return redirect(url_for("tips.show", tip_id=tip_id))
+        return redirect(back)
     sess.commit()
     flash("已回复举报人（举报人凭查询码可见）。", "success")
-    return redirect(url_for("tips.show", tip_id=tip_id))
+    return redirect(back)
