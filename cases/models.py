@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cases.states import STATE_LABELS, ClueState
 from config.database import Base, utcnow
 from directory.models import OrgUnit, User
+from tips.models import Tip
 
 
 class Clue(Base):
@@ -50,6 +51,8 @@ class Clue(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The tip this clue was made from (tips.models.Tip); None for clues entered directly.
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
     # Time limits {clock: {start, due, paused, extended, paused_on, met_on}}: workflow.timelimits
     clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     next_due_on: Mapped[date | None] = mapped_column(Date)
@@ -61,6 +64,7 @@ class Clue(Base):
     unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id])
     accused_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[accused_unit_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    tip: Mapped[Tip | None] = relationship(foreign_keys=[tip_id])
 
     __table_args__ = (
         Index("ix_clues_unit_state_due", "unit_id", "state", "next_due_on"),

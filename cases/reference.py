@@ -8,6 +8,8 @@ statistical forms read (``reporting/forms/zl1.py``, ``zl2.py``: ``ledger.sanctio
 
 from __future__ import annotations
 
+from tips.channels import CHANNELS as TIP_CHANNELS
+
 CHECKLIST_ITEMS: tuple[str, ...] = (
     "医师出租、出借、转让《医师执业证书》（挂证）",
     "无证行医",
@@ -133,17 +135,5 @@ FEEDBACK_METHODS: dict[str, str] = {
 }
 
 # Where clues come from (来源), as the intake pages and the ledger name them.
-CHANNEL_LABELS: dict[str, str] = {
-    "hotline": "来电",
-    "mailbox": "电子邮件",
-    "letter": "来信",
-    "visit": "来访",
-    "portal": "网络举报",
-    "superior": "上级交办",
-    "department": "部门移交",
-    "inspection_tour": "巡视巡察移交",
-    "lower_unit": "下级报送",
-    "special_check": "专项检查",
-    "self_check": "自查自纠",
-    "survey": "满意度评价",
-}
+# The channels of intake, one list for tips and clues (tips/channels.py).
+CHANNEL_LABELS: dict[str, str] = TIP_CHANNELS

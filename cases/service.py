@@ -22,6 +22,7 @@ from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import body_of, require_role, unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
+from tips.models import TipStatus
 from workflow import engine, timelimits
 from workflow.engine import Hooks, StepContext, calendar_for, local_today
 from workflow.models import TransitionLog
@@ -137,8 +138,8 @@ def fire(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> engine.Step:
-    """Fire a lifecycle step on a clue (see ``workflow.engine.fire``)."""
-    return engine.fire(
+    """Fire a lifecycle step on a clue (see ``workflow.engine.fire``); its tip follows."""
+    step = engine.fire(
         session,
         CLUE_LIFECYCLE,
         clue,
@@ -148,6 +149,23 @@ def fire(
         expected_version=expected_version,
         now=now,
     )
+    _sync_tip(clue)
+    return step
+
+
+# The tip's intake status by the clue's state: any state past ``registered`` is registered.
+_TIP_STATUS = {
+    ClueState.RECEIVED: TipStatus.RECEIVED,
+    ClueState.MERGED: TipStatus.MERGED,
+    ClueState.NOT_ACCEPTED: TipStatus.NOT_ACCEPTED,
+    ClueState.FORWARDED: TipStatus.FORWARDED,
+}
+
+
+def _sync_tip(clue: Clue) -> None:
+    if clue.tip is not None and clue.tip.status != TipStatus.IMPORTED:
+        clue.tip.status = _TIP_STATUS.get(ClueState(clue.state), TipStatus.REGISTERED)
+        clue.tip.clue_id = clue.id
 
 
 def available(session: Session, actor: User, clue: Clue):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 PREFIX = "QINGFENG_"
 DEV_ENVS = ("development", "testing")
+_YES = ("1", "true", "yes")
 
 
 class SettingsError(RuntimeError):
@@ -47,6 +48,15 @@ class Settings:
     # Administrators must enrol a second factor. Deliberately not read from the environment:
     # only test suites about other features turn it off, in code.
     admin_totp_required: bool = True
+    # The tip mailbox (信访举报邮箱) read by ``qingfeng mailbox poll``; empty host = not configured.
+    imap_host: str = ""
+    imap_port: int = 143
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_mailbox: str = "INBOX"
+    imap_ssl: bool = False
+    # Code of the body whose intake receives mailbox and portal tips (default: the root unit).
+    intake_unit: str = ""
     # Overrides of the default time limits, e.g. "accept_notice=15,shelved_review=90".
     time_limits: str = ""
 
@@ -106,6 +116,13 @@ class Settings:
             idle_minutes=int(get("IDLE_MINUTES", "30")),
             login_ip_max_failures=int(get("LOGIN_IP_MAX_FAILURES", "20")),
             login_ip_window_minutes=int(get("LOGIN_IP_WINDOW_MINUTES", "15")),
+            imap_host=get("IMAP_HOST"),
+            imap_port=int(get("IMAP_PORT", "993" if get("IMAP_SSL", "0") in _YES else "143")),
+            imap_user=get("IMAP_USER"),
+            imap_password=get("IMAP_PASSWORD"),
+            imap_mailbox=get("IMAP_MAILBOX", "INBOX"),
+            imap_ssl=get("IMAP_SSL", "0") in _YES,
+            intake_unit=get("INTAKE_UNIT"),
         )
 
 

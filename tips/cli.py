@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from config.errors import DomainError
-from tips.protection import rotate_keyfile
+from tips.protection import keyring_for, load_keyring, rotate_keyfile
+
+
+@contextmanager
+def _sessions() -> Iterator[Any]:
+    """A session factory whose engine is disposed afterwards (no pooled connection leaks)."""
+    from directory.cli import sessions
+
+    factory = sessions()
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def _settings():
+    from config.settings import Settings
+
+    return Settings.from_env()
 
 
 @click.group("reporter-key")
@@ -22,20 +43,77 @@ def reporter_key_group() -> None:
     help="密钥文件；默认取 QINGFENG_REPORTER_KEY_FILE。",
 )
 def rotate_command(key_file: Path | None) -> None:
-    """生成新的主密钥（旧密钥保留用于解密），此后新数据用新密钥加密。"""
-    if key_file is None:
-        from config.settings import Settings
+    """生成新的主密钥并用它重新加密全部举报人信息和隔离邮件（旧密钥保留用于解密）。"""
+    from config.database import session_scope
+    from tips.service import reencrypt_everything
 
-        key_file = Settings.from_env().reporter_key_file
+    if key_file is None:
+        key_file = _settings().reporter_key_file
     if key_file is None:
         raise click.ClickException("未配置举报人信息密钥文件：请设置 QINGFENG_REPORTER_KEY_FILE。")
     try:
+        load_keyring(key_file, create_if_missing=False)  # refuse before touching anything
         keyring = rotate_keyfile(key_file)
+        # Re-encrypt every row in one transaction: all rows use the new key, or none changed.
+        with _sessions() as factory, session_scope(factory) as session:
+            result = reencrypt_everything(session, keyring)
     except DomainError as err:
         raise click.ClickException(err.message) from err
-    # The lead adds the database pass here: reencrypt_all(rows, keyring, store) in
-    # one session_scope, so old keys can be removed once every row is re-encrypted.
     click.echo(f"已生成新的主密钥；密钥文件 {key_file} 现有 {len(keyring.keys)} 个密钥。")
+    click.echo(f"已重新加密 {result.rotated} 条记录。")
+    if result.failed:
+        click.echo(f"有 {len(result.failed)} 条记录无法解密，未改动：{result.failed}", err=True)
 
 
-COMMANDS = [reporter_key_group]
+@click.group("mailbox")
+def mailbox_group() -> None:
+    """举报邮箱：收取邮件、导入 .eml/.mbox 文件。"""
+
+
+def _vault(settings):
+    from tips.service import Vault
+
+    return Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
+
+
+@mailbox_group.command("poll")
+def poll_command() -> None:
+    """收取举报邮箱中的新邮件，转为举报；无法解析的邮件隔离保存。"""
+    from datetime import UTC, datetime
+
+    from tips.jobs import poll_mailbox
+
+    try:
+        with _sessions() as factory:
+            summary = poll_mailbox(factory, _settings(), datetime.now(UTC))
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    click.echo(summary)
+
+
+@mailbox_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_code", default="", help="受理单位代码；默认 QINGFENG_INTAKE_UNIT。")
+def import_command(file: Path, unit_code: str) -> None:
+    """导入 .eml 或 .mbox 邮件文件。"""
+    from config.database import session_scope
+    from tips.mailbox import import_file, intake_unit
+
+    settings = _settings()
+    if unit_code:
+        settings = settings.with_overrides(intake_unit=unit_code)
+    try:
+        with _sessions() as factory, session_scope(factory) as session:
+            report = import_file(
+                session,
+                intake_unit(session, settings),
+                file.name,
+                file.read_bytes(),
+                _vault(settings),
+            )
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    click.echo(report.summary())
+
+
+COMMANDS = [reporter_key_group, mailbox_group]

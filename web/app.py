@@ -67,11 +67,16 @@ def register_blueprints(app: Flask) -> None:
         handling,
         home,
         inbox,
+        intake,
         ledger,
+        mailbox,
+        portal,
         reporting,
         reporting_api,
         scheduler,
         security,
+        tips,
+        tips_api,
     )
 
     app.register_blueprint(auth.bp)
@@ -89,6 +94,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_api.bp)
     csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(security.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(tips.bp)
+    app.register_blueprint(mailbox.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(tips_api.bp)
+    csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
 
 
 def register_security_headers(app: Flask) -> None:

@@ -36,7 +36,7 @@ login_manager.login_message_category = "info"
 
 # Endpoints reachable without signing in. Blueprints for the public portal add theirs.
 OPEN_ENDPOINTS = {"auth.login", "auth.login_code", "static", "api.openapi"}
-OPEN_PREFIXES: set[str] = set()
+OPEN_PREFIXES: set[str] = {"portal"}
 # What an administrator without a second factor may reach: enrolment and signing out.
 ENROLMENT_ENDPOINTS = {"security.index", "security.enrol", "security.qr", "auth.logout", "static"}
 # The half-signed-in state (password checked, code not yet) lasts this long.

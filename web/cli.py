@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
 import reporting.demo
+from cases.cli import COMMANDS as CASES_COMMANDS
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
@@ -116,6 +117,7 @@ for command in [
     *NOTIFICATION_COMMANDS,
     *TIPS_COMMANDS,
     *BACKUP_COMMANDS,
+    *CASES_COMMANDS,
 ]:
     main.add_command(command)
 

@@ -22,6 +22,7 @@ def import_all_models() -> MetaData:
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
     import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
+    import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401

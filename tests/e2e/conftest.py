@@ -56,12 +56,15 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         load_demo(session)
         seed_from_package(session)
     engine.dispose()
+    instance = tmp_path_factory.mktemp("instance")
     settings = Settings(
         env="testing",
-        instance_path=tmp_path_factory.mktemp("instance"),
+        instance_path=instance,
         database_url=url,
         secret_key="e2e-secret-key-not-for-production-use",
         admin_totp_required=False,
+        reporter_key_file=instance / "reporter.key",
+        intake_unit="C01-D01",  # portal tips reach the demo clerk's county
     )
     from web.app import create_app
 

@@ -120,11 +120,17 @@ def test_contact_kinds_do_not_collide_and_bad_values_are_refused() -> None:
 
 
 def test_cli_rotate_adds_a_key(tmp_path: Path) -> None:
+    from tests.dbutil import fresh_database
+    from web.schema import upgrade_database
+
+    url = fresh_database("rotate")
+    upgrade_database(url)  # the command re-encrypts every stored identity in the database
     path = tmp_path / "reporter.key"
     token = load_keyring(path).encrypt(REPORTER)
-    result = CliRunner().invoke(rotate_command, ["--key-file", str(path)])
+    env = {"QINGFENG_DATABASE_URL": url, "QINGFENG_INSTANCE_PATH": str(tmp_path)}
+    result = CliRunner().invoke(rotate_command, ["--key-file", str(path)], env=env)
     assert result.exit_code == 0, result.output
-    assert "现有 2 个密钥" in result.output
+    assert "现有 2 个密钥" in result.output and "已重新加密 0 条记录" in result.output
     assert load_keyring(path).decrypt(token) == REPORTER
 
 

@@ -16,6 +16,7 @@ from config.errors import CalendarUnknown, DomainError
 from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
+from tips.portal import public_messages
 from web.db import db_session
 from web.errors import remember_unknown_year
 from web.views.handling import handling_context
@@ -116,6 +117,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         errors=errors or {},
         names=names,
         **extra,
+        portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status
 
 

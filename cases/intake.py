@@ -1,0 +1,112 @@
+"""From tip to clue: every tip becomes a clue in ``received``; the clerk then registers it,
+merges it into an earlier clue as a duplicate (重复件), rejects or forwards it.
+
+Lives in ``cases`` because ``tips`` may not import ``cases`` (DESIGN.md import rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cases.models import Clue
+from cases.service import NewClue, create_clue, fire, get_clue
+from cases.states import ClueState
+from config.errors import NotFound, ValidationError
+from directory.models import OrgUnit, User
+from tips.duplicates import find_duplicates
+from tips.models import Tip
+from tips.service import NewTip, Vault, create_tip
+
+DECISIONS = ("register", "merge", "not_accept", "forward")
+# A duplicate is proposed only as a clue one can still merge into.
+_NOT_TARGETS = (ClueState.MERGED, ClueState.NOT_ACCEPTED, ClueState.FORWARDED)
+
+
+def new_clue_for(tip: Tip) -> NewClue:
+    """The clue fields a tip implies (上级交办 starts the referral clocks)."""
+    meta = tip.meta or {}
+    handed_down = tip.channel == "superior"
+    deadline = meta.get("deadline")
+    return NewClue(
+        channel=tip.channel,
+        summary=tip.summary,
+        content=tip.content,
+        reporter_named=tip.named,
+        handed_down=handed_down,
+        superior_ref=str(meta.get("reference", ""))[:100] if handed_down else "",
+        superior_due=date.fromisoformat(deadline) if handed_down and deadline else None,
+        accused_unit_id=tip.accused_unit_id,
+        received_at=tip.received_at,
+    )
+
+
+def clue_for_tip(session: Session, actor: User | None, tip: Tip, *, now: datetime | None = None):
+    """Open the clue (state ``received``) for an existing tip and link both ways."""
+    clue = create_clue(session, actor, tip.unit, new_clue_for(tip), now=now)
+    clue.tip_id = tip.id
+    tip.clue_id = clue.id
+    session.flush()
+    return clue
+
+
+def intake(
+    session: Session,
+    actor: User | None,
+    unit: OrgUnit,
+    new: NewTip,
+    vault: Vault,
+    *,
+    now: datetime | None = None,
+) -> tuple[Tip, Clue]:
+    """Record a tip and its received clue in one unit of work (nothing half-written)."""
+    tip = create_tip(session, actor, unit, new, vault)
+    return tip, clue_for_tip(session, actor, tip, now=now)
+
+
+@dataclass
+class ClueCandidate:
+    clue: Clue
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def propose_duplicates(session: Session, actor: User, tip: Tip) -> list[ClueCandidate]:
+    """Clues this tip may repeat (same institution and similar text, same reporter contact,
+    same accused person), each once, best first; merged clues lead to the clue they joined."""
+    result: dict[int, ClueCandidate] = {}
+    for dup in find_duplicates(session, tip):
+        clue = session.get(Clue, dup.tip.clue_id) if dup.tip.clue_id else None
+        seen: set[int] = set()
+        while clue is not None and clue.merged_into_id and clue.id not in seen:
+            seen.add(clue.id)
+            clue = session.get(Clue, clue.merged_into_id)
+        if clue is None or clue.id == tip.clue_id or ClueState(clue.state) in _NOT_TARGETS:
+            continue
+        try:
+            get_clue(session, actor, clue.id)
+        except NotFound:  # outside the actor's jurisdiction: not proposed
+            continue
+        entry = result.setdefault(clue.id, ClueCandidate(clue, 0.0))
+        entry.score = max(entry.score, dup.score)
+        entry.reasons.extend(r for r in dup.reasons if r not in entry.reasons)
+    return sorted(result.values(), key=lambda c: (-c.score, -c.clue.id))
+
+
+def decide(
+    session: Session, actor: User, tip: Tip, decision: str, data: dict[str, Any] | None = None
+) -> Clue:
+    """Fire the intake decision on the tip's clue (the lifecycle checks role and data).
+
+    A named reporter is owed a reply whatever the decision: the ``accept_notice`` clock
+    started at intake stays open until ``notify_acceptance`` (规则第三十二条)."""
+    if decision not in DECISIONS:
+        raise ValidationError("未知的受理决定。")
+    if tip.clue_id is None:
+        raise ValidationError("该举报尚未生成线索。")
+    clue = get_clue(session, actor, tip.clue_id)
+    fire(session, actor, clue, decision, data or {})
+    return clue

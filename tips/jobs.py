@@ -1,0 +1,46 @@
+"""The tips package's scheduled jobs (collected by ``notifications.scheduler``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from config.database import session_scope
+from config.jobs import JobSpec
+from config.settings import Settings
+from tips.imap import mark_seen
+from tips.mailbox import poll
+from tips.protection import keyring_for
+from tips.service import Vault
+
+
+def poll_mailbox(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    """Read the tip mailbox; flag messages \\Seen only after the tips are committed."""
+    if not settings.imap_host:
+        return "未配置举报邮箱，跳过"
+    vault = Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
+    with session_scope(session_factory) as session:
+        result = poll(session, settings, vault)
+    mark_seen(
+        settings.imap_host,
+        settings.imap_port,
+        settings.imap_user,
+        settings.imap_password,
+        result.uids,
+        mailbox=settings.imap_mailbox,
+        ssl=settings.imap_ssl,
+        uidvalidity=result.uidvalidity,
+    )
+    return result.report.summary()
+
+
+JOBS = [
+    JobSpec(
+        id="tips.mailbox_poll",
+        trigger={"trigger": "interval", "minutes": 5},
+        func=poll_mailbox,
+        label="收取举报邮箱",
+        misfire_grace_time=600,
+    ),
+]

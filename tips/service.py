@@ -1,0 +1,281 @@
+"""Tip services: intake from any channel, reading within jurisdiction, revealing the reporter.
+
+Rules: 检举控告工作规则 (2020) 第七章 — a reporter's identity is known only to those who
+must handle the matter, and every look at it is recorded; 信访工作条例 — every tip is
+registered with its source, nothing that arrives is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from config.database import utcnow
+from config.errors import NotFound, PermissionDenied, ValidationError
+from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
+from directory.models import OrgUnit, UnitKind, User
+from directory.roles import Role
+from tips import attachments as files
+from tips.channels import ACCUSED_POSTS, validate_metadata
+from tips.models import MailQuarantine, RevealLog, Tip, TipAccused, TipBand, TipContact
+from tips.protection import Keyring, ReencryptResult, blind_index, normalize_contact, reencrypt_all
+from tips.similarity import band_keys
+
+INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
+# Inspectors oversee the work and may read tips, but never the reporter (规则第七章).
+READ_ROLES = (*INTAKE_ROLES, Role.INSPECTOR)
+# Who may see a named reporter: the leader, and the clerk or handler of the tip's body.
+# Inspectors, institution reporters and administrators never see it.
+REVEAL_ROLES = (Role.LEADER, Role.CLERK, Role.HANDLER)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The reporter's identity and contacts; stored only as one encrypted token."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = ""
+    address: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(asdict(self).values())
+
+    def contacts(self) -> list[tuple[str, str]]:
+        return [(kind, getattr(self, kind)) for kind in ("phone", "email", "id_number", "name")]
+
+
+@dataclass(frozen=True)
+class AccusedPerson:
+    name: str
+    post: str = "other"
+
+
+@dataclass(frozen=True)
+class NewTip:
+    channel: str
+    content: str
+    summary: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    accused_unit_name: str = ""
+    accused_unit_id: int | None = None
+    accused: Sequence[AccusedPerson] = ()
+    named: bool = False
+    identity: Identity | None = None
+    attachments: Sequence[files.Upload] = ()
+    received_at: datetime | None = None
+    message_id: str | None = None
+    mail_uid: int | None = None
+    receipt_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Vault:
+    """What intake needs from outside the database: the reporter keys and the upload area."""
+
+    keyring: Keyring
+    upload_dir: Path
+    max_upload_bytes: int
+
+
+def can_read(session: Session, actor: User, tip: Tip) -> bool:
+    return Role(actor.role) in READ_ROLES and unit_visible(session, actor, tip.unit)
+
+
+def get_tip(session: Session, actor: User, tip_id: int) -> Tip:
+    """The tip, or ``NotFound`` — the same answer whether it exists elsewhere or not."""
+    tip = session.get(Tip, tip_id)
+    if tip is None or not can_read(session, actor, tip):
+        raise NotFound("未找到该举报，或不在您的管辖范围内。")
+    return tip
+
+
+def match_institution(session: Session, name: str) -> OrgUnit | None:
+    """The directory institution meant by ``name``: exact name, else the only partial match."""
+    name = re.sub(r"\s", "", name)
+    if not name:
+        return None
+    base = select(OrgUnit).where(OrgUnit.kind == UnitKind.INSTITUTION, OrgUnit.active.is_(True))
+    exact = session.scalars(base.where(OrgUnit.name == name)).all()
+    if len(exact) == 1:
+        return exact[0]
+    partial = [
+        u for u in session.scalars(base.where(OrgUnit.name.contains(name, autoescape=True))).all()
+    ]
+    return partial[0] if len(partial) == 1 else None
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"[\s·•.]", "", name).lower()
+
+
+def encrypt_identity(keyring: Keyring, identity: Identity) -> str:
+    return keyring.encrypt(json.dumps(asdict(identity), ensure_ascii=False))
+
+
+def create_tip(
+    session: Session, actor: User | None, unit: OrgUnit, new: NewTip, vault: Vault
+) -> Tip:
+    """A tip in ``unit``'s intake with its identity encrypted and attachments checked.
+
+    ``actor`` None means the system (mailbox, portal). A refused attachment is listed in
+    ``rejected_files`` and the rest of the tip is kept (nothing that arrives is lost).
+    """
+    if actor is not None:
+        require_role(actor, *INTAKE_ROLES)
+        if not unit_visible(session, actor, unit):
+            raise PermissionDenied("只能在本人管辖范围内登记举报。")
+    if unit.kind == UnitKind.OFFICE:
+        unit = body_of(session, unit)
+    content = (new.content or "").strip()
+    if not content:
+        raise ValidationError("请填写反映内容：举报内容不能为空。")
+    meta = validate_metadata(new.channel, new.meta)
+    identity = new.identity or Identity()
+    if new.named and identity.is_empty():
+        raise ValidationError("实名举报须填写举报人姓名或联系方式。")
+    contacts = []
+    for kind, value in identity.contacts():
+        if value.strip():
+            contacts.append((kind, blind_index(vault.keyring, normalize_contact(kind, value))))
+    accused_unit = session.get(OrgUnit, new.accused_unit_id) if new.accused_unit_id else None
+    if accused_unit is None and new.accused_unit_name:
+        accused_unit = match_institution(session, new.accused_unit_name)
+    summary = (new.summary or "").strip() or content.replace("\n", " ")[:60]
+    tip = Tip(
+        unit=unit,
+        channel=new.channel,
+        meta=meta,
+        summary=summary[:200],
+        content=content,
+        accused_unit=accused_unit,
+        accused_unit_text=(new.accused_unit_name or "").strip()[:200],
+        named=new.named,
+        identity_token=None if identity.is_empty() else encrypt_identity(vault.keyring, identity),
+        message_id=new.message_id,
+        mail_uid=new.mail_uid,
+        receipt_hash=new.receipt_hash,
+        received_at=new.received_at or utcnow(),
+        created_by_id=actor.id if actor else None,
+        rejected_files=[],
+    )
+    for person in new.accused:
+        if not person.name.strip():
+            continue
+        post = person.post if person.post in ACCUSED_POSTS else "other"
+        tip.accused.append(
+            TipAccused(name=person.name.strip()[:100], name_key=name_key(person.name), post=post)
+        )
+    session.add(tip)
+    session.flush()
+    session.add_all(TipContact(tip_id=tip.id, kind=k, digest=d) for k, d in contacts)
+    session.add_all(TipBand(tip_id=tip.id, key=key) for key in set(band_keys(content)))
+    rejected = []
+    for upload in new.attachments:
+        reason = files.check(upload, vault.max_upload_bytes)
+        if reason:
+            rejected.append({"filename": upload.filename, "reason": reason})
+        else:
+            files.store(tip, upload, vault.upload_dir)
+    tip.rejected_files = rejected
+    session.flush()
+    return tip
+
+
+def can_reveal(session: Session, actor: User, tip: Tip) -> bool:
+    return Role(actor.role) in REVEAL_ROLES and unit_visible(session, actor, tip.unit)
+
+
+def reveal_identity(
+    session: Session, actor: User, tip: Tip, keyring: Keyring, purpose: str = ""
+) -> Identity:
+    """Decrypt the reporter's identity for an entitled user; log who saw it, when (规则第七章)."""
+    if not can_reveal(session, actor, tip):
+        raise PermissionDenied("您无权查看举报人信息。")
+    if tip.identity_token is None:
+        return Identity()
+    data = json.loads(keyring.decrypt(tip.identity_token))
+    session.add(RevealLog(tip_id=tip.id, user_id=actor.id, at=utcnow(), purpose=purpose[:200]))
+    session.flush()
+    return Identity(**{k: v for k, v in data.items() if k in Identity.__dataclass_fields__})
+
+
+def reveal_log(session: Session, actor: User, tip: Tip) -> list[RevealLog]:
+    if not can_reveal(session, actor, tip) and Role(actor.role) != Role.INSPECTOR:
+        raise PermissionDenied("您无权查看举报人信息的查阅记录。")
+    stmt = select(RevealLog).where(RevealLog.tip_id == tip.id).order_by(RevealLog.id)
+    return list(session.scalars(stmt))
+
+
+def tips_query(
+    session: Session,
+    actor: User,
+    *,
+    channel: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    registered: bool | None = None,
+    statuses: Sequence[str] | None = None,
+) -> Select[Tip]:
+    """Tips visible to ``actor`` filtered by channel, receipt time and registration."""
+    if Role(actor.role) not in READ_ROLES:
+        raise PermissionDenied("您的角色无权查看举报。")
+    stmt = select(Tip).where(Tip.unit_id.in_(visible_unit_ids(session, actor)))
+    if channel:
+        stmt = stmt.where(Tip.channel == channel)
+    if since:
+        stmt = stmt.where(Tip.received_at >= since)
+    if until:
+        stmt = stmt.where(Tip.received_at < until)
+    if registered is True:
+        stmt = stmt.where(Tip.status != "received")
+    elif registered is False:
+        stmt = stmt.where(Tip.status == "received")
+    if statuses:
+        stmt = stmt.where(Tip.status.in_(list(statuses)))
+    return stmt.order_by(Tip.received_at.desc(), Tip.id.desc())
+
+
+def encrypt_bytes(keyring: Keyring, raw: bytes) -> bytes:
+    # Fernet takes text here; base64 first keeps arbitrary mail bytes intact.
+    return keyring.encrypt(base64.b64encode(raw).decode("ascii")).encode("ascii")
+
+
+def decrypt_bytes(keyring: Keyring, token: bytes) -> bytes:
+    return base64.b64decode(keyring.decrypt(token))
+
+
+def reencrypt_everything(session: Session, keyring: Keyring) -> ReencryptResult:
+    """Re-encrypt every stored identity and quarantined mail under the newest key (rotation)."""
+    tips = session.execute(
+        select(Tip.id, Tip.identity_token).where(Tip.identity_token.is_not(None))
+    )
+
+    def store_tip(tip_id: int, token: str) -> None:
+        tip = session.get(Tip, tip_id)
+        assert tip is not None
+        tip.identity_token = token
+
+    result = reencrypt_all(((row[0], row[1]) for row in tips.all()), keyring, store_tip)
+    mails = session.execute(select(MailQuarantine.id, MailQuarantine.raw_token)).all()
+
+    def store_mail(mail_id: int, token: str) -> None:
+        mail = session.get(MailQuarantine, mail_id)
+        assert mail is not None
+        mail.raw_token = token.encode("ascii")
+
+    more = reencrypt_all(((mid, tok) for mid, tok in mails), keyring, store_mail)
+    session.flush()
+    failed: list[object] = [("tip", k) for k in result.failed]
+    failed += [("mail", k) for k in more.failed]
+    return ReencryptResult(result.rotated + more.rotated, failed)

@@ -1,0 +1,141 @@
+"""The mailbox queue (mailbox tips waiting for a clerk) and the quarantine of unreadable mail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from cases.intake import clue_for_tip
+from config.errors import DomainError
+from directory.jurisdiction import visible_unit_ids
+from directory.roles import Role
+from tips.mailbox import convert, dismiss, get_quarantined, raw_message
+from tips.models import MailQuarantine, QuarantineStatus, Tip
+from tips.service import NewTip, get_tip
+from web.db import db_session
+from web.errors import remember_unknown_year
+from web.tipsweb import accused_from, identity_from, vault
+
+bp = Blueprint("mailbox", __name__, url_prefix="/intake/mailbox")
+
+
+def _require_intake() -> None:
+    if Role(current_user.role) not in (Role.CLERK, Role.HANDLER, Role.LEADER):
+        abort(403)
+
+
+@bp.route("/")
+def queue():
+    _require_intake()
+    sess = db_session()
+    tips = sess.scalars(
+        select(Tip)
+        .where(
+            Tip.unit_id.in_(visible_unit_ids(sess, current_user)),
+            Tip.channel == "mailbox",
+            Tip.clue_id.is_(None),
+        )
+        .order_by(Tip.received_at)
+    ).all()
+    open_count = sess.scalar(
+        select(MailQuarantine.id)
+        .where(
+            MailQuarantine.unit_id.in_(visible_unit_ids(sess, current_user)),
+            MailQuarantine.status == QuarantineStatus.OPEN,
+        )
+        .limit(1)
+    )
+    return render_template("intake/mailbox.html", tips=tips, quarantine_waiting=bool(open_count))
+
+
+@bp.route("/tips/<int:tip_id>/open", methods=["POST"])
+def open_tip(tip_id: int):
+    """Open the clue for a mailbox tip, then decide on it like any other tip."""
+    _require_intake()
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    if tip.clue_id is None:
+        try:
+            clue_for_tip(sess, current_user, tip)
+        except DomainError as err:
+            sess.rollback()
+            remember_unknown_year(err, "邮件举报生成线索")
+            flash(err.message, "error")
+            return redirect(url_for("mailbox.queue"))
+        sess.commit()
+    return redirect(url_for("intake.decision", tip_id=tip.id))
+
+
+@bp.route("/quarantine")
+def quarantine():
+    _require_intake()
+    sess = db_session()
+    status = request.args.get("status", QuarantineStatus.OPEN)
+    rows = sess.scalars(
+        select(MailQuarantine)
+        .where(
+            MailQuarantine.unit_id.in_(visible_unit_ids(sess, current_user)),
+            MailQuarantine.status == status,
+        )
+        .order_by(MailQuarantine.received_at.desc())
+    ).all()
+    return render_template("intake/quarantine.html", rows=rows, status=status)
+
+
+@bp.route("/quarantine/<int:item_id>", methods=["GET", "POST"])
+def quarantined(item_id: int):
+    _require_intake()
+    sess = db_session()
+    row = get_quarantined(sess, current_user, item_id)
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("action") == "dismiss":
+                dismiss(sess, current_user, row, form.get("reason", ""))
+                message = "已作不予处理，原始邮件仍保留。"
+            else:
+                tip = convert(
+                    sess,
+                    current_user,
+                    row,
+                    NewTip(
+                        channel="mailbox",
+                        content=form.get("content", ""),
+                        summary=form.get("summary", ""),
+                        meta={
+                            "message_id": f"quarantine-{row.id}",
+                            "subject": form.get("summary", ""),
+                        },
+                        accused_unit_name=form.get("accused_unit_name", ""),
+                        accused=accused_from(form),
+                        identity=identity_from(form),
+                        message_id=f"quarantine-{row.id}@qingfeng.invalid",
+                    ),
+                    vault(),
+                )
+                message = f"已转为举报 #{tip.id}，见邮箱待登记。"
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            row = get_quarantined(sess, current_user, item_id)
+        else:
+            sess.commit()
+            flash(message, "success")
+            return redirect(url_for("mailbox.quarantine"))
+    raw = raw_message(sess, current_user, row, vault())
+    text = raw.decode("utf-8", "replace")
+    return render_template("intake/quarantined.html", row=row, text=text, form=request.form)
+
+
+@bp.route("/quarantine/<int:item_id>/raw")
+def download_raw(item_id: int):
+    _require_intake()
+    sess = db_session()
+    row = get_quarantined(sess, current_user, item_id)
+    data = raw_message(sess, current_user, row, vault())
+    return Response(
+        data,
+        mimetype="message/rfc822",
+        headers={"Content-Disposition": f"attachment; filename=quarantine-{row.id}.eml"},
+    )

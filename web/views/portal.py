@@ -1,0 +1,125 @@
+"""The public portal (no sign-in): report a tip, get a receipt code, later see the public
+status and exchange messages with the office. Works without JavaScript; CSRF-protected;
+rate-limited per client (``tips.portal.allow``, DB-backed)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from cases.intake import intake
+from config.errors import DomainError
+from tips.channels import ACCUSED_POSTS
+from tips.mailbox import intake_unit
+from tips.portal import (
+    LOOKUP_LIMIT,
+    SUBMIT_LIMIT,
+    allow,
+    client_bucket,
+    find_by_code,
+    format_code,
+    new_receipt_code,
+    public_messages,
+    public_status,
+    receipt_hash,
+    reporter_message,
+)
+from tips.service import NewTip
+from web.db import db_session
+from web.errors import remember_unknown_year
+from web.tipsweb import accused_from, identity_from, settings, uploads, vault
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+NO_STORE = {"Cache-Control": "no-store"}
+INVALID_CODE = "查询码无效。请核对 16 位数字后重新输入。"
+THROTTLED = "查询过于频繁，请稍后再试。"
+
+
+def _allowed(kind: str, limit) -> bool:
+    """Count this request; the hit is committed at once so a failed attempt still counts."""
+    sess = db_session()
+    cfg = settings()
+    ok = allow(sess, client_bucket(cfg.secret_key, kind, request.remote_addr or "?"), limit)
+    sess.commit()
+    return ok
+
+
+@bp.route("/")
+def index():
+    return render_template("portal/index.html", posts=ACCUSED_POSTS, form={})
+
+
+@bp.route("/report", methods=["POST"])
+def report():
+    if not _allowed("submit", SUBMIT_LIMIT):
+        return render_template("portal/message.html", message="提交过于频繁，请一小时后再试。"), 429
+    sess = db_session()
+    form = request.form
+    code = new_receipt_code()
+    cfg = settings()
+    try:
+        tip, _clue = intake(
+            sess,
+            None,
+            intake_unit(sess, cfg),
+            NewTip(
+                channel="portal",
+                content=form.get("content", ""),
+                accused_unit_name=form.get("accused_unit_name", ""),
+                accused=accused_from(form),
+                named=form.get("named") == "y",
+                identity=identity_from(form),
+                attachments=uploads(),
+                receipt_hash=receipt_hash(cfg.secret_key, code),
+            ),
+            vault(),
+        )
+    except DomainError as err:
+        sess.rollback()
+        remember_unknown_year(err, "网络举报")
+        return render_template(
+            "portal/index.html", posts=ACCUSED_POSTS, form=form, error=err.message
+        ), 422
+    sess.commit()
+    return (
+        render_template("portal/receipt.html", code=format_code(code), rejected=tip.rejected_files),
+        200,
+        NO_STORE,
+    )
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status():
+    if request.method == "GET":
+        return render_template("portal/status.html", tip=None)
+    if not _allowed("lookup", LOOKUP_LIMIT):
+        return render_template("portal/status.html", tip=None, error=THROTTLED), 429
+    sess = db_session()
+    code = request.form.get("code", "")
+    tip = find_by_code(sess, settings().secret_key, code)
+    if tip is None:
+        return render_template("portal/status.html", tip=None, error=INVALID_CODE), 200, NO_STORE
+    if request.form.get("body") is not None:
+        try:
+            reporter_message(sess, tip, request.form.get("body", ""))
+        except DomainError as err:
+            sess.rollback()
+            return _status_page(sess, tip, code, error=err.message)
+        sess.commit()
+        return _status_page(sess, tip, code, notice="留言已发送。")
+    return _status_page(sess, tip, code)
+
+
+def _status_page(sess, tip, code, *, error=None, notice=None):
+    return (
+        render_template(
+            "portal/status.html",
+            tip=tip,
+            code=code,
+            public_status=public_status(tip),
+            messages=public_messages(sess, tip),
+            error=error,
+            notice=notice,
+        ),
+        200,
+        NO_STORE,
+    )
