@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from config.database import utcnow
 from directory.models import User
 from notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus
 from notifications.service import idempotency_key
@@ -66,11 +67,16 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     """Queue every message on each of its recipient's channels; returns rows inserted."""
     if not messages:
         return 0
+    now = utcnow()  # one timestamp for the batch, not a default call per row
     users = {m.user.id: m.user for m in messages if m.user is not None}
     routes = routes_for_many(session, users.values())
     rows = []
+    checked: set[tuple[str, frozenset[str]]] = set()
     for m in messages:
-        check_context(m.template, m.context)
+        shape = (m.template, frozenset(m.context))
+        if shape not in checked:  # the rule is per template and key set, not per message
+            check_context(m.template, m.context)
+            checked.add(shape)
         uid = m.user.id if m.user is not None else None
         targets = routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]
         for channel, address in targets:
@@ -95,6 +101,8 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
                     "status": DeliveryStatus.PENDING.value,
                     "attempts": 0,
                     "last_error": "",
+                    "created_at": now,
+                    "next_attempt_at": now,
                 }
             )
     table = cast(Table, Delivery.__table__)
