@@ -53,7 +53,10 @@ def encode_cursor(clue: Clue) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         at, _, ident = cursor.partition("~")
-        return datetime.fromisoformat(at), int(ident)
+        when, number = datetime.fromisoformat(at), int(ident)
+        if not 0 < number < 2**31:
+            raise ValueError(ident)
+        return when, number
     except ValueError as err:
         raise ValidationError("翻页参数无效，请从第一页重新查询。") from err
 

@@ -15,7 +15,7 @@ from web import auth, db, errors, filters
 from web.schema import import_all_models
 
 csrf = CSRFProtect()
-DB_INT_MAX = 2**63 - 1
+DB_INT_MAX = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 
 
 class BoundedInt(IntegerConverter):

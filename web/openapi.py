@@ -56,7 +56,12 @@ def _json(schema: dict[str, Any], description: str = "成功") -> dict[str, Any]
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-CLUE_ID = {"name": "clue_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+CLUE_ID = {
+    "name": "clue_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+}
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",

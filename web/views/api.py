@@ -65,7 +65,7 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
         raise ValidationError(
             f"参数 {name} 必须是整数。", details={name: "not an integer"}
         ) from None
-    if not -(2**63) < value < 2**63:
+    if not -(2**31) <= value < 2**31:  # INTEGER columns
         raise ValidationError(f"参数 {name} 超出范围。", details={name: "out of range"})
     return value
 

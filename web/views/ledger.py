@@ -41,7 +41,8 @@ LEDGER_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR)
 
 def _int(name):
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    # Ids are INTEGER columns: anything else matches nothing rather than overflowing.
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _date(name):

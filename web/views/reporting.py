@@ -222,6 +222,8 @@ def _period_arg() -> date:
 
 def _unit_arg(sess):
     unit_id = request.args.get("unit_id", type=int)
+    if unit_id is not None and not 0 < unit_id < 2**31:  # ids are INTEGER columns
+        unit_id = None
     if unit_id is None:
         return body_of(sess, current_user.unit)
     return get_visible_unit(sess, current_user, unit_id)
