@@ -63,6 +63,143 @@ CLUE_ID = {
     "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
 }
 
+
+def _id(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    }
+
+
+OBJECT = {"type": "object"}
+TIPS_PATHS: dict[str, Any] = {
+    "/api/tips": {
+        "get": {
+            "summary": "管辖范围内的举报（不含举报人身份）",
+            "parameters": [
+                {"name": "channel", "in": "query", "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {
+                    "name": "registered",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["true", "false"]},
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                },
+            ],
+            "responses": {"200": _json(OBJECT), **_errors(400, 401, 422)},
+        },
+        "post": {
+            "summary": "登记一件举报（同时生成待受理线索）",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["channel", "content"],
+                            "properties": {
+                                "channel": {"type": "string"},
+                                "content": {"type": "string"},
+                                "summary": {"type": "string"},
+                                "unit_id": {"type": "integer"},
+                                "named": {"type": "boolean"},
+                                "identity": OBJECT,
+                                "meta": OBJECT,
+                                "accused_unit_name": {"type": "string"},
+                                "accused": {"type": "array", "items": OBJECT},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": _json(OBJECT, "已登记"),
+                **_errors(400, 401, 403, 404, 409, 413, 422),
+            },
+        },
+    },
+    "/api/tips/{tip_id}": {
+        "get": {
+            "summary": "一件举报",
+            "parameters": [_id("tip_id")],
+            "responses": {"200": _json(OBJECT), **_errors(401, 404)},
+        },
+    },
+}
+REPORTING_PATHS: dict[str, Any] = {
+    "/api/obligations": {
+        "get": {
+            "summary": "本单位（或下级）的报表任务",
+            "parameters": [
+                {"name": "scope", "in": "query", "schema": {"type": "string", "enum": ["below"]}},
+                {"name": "form", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {"200": _json(OBJECT), **_errors(401)},
+        }
+    },
+    "/api/obligations/{obligation_id}": {
+        "get": {
+            "summary": "一项报表任务",
+            "parameters": [_id("obligation_id")],
+            "responses": {"200": _json(OBJECT), **_errors(401, 403, 404)},
+        },
+    },
+    "/api/obligations/{obligation_id}/draft": {
+        "post": {
+            "summary": "开始填报（草稿）",
+            "parameters": [_id("obligation_id")],
+            "responses": {"201": _json(OBJECT, "已创建"), **_errors(400, 401, 403, 404, 409, 422)},
+        },
+    },
+    "/api/submissions/{submission_id}": {
+        "get": {
+            "summary": "一份报表",
+            "parameters": [_id("submission_id")],
+            "responses": {"200": _json(OBJECT), **_errors(401, 403, 404)},
+        },
+        "put": {
+            "summary": "保存草稿",
+            "parameters": [_id("submission_id")],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["values"],
+                            "properties": {
+                                "values": OBJECT,
+                                "version": {"type": "integer"},
+                                "leader_name": {"type": "string"},
+                                "filler_name": {"type": "string"},
+                                "contact": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"200": _json(OBJECT), **_errors(400, 401, 403, 404, 409, 422)},
+        },
+    },
+    **{
+        f"/api/submissions/{{submission_id}}/{step}": {
+            "post": {
+                "summary": label,
+                "parameters": [_id("submission_id")],
+                "responses": {"200": _json(OBJECT), **_errors(400, 401, 403, 404, 409, 422)},
+            },
+        }
+        for step, label in (("submit", "报送"), ("resubmit", "重新报送"))
+    },
+}
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -157,3 +294,6 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+SPEC["paths"].update(TIPS_PATHS)
+SPEC["paths"].update(REPORTING_PATHS)
