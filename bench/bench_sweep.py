@@ -4,7 +4,8 @@ selects the same due rows, and the same sweep on a tenth of the institutions to 
 query count does not grow. Last line: ``ratio X`` = sweep time / baseline time.
 
 Usage: python bench/bench_sweep.py [INSTITUTIONS] [CLUES]   (SQLite)
-       QINGFENG_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_bench python …
+       QINGFENG_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python …
+       (an existing database; the benchmark creates and drops <name>_small and <name>_big)
 """
 
 from __future__ import annotations
