@@ -9,10 +9,15 @@ None until the ledger records them — ``ledger.kickback.cases|persons|amount``,
 ``ledger.redpacket.cases|persons|amount``, ``ledger.sanctions.*`` (admonishment,
 circulated_criticism, license_suspended, license_revoked, judicial_referral …) and the
 campaigns' ``inspections.*``.
+
+Packages that reporting may not import (campaigns) contribute keys through
+``register_source``: a key prefix and a function giving all of that source's figures for
+one unit and period. The source registers itself when imported (``web.schema``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +31,19 @@ from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Value
 from reporting.rollup import class_code
 from workflow.engine import LOCAL_TZ
 from workflow.models import TransitionLog
+
+# prefix -> function(session, unit, start, end) giving every key of that source.
+Source = Callable[[Session, OrgUnit, date, date], Mapping[str, Value]]
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(prefix: str, source: Source) -> None:
+    """Let a package reporting may not import answer the prefill keys under ``prefix``."""
+    SOURCES[prefix] = source
+
+
+def _source_for(key: str) -> str | None:
+    return next((p for p in SOURCES if key.startswith(p)), None)
 
 
 @dataclass
@@ -103,6 +121,7 @@ def prefill(
         return result
     start = date(period_end.year, 1, 1) if form.cumulative else period_start
     known: dict[str, int] = {}
+    sourced: dict[str, Mapping[str, Value]] = {}
     for row in target_rows(form, unit):
         for col in form.columns:
             if not form.has_cell(row, col.code):
@@ -115,6 +134,13 @@ def prefill(
                 if key not in known:
                     known[key] = clues_verified(session, unit, start, period_end)
                 result.values[(row, col.code)] = known[key]
+            elif (prefix := _source_for(key)) is not None:
+                if prefix not in sourced:
+                    sourced[prefix] = SOURCES[prefix](session, unit, start, period_end)
+                if key in sourced[prefix]:
+                    result.values[(row, col.code)] = sourced[prefix][key]
+                else:
+                    result.pending[(row, col.code)] = key
             else:
                 result.pending[(row, col.code)] = key
     return result
