@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         calendar,
+        campaigns,
         clues,
         handling,
         home,
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_api.bp)
     csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(security.bp)
+    app.register_blueprint(campaigns.bp)
 
 
 def register_security_headers(app: Flask) -> None:
