@@ -80,3 +80,28 @@ def test_other_body_gets_404_and_notice_prints(client, db):
     assert client.get(f"/campaigns/{campaign.id}").status_code == 404
     assert client.get(f"/campaigns/{campaign.id}/notice").status_code == 404
     assert campaign.name not in client.get("/campaigns/").get_data(as_text=True)
+
+
+def test_create_campaign_page_and_office_board(app, client, db):
+    login(client, "leader")
+    resp = post_form(client, "/campaigns/new", {
+        "name": "清河县医疗领域专项整治", "doc_number": "清卫〔2020〕1号",
+        "starts_on": "2020-07-15", "ends_on": "2020-12-31",
+        "phases": "自查自纠 2020-07-15 2020-08-31\n集中整治 2020-09-01 2020-11-30",
+        "notice_text": "整治收受红包、乱收费", "hotline": "0000-6815093", "published": "1",
+    })  # fmt: skip
+    assert resp.status_code == 302
+    overview = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "自查自纠" in overview and "集中整治" in overview
+    bad = post_form(
+        client,
+        "/campaigns/new",
+        {"name": "x", "starts_on": "2020-07-15", "ends_on": "2020-12-31", "phases": "只有名称"},
+        token_from="/campaigns/new",
+    )
+    assert bad.status_code == 422 and "实施阶段第 1 行" in bad.get_data(as_text=True)
+    # The county's 党建办 handler sees the board of their office, empty until tasks arrive.
+    client = app.test_client()
+    login(client, "handler")
+    board = client.get("/campaigns/board")
+    assert board.status_code == 200 and "本处室暂无专项行动任务" in board.get_data(as_text=True)

@@ -23,7 +23,17 @@ from campaigns.inspections import (
 )
 from campaigns.models import TASK_STATUS_LABELS, TaskStatus
 from campaigns.overview import compliance, inspection_progress
-from campaigns.service import can_manage, current_phase, get_campaign, list_campaigns
+from campaigns.service import (
+    MANAGE_ROLES,
+    NewCampaign,
+    add_phase,
+    can_manage,
+    create_campaign,
+    current_phase,
+    get_campaign,
+    list_campaigns,
+    set_notice,
+)
 from campaigns.tasks import add_progress, effective_status, get_task, import_tasks, office_board
 from campaigns.tasks import tasks_by_office as by_office
 from config.errors import DomainError
@@ -38,7 +48,68 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 @bp.route("/")
 def index():
     sess = db_session()
-    return render_template("campaigns/index.html", campaigns=list_campaigns(sess, current_user))
+    return render_template(
+        "campaigns/index.html",
+        campaigns=list_campaigns(sess, current_user),
+        can_create=current_user.role in MANAGE_ROLES,
+    )
+
+
+def _phases(text: str) -> list[tuple[str, date, date]]:
+    """One phase a line: 名称 开始日期 结束日期 (e.g. 自查自纠 2020-07-15 2020-08-31)."""
+    phases = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        try:
+            phases.append((" ".join(parts[:-2]), date.fromisoformat(parts[-2]),
+                           date.fromisoformat(parts[-1])))  # fmt: skip
+        except (ValueError, IndexError) as exc:
+            raise ValueError(f"实施阶段第 {n} 行格式应为“名称 开始日期 结束日期”。") from exc
+    return phases
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """新建专项行动: the notice's name, number, dates, phases and public announcement."""
+    sess = db_session()
+    if request.method == "POST":
+        f = request.form
+        try:
+            phases = _phases(f.get("phases", ""))
+            campaign = create_campaign(
+                sess,
+                current_user,
+                NewCampaign(
+                    name=f.get("name", ""),
+                    doc_number=f.get("doc_number", ""),
+                    starts_on=date.fromisoformat(f.get("starts_on", "")),
+                    ends_on=date.fromisoformat(f.get("ends_on", "")),
+                    issued_on=date.fromisoformat(f["issued_on"]) if f.get("issued_on") else None,
+                ),
+            )
+            for name, start, end in phases:
+                add_phase(sess, current_user, campaign, name, start, end)
+            set_notice(
+                sess, current_user, campaign, title=f.get("notice_title", ""),
+                text=f.get("notice_text", ""), hotline=f.get("hotline", ""),
+                mailbox=f.get("mailbox", ""), address=f.get("address", ""),
+                published=f.get("published") == "1",
+            )  # fmt: skip
+        except DomainError as err:
+            sess.rollback()
+            flash(err.message, "error")
+            return render_template("campaigns/new.html", values=f), 422
+        except ValueError as err:
+            sess.rollback()
+            phase_error = str(err).startswith("实施阶段")
+            flash(str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。", "error")
+            return render_template("campaigns/new.html", values=f), 422
+        sess.commit()
+        flash("专项行动已创建。可导入任务分工表。", "success")
+        return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
+    return render_template("campaigns/new.html", values={})
 
 
 @bp.route("/<int:campaign_id>")
