@@ -7,8 +7,8 @@ transition log. For 逐月累计 forms the period runs from 1 January to the mon
 TODO(subjects/sanctions, being added to cases/ by another engineer): these keys return
 None until the ledger records them — ``ledger.kickback.cases|persons|amount``,
 ``ledger.redpacket.cases|persons|amount``, ``ledger.sanctions.*`` (admonishment,
-circulated_criticism, license_suspended, license_revoked, judicial_referral …) and the
-campaigns' ``inspections.*``.
+circulated_criticism, license_suspended, license_revoked, judicial_referral …). The
+campaigns' ``inspections.*`` keys are answered by ``campaigns.stats`` (see below).
 
 Packages that reporting may not import (campaigns) contribute keys through
 ``register_source``: a key prefix and a function giving all of that source's figures for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 from campaigns.demo import load_demo
 from campaigns.models import InspectionClue
@@ -58,8 +59,6 @@ def test_import_page_reports_bad_rows(client, db):
     path = f"/campaigns/{campaign.id}"
     token_page = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
-    from io import BytesIO
-
     resp = client.post(
         f"{path}/tasks/import",
         data={"csrf_token": token, "file": (BytesIO(seed_001_csv()), "分工.csv")},
