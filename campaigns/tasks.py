@@ -31,6 +31,7 @@ from directory.jurisdiction import unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.service import add_unit
 from directory.tabular import Report, map_header, read_table
+from workflow.engine import local_today
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "seq": ("序号",),
@@ -225,7 +226,7 @@ def add_progress(
         task=task,
         office=office,
         author_id=actor.id,
-        on=on or now.date(),
+        on=on or local_today(now),  # the office's calendar day (Asia/Shanghai)
         note=note.strip(),
         status=status,
         created_at=now,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import Workbook
 
 from campaigns.demo import TASK_TABLE
 from campaigns.models import TaskStatus
@@ -143,3 +145,23 @@ def test_an_office_of_another_body_cannot_see_or_edit(db):
         office_board(db, outsider, unit(db, "C01-D01-O01"))
     with pytest.raises(PermissionDenied):
         import_tasks(db, outsider, campaign, "t.csv", data)
+
+
+def test_xlsx_table_with_cells_of_several_offices_on_separate_lines(db):
+    """Seed 000 prints 责任处室/配合处室 cells with one office a line."""
+    admin = user(db, "admin")
+    campaign = shaanxi_campaign(db, admin)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "责任处室", "配合处室"])
+    ws.append([1, "宣传行业先进典型，塑造和维护良好行业形象。", "综合监督处\n医政医管处\n",
+               "妇幼处\n基层处\n医政医管处"])  # fmt: skip
+    buf = BytesIO()
+    wb.save(buf)
+    result = import_tasks(db, admin, campaign, "分工.xlsx", buf.getvalue(),
+                          create_missing_offices=True)  # fmt: skip
+    task = result.created[0]
+    assert [o.name for o in task.lead_offices] == ["综合监督处", "医政医管处"]
+    # An office named as lead is not also listed as cooperating.
+    assert [o.name for o in task.cooperating_offices] == ["妇幼处", "基层处"]
+    assert result.offices_created == ["妇幼处", "基层处"]
