@@ -5,13 +5,18 @@ in their ledger, or about them) that reached 初步核实 in the period, read fr
 transition log. For 逐月累计 forms the period runs from 1 January to the month's end.
 
 Also known: ``ledger.kickback.cases|persons|amount``, ``ledger.redpacket.*`` and
-``ledger.sanctions.<kind>`` from the handling records (``cases.stats``). Still pending
-(shown as "台账暂无"): the per-class splits ``ledger.*.cases.<class>`` of 工作量化统计表二
-and the campaigns' ``inspections.*``.
+``ledger.sanctions.<kind>`` from the handling records (``cases.stats``), and the
+campaigns' ``inspections.*`` from ``campaigns.stats`` (below). Still pending (shown as
+"台账暂无"): the per-class splits ``ledger.*.cases.<class>`` of 工作量化统计表二.
+
+Packages that reporting may not import (campaigns) contribute keys through
+``register_source``: a key prefix and a function giving all of that source's figures for
+one unit and period. The source registers itself when imported (``web.schema``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -27,6 +32,19 @@ from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Unit,
 from reporting.rollup import class_code
 from workflow.engine import LOCAL_TZ
 from workflow.models import TransitionLog
+
+# prefix -> function(session, unit, start, end) giving every key of that source.
+Source = Callable[[Session, OrgUnit, date, date], Mapping[str, Value]]
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(prefix: str, source: Source) -> None:
+    """Let a package reporting may not import answer the prefill keys under ``prefix``."""
+    SOURCES[prefix] = source
+
+
+def _source_for(key: str) -> str | None:
+    return next((p for p in SOURCES if key.startswith(p)), None)
 
 
 @dataclass
@@ -141,6 +159,7 @@ def prefill(
     start = date(period_end.year, 1, 1) if form.cumulative else period_start
     known: dict[str, int] = {}
     ledger = _LedgerFigures(session, unit, start, period_end)
+    sourced: dict[str, Mapping[str, Value]] = {}
     for row in target_rows(form, unit):
         for col in form.columns:
             if not form.has_cell(row, col.code):
@@ -153,6 +172,14 @@ def prefill(
                 if key not in known:
                     known[key] = clues_verified(session, unit, start, period_end)
                 result.values[(row, col.code)] = known[key]
+                continue
+            if (prefix := _source_for(key)) is not None:
+                if prefix not in sourced:
+                    sourced[prefix] = SOURCES[prefix](session, unit, start, period_end)
+                if key in sourced[prefix]:
+                    result.values[(row, col.code)] = sourced[prefix][key]
+                else:
+                    result.pending[(row, col.code)] = key
                 continue
             value = ledger.value(key, form.unit(row, col.code))
             if value is None:

@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         calendar,
+        campaigns,
         clues,
         handling,
         home,
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal.bp)
     app.register_blueprint(tips_api.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
+    app.register_blueprint(campaigns.bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 from sqlalchemy import inspect
 
+import campaigns.demo
 import cases.demo
 import cases.service  # noqa: F401 - registers the clue lifecycle
 import reporting.demo
@@ -27,7 +28,7 @@ def _create_app():
 
 
 # Demo data after the directory's, in dependency order.
-DEMO_MODULES = [cases.demo, reporting.demo]
+DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

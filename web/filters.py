@@ -30,6 +30,11 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("举报登记", "intake.desk", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
     ("举报", "tips.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
     ("邮箱待登记", "mailbox.queue", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
+    (
+        "专项行动",
+        "campaigns.index",
+        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
+    ),
     ("用户管理", "admin.users", frozenset({Role.ADMIN})),
     ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),

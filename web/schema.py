@@ -12,6 +12,8 @@ from config.database import Base
 
 
 def import_all_models() -> MetaData:
+    import campaigns.models  # noqa: F401
+    import campaigns.stats  # noqa: F401 - registers the inspections.* prefill source
     import cases.handling_models  # noqa: F401
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks

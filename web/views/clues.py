@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from campaigns.inspections import clue_source
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.reference import CHANNEL_LABELS
@@ -116,6 +117,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         values=values or {},
         errors=errors or {},
         names=names,
+        source=clue_source(sess, clue.id),
         **extra,
         portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status

@@ -1,0 +1,1 @@
+"""Special campaigns (专项行动): phases, task division, inspections, statistics, notices."""
