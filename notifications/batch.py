@@ -64,7 +64,12 @@ def routes_for_many(
 
 
 def enqueue_many(session: Session, messages: list[Message]) -> int:
-    """Queue every message on each of its recipient's channels; returns rows inserted."""
+    """Queue every message on each of its recipient's channels.
+
+    Returns the rows inserted where the driver reports it (SQLite), else the rows attempted
+    (psycopg's executemany reports no count; RETURNING would split the batch into many
+    statements). Either way a second run inserts nothing: the keys are unique.
+    """
     if not messages:
         return 0
     now = utcnow()  # one timestamp for the batch, not a default call per row
