@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from campaigns.service import public_notices
 from cases.intake import intake
 from config.errors import DomainError
 from tips.channels import ACCUSED_POSTS
@@ -27,6 +28,7 @@ from tips.service import NewTip
 from web.db import db_session
 from web.errors import remember_unknown_year
 from web.tipsweb import accused_from, identity_from, settings, uploads, vault
+from workflow.engine import local_today
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -45,7 +47,12 @@ def _allowed(kind: str, limit) -> bool:
 
 @bp.route("/")
 def index():
-    return render_template("portal/index.html", posts=ACCUSED_POSTS, form={})
+    return render_template("portal/index.html", posts=ACCUSED_POSTS, form={}, notices=_notices())
+
+
+def _notices():
+    """Published notices of campaigns still running (专项行动公告), newest first."""
+    return public_notices(db_session(), local_today())
 
 
 @bp.route("/report", methods=["POST"])
