@@ -18,7 +18,9 @@ from directory.models import OrgUnit, User
 SH = ZoneInfo("Asia/Shanghai")
 
 # (summary, channel, named, petition, steps) — steps are (username, trigger, data).
-STORIES = [
+Step = tuple[str, str, dict[str, str]]
+# (summary, channel, named, petition, steps)
+STORIES: list[tuple[str, str, bool, bool, list[Step]]] = [
     ("来电反映清河县人民医院外科医生收受患者家属红包", "hotline", True, False, []),
     ("来信反映某卫生院乡村医生违规收费", "letter", False, True, [("clerk", "register", {})]),
     (
@@ -86,8 +88,8 @@ STORIES = [
 
 def load_demo(session: Session) -> None:
     users = {u.username: u for u in session.scalars(select(User))}
-    county = session.scalar(select(OrgUnit).where(OrgUnit.code == "C01-D01"))
-    hospital = session.scalar(select(OrgUnit).where(OrgUnit.code == "C01-D01-H01"))
+    county = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01")).one()
+    hospital = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01-H01")).one()
     start = datetime(2026, 9, 7, 9, 30, tzinfo=SH)
     for i, (summary, channel, named, petition, steps) in enumerate(STORIES):
         when = start + timedelta(days=7 * i)
@@ -106,6 +108,6 @@ def load_demo(session: Session) -> None:
             ),
             now=when,
         )
-        for j, (username, trigger, data) in enumerate(steps, start=1):
-            data = {k: users[v].id if k == "handler_id" else v for k, v in data.items()}
+        for j, (username, trigger, raw) in enumerate(steps, start=1):
+            data = {k: users[v].id if k == "handler_id" else v for k, v in raw.items()}
             fire(session, users[username], clue, trigger, data, now=when + timedelta(days=j))

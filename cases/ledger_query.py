@@ -63,7 +63,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 def ledger_query(
     session: Session, actor: User, f: LedgerFilter, today: date | None = None
-) -> Select[tuple[Clue]]:
+) -> Select[Clue]:
     """The filtered statement, jurisdiction applied, in ledger order."""
     stmt = select(Clue).where(Clue.unit_id.in_(visible_unit_ids(session, actor)))
     if f.unit_id:
@@ -117,7 +117,7 @@ def ledger_page(
     return _page(session, ledger_query(session, actor, f, today), cursor, limit)
 
 
-def _page(session: Session, stmt: Select[tuple[Clue]], cursor: str | None, limit: int):
+def _page(session: Session, stmt: Select[Clue], cursor: str | None, limit: int):
     if cursor:
         at, ident = decode_cursor(cursor)
         stmt = stmt.where(_after(at, ident))
@@ -137,7 +137,7 @@ def iter_ledger(
     return _batches(session, ledger_query(session, actor, f), batch)
 
 
-def _batches(session: Session, stmt: Select[tuple[Clue]], batch: int) -> Iterator[list[Clue]]:
+def _batches(session: Session, stmt: Select[Clue], batch: int) -> Iterator[list[Clue]]:
     cursor = None
     while True:
         page = _page(session, stmt, cursor, batch)

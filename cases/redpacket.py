@@ -72,7 +72,7 @@ class RegisterFilter:
     end: date | None = None
 
 
-def register_units(session: Session, actor: User) -> Select[tuple[int]]:
+def register_units(session: Session, actor: User) -> Select[int]:
     """Reporters: their institution. Office staff: their body and everything below it."""
     body = body_of(session, actor.unit)
     if Role(actor.role) is Role.REPORTER:

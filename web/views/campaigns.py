@@ -153,7 +153,7 @@ def import_task_table(campaign_id: int):
     except DomainError as err:
         sess.rollback()
         flash(err.message, "error")
-        for line in err.details or []:
+        for line in err.details if isinstance(err.details, list) else []:
             flash(str(line), "error")
         return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
     sess.commit()

@@ -89,9 +89,9 @@ def obligation(obligation_id: int):
             return redirect(url_for("reporting.tasks"))
         sess.commit()
         return redirect(url_for("reporting.submission", submission_id=sub.id))
-    sub = latest_submission(sess, ob)
-    if sub is not None:
-        return redirect(url_for("reporting.submission", submission_id=sub.id))
+    latest = latest_submission(sess, ob)
+    if latest is not None:
+        return redirect(url_for("reporting.submission", submission_id=latest.id))
     return render_template("reporting/start.html", ob=ob, form=FORMS[ob.form_code])
 
 
@@ -145,7 +145,8 @@ def save(submission_id: int):
         sess.rollback()
         sub = get_submission(sess, current_user, submission_id)
         flash(err.message, "error")
-        by_cell = {d["cell"]: d["message"] for d in err.details or [] if isinstance(d, dict)}
+        details = err.details if isinstance(err.details, list) else []
+        by_cell = {d["cell"]: d["message"] for d in details if isinstance(d, dict)}
         return _render_editor(sess, sub, typed=typed, errors=by_cell, status=422)
     except DomainError as err:
         sess.rollback()
