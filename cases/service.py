@@ -17,7 +17,7 @@ from cases.models import Clue
 from cases.outcomes import add_feedback_record, open_referral
 from cases.states import CLOSED_STATES, ClueState
 from cases.timelimits import RULES
-from config.database import utcnow
+from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import body_of, require_role, unit_visible
 from directory.models import OrgUnit, UnitKind, User
@@ -36,7 +36,7 @@ def can_see(session: Session, actor: User, clue: Clue) -> bool:
 
 def get_clue(session: Session, actor: User, clue_id: int) -> Clue:
     """The clue, or ``NotFound`` — the same answer whether it exists elsewhere or not."""
-    clue = session.get(Clue, clue_id)
+    clue = session.get(Clue, clue_id) if is_valid_id(clue_id) else None
     if clue is None or not can_see(session, actor, clue):
         raise NotFound("未找到该线索，或不在您的管辖范围内。")
     return clue

@@ -50,6 +50,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number can name no row.
+MAX_ID = 2**31 - 1
+
+
+def is_valid_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from config.database import is_valid_id
 from config.errors import NotFound, PermissionDenied
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import ROLE_SCOPE, Role, Scope
@@ -45,7 +46,7 @@ def can_see_unit(session: Session, actor: User, unit_id: int) -> bool:
 
 def get_visible_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
     """The unit, or ``NotFound`` — the same answer whether it exists elsewhere or not."""
-    unit = session.get(OrgUnit, unit_id)
+    unit = session.get(OrgUnit, unit_id) if is_valid_id(unit_id) else None
     if unit is None or not can_see_unit(session, actor, unit_id):
         raise NotFound("未找到该单位，或不在您的管辖范围内。")
     return unit

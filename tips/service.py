@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from config.database import utcnow
+from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
@@ -94,7 +94,7 @@ def can_read(session: Session, actor: User, tip: Tip) -> bool:
 
 def get_tip(session: Session, actor: User, tip_id: int) -> Tip:
     """The tip, or ``NotFound`` — the same answer whether it exists elsewhere or not."""
-    tip = session.get(Tip, tip_id)
+    tip = session.get(Tip, tip_id) if is_valid_id(tip_id) else None
     if tip is None or not can_read(session, actor, tip):
         raise NotFound("未找到该举报，或不在您的管辖范围内。")
     return tip

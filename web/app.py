@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
@@ -54,6 +54,7 @@ def create_app(
     errors.init_app(app)
     filters.init_app(app)
     register_blueprints(app)
+    register_input_guard(app)
     register_security_headers(app)
     return app
 
@@ -102,6 +103,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tips_api.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
+
+
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters in any input: no text column can hold them (PostgreSQL
+    rejects them outright), so they can only be a mistake or an attack."""
+
+    @app.before_request
+    def _no_nul():
+        values = [*request.args.values(), *request.form.values()]
+        body = request.get_data(cache=True) if request.is_json else b""
+        if any("\x00" in v for v in values) or b"\x00" in body or b"\\u0000" in body:
+            from web.errors import error_response
+
+            return error_response(
+                400, "bad_input", "输入中含有不允许的空字符（NUL），请检查后重试。"
+            )
+        return None
 
 
 def register_security_headers(app: Flask) -> None:

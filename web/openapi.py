@@ -43,6 +43,7 @@ CLUE = {
 
 
 def _errors(*codes: int) -> dict[str, Any]:
+    codes = tuple(sorted({400, *codes}))  # 400: malformed input (e.g. NUL characters)
     return {
         str(code): {
             "description": "错误",

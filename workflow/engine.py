@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from config.database import utcnow
+from config.database import MAX_ID, utcnow
 from config.errors import (
     Conflict,
     InvalidTransition,
@@ -122,7 +122,10 @@ def _coerce(spec: FieldSpec, raw: Any) -> Any:
     if spec.kind is FieldKind.DATE:
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     if spec.kind in (FieldKind.INTEGER, FieldKind.USER, FieldKind.UNIT, FieldKind.SUBJECT):
-        return int(raw)
+        number = int(raw)
+        if not -MAX_ID <= number <= MAX_ID:  # would overflow an INTEGER column
+            raise ValueError(raw)
+        return number
     return str(raw)
 
 

@@ -109,3 +109,31 @@ def test_openapi_description_is_served_and_lists_every_trigger(client):
     body = spec["paths"]["/api/clues/{clue_id}/transitions"]["post"]["requestBody"]
     triggers = body["content"]["application/json"]["schema"]["properties"]["trigger"]["enum"]
     assert set(triggers) == set(CLUE_LIFECYCLE.by_trigger)
+
+
+def test_ids_beyond_the_integer_columns_are_refused_not_a_server_error(client, db, token):
+    huge = 2**70
+    response = client.post(
+        "/api/tips",
+        headers=auth(token),
+        json={"channel": "hotline", "content": "内容", "unit_id": huge},
+    )
+    assert response.status_code == 404
+    clue = new_clue(db)
+    response = client.post(
+        f"/api/clues/{clue.id}/transitions",
+        headers=auth(token),
+        json={"trigger": "merge", "data": {"target_clue_id": huge}},
+    )
+    assert response.status_code == 422
+    assert client.get(f"/api/clues/{huge}", headers=auth(token)).status_code == 404
+
+
+def test_nul_characters_are_refused_everywhere(client, db, token):
+    response = client.get("/api/clues?state=a%00b", headers=auth(token))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_input"
+    response = client.post(
+        "/api/tips", headers=auth(token), json={"channel": "hotline", "content": "含\u0000空字符"}
+    )
+    assert response.status_code == 400
