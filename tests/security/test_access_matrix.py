@@ -245,7 +245,16 @@ class Answer(NamedTuple):
     location: str
 
 
-def _visit(app, client, token: str | None, csrf: str | None, rule: Rule, method: str, url: str):
+def _visit(
+    app,
+    client,
+    token: str | None,
+    csrf: str | None,
+    rule: Rule,
+    method: str,
+    url: str,
+    bodies: list | None = None,
+):
     headers = {"Authorization": f"Bearer {token}"} if token and url.startswith("/api/") else {}
     if url.startswith("/api/") and token:
         from flask.testing import FlaskClient
@@ -260,11 +269,15 @@ def _visit(app, client, token: str | None, csrf: str | None, rule: Rule, method:
         response = client.open(url, method=method, json=body, headers=headers)
     else:
         response = client.open(url, method=method, data={"csrf_token": csrf or ""})
+    if bodies is not None:
+        bodies.append((rule.endpoint, method, url, response.content_type, response.get_data()))
     response.close()
     return response.status_code, response.headers.get("Location", "")
 
 
-def visit_all(app, world: World, username: str | None, token: str | None) -> list[Answer]:
+def visit_all(
+    app, world: World, username: str | None, token: str | None, bodies: list | None = None
+) -> list[Answer]:
     client = app.test_client()
     csrf = None
     if username:
@@ -278,7 +291,7 @@ def visit_all(app, world: World, username: str | None, token: str | None) -> lis
         for method in _methods(rule):
             for side in sides:
                 url = _url(app, rule, world, side, username or "")
-                status, location = _visit(app, client, token, csrf, rule, method, url)
+                status, location = _visit(app, client, token, csrf, rule, method, url, bodies)
                 answers.append(Answer(rule.endpoint, method, side, status, location))
     return answers
 
