@@ -1,0 +1,166 @@
+"""Objects inside and outside a jurisdiction for the access-control matrix.
+
+Side "a" is 清河县 (C01-D01, the demo users' county), side "b" is 石门县 (C02-D03,
+another city): the second-county leader and clerk created here live on side "b".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from cases.attachments import Upload, add_attachments
+from cases.states import ClueState
+from directory.demo import DEMO_PASSWORD
+from directory.roles import Role
+from directory.service import add_user
+from notifications.models import Channel, Delivery, DeliveryStatus, InboxMessage
+from reporting.submissions import start_draft
+from tests.cases.factories import clue_in_state
+from tests.conftest import csrf_token, login, unit, user
+from tests.reporting.journey import obligation, reporter_of
+from tests.tips.helpers import PDF
+from tips.mailbox import quarantine
+from tips.models import Tip
+from web.tipsweb import vault
+
+SIDES = {"a": "C01-D01", "b": "C02-D03"}
+# Reporter identities of the named tips: they must never leak to roles without the right.
+REPORTER = {"a": ("刘桂芳", "13800001111"), "b": ("陈秀英", "13900002222")}
+ACCUSED = {"a": "张建国", "b": "黄志明"}
+
+
+@dataclass
+class Side:
+    clue_id: int = 0
+    clue_attachment_id: int = 0
+    tip_id: int = 0
+    tip_attachment_id: int = 0
+    obligation_id: int = 0
+    submission_id: int = 0
+    user_id: int = 0
+    unit_id: int = 0
+    quarantine_id: int = 0
+
+
+@dataclass
+class World:
+    sides: dict[str, Side] = field(default_factory=dict)
+    delivery_id: int = 0
+    messages: dict[str, int] = field(default_factory=dict)  # username -> own inbox message
+
+
+def add_second_county_users(db: Session) -> None:
+    county = unit(db, "C02-D03")
+    office = unit(db, "C02-D03-O01")
+    for name, role, where in (
+        ("leader2", Role.LEADER, county),
+        ("clerk2", Role.CLERK, office),
+        ("handler2", Role.HANDLER, office),
+        ("target-a", Role.HANDLER, unit(db, "C01-D01-O02")),
+        ("target-b", Role.HANDLER, unit(db, "C02-D03-O02")),
+    ):
+        add_user(
+            db,
+            username=name,
+            display_name=f"{name}用户",
+            password=DEMO_PASSWORD,
+            role=role,
+            unit=where,
+            email=f"{name}@demo.qingfeng.local",
+        )
+    db.flush()
+
+
+def _named_tip(app: Flask, db: Session, clerk: str, side: str) -> Tip:
+    """A named hotline tip with a PDF, registered through the intake desk like a clerk does."""
+    client = app.test_client()
+    login(client, clerk)
+    name, phone = REPORTER[side]
+    data = {
+        "reporter_phone": phone,
+        "reporter_name": name,
+        "named": "y",
+        "meta_call_time": "2026-06-15T09:40",
+        "meta_duration_seconds": "120",
+        "meta_clerk": "登记员",
+        "content": f"{ACCUSED[side]}医生收受患者家属红包两千元",
+        "accused_name": ACCUSED[side],
+        "accused_post": "doctor",
+        "csrf_token": csrf_token(client, "/intake/"),
+        "attachments": [(io.BytesIO(PDF), "录音.pdf")],
+    }
+    response = client.post(
+        "/intake/?channel=hotline", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    tip_id = int(re.search(r"/tips/(\d+)/decision", response.location).group(1))  # type: ignore[union-attr]
+    db.expire_all()
+    tip = db.get(Tip, tip_id)
+    assert tip is not None and tip.attachments
+    return tip
+
+
+def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
+    world = World()
+    cfg = app.config["QINGFENG"]
+    add_second_county_users(db)
+    db.commit()
+    for side, code in SIDES.items():
+        s = Side()
+        clerk, handler = ("clerk", "handler") if side == "a" else ("clerk2", "handler2")
+        clue = clue_in_state(db, ClueState.VERIFYING, unit_code=code, actor=clerk)
+        clue.handler_id = user(db, handler).id
+        db.flush()
+        s.clue_id = clue.id
+        saved = add_attachments(
+            db,
+            user(db, handler),
+            clue,
+            [Upload("证据.pdf", PDF)],
+            Path(cfg.upload_path),
+            cfg.max_upload_bytes,
+        )
+        s.clue_attachment_id = saved.saved[0].id
+        ob = obligation(db, f"{code}-H01")
+        s.obligation_id = ob.id
+        s.submission_id = start_draft(db, reporter_of(db, f"{code}-H01"), ob).id
+        s.unit_id = unit(db, code).id
+        s.user_id = user(db, f"target-{side}").id  # admins may edit it
+        with app.app_context():
+            q = quarantine(
+                db, unit(db, code), f"broken {side}".encode(), "无法解析", vault(), source="x"
+            )
+        assert q is not None
+        s.quarantine_id = q.id
+        db.commit()
+        tip = _named_tip(app, db, clerk, side)
+        s.tip_id, s.tip_attachment_id = tip.id, tip.attachments[0].id
+        world.sides[side] = s
+    delivery = Delivery(
+        channel=Channel.EMAIL,
+        recipient_user_id=user(db, "leader").id,
+        address="leader@demo.qingfeng.local",
+        subject_ref="clue:1",
+        level="due",
+        business_date=date(2026, 6, 15),
+        idempotency_key="matrix-delivery",
+        template="clue_reminder",
+        status=DeliveryStatus.DEAD,
+        last_error="550 mailbox unavailable",
+    )
+    db.add(delivery)
+    for name in {*usernames, "admin"}:
+        msg = InboxMessage(user_id=user(db, name).id, title="新交办", body="请查看", link="/")
+        db.add(msg)
+        db.flush()
+        world.messages[name] = msg.id
+    db.commit()
+    world.delivery_id = delivery.id
+    return world
