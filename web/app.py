@@ -74,7 +74,9 @@ def register_blueprints(app: Flask) -> None:
         reporting,
         reporting_api,
         scheduler,
+        search,
         security,
+        stats,
         tips,
         tips_api,
     )
@@ -99,6 +101,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailbox.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(tips_api.bp)
+    app.register_blueprint(stats.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
 
 
