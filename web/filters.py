@@ -40,6 +40,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
     ("工作日历", "calendar.index", frozenset({Role.ADMIN})),
     ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
+    ("搜索", "search.index", frozenset(Role)),
     ("账户安全", "security.index", frozenset(Role)),
 )
 
