@@ -49,15 +49,18 @@ def test_stats_draws_every_chart_without_csp_violations(page, live_database):
 
 
 @pytest.mark.parametrize("width", [1280, 800])
-@pytest.mark.parametrize("path", ["/", "/stats/", "/clues/", "/intake/?channel=hotline"])
+@pytest.mark.parametrize(
+    "path", ["/", "/stats/", "/clues/", "/ledger", "/search?q=医院", "/intake/?channel=hotline"]
+)
 def test_layout_has_no_horizontal_scroll(browser, live_server, width, path):
     context = browser.new_context(
         base_url=live_server, locale="zh-CN", viewport={"width": width, "height": 900}
     )
     page = context.new_page()
     try:
-        sign_in(page, "leader")
-        page.goto(path)
+        sign_in(page, "handler")  # the longest menu
+        response = page.goto(path)
+        assert response is not None and response.ok, path
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

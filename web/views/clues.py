@@ -86,10 +86,12 @@ def _bodies(sess):
 def show(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    return _render_clue(sess, clue)
+    return render_clue(sess, clue)
 
 
-def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=200):
+def render_clue(
+    sess, clue, *, failed=None, values=None, errors=None, status=200, rfailed=None, rvalues=None
+):
     try:
         clock_views = deadlines(sess, clue)
         calendar_error = None
@@ -117,6 +119,8 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         failed=failed,
         values=values or {},
         errors=errors or {},
+        rfailed=rfailed,
+        rvalues=rvalues or {},
         names=names,
         **extra,
         portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
@@ -196,7 +200,7 @@ def fire_view(clue_id: int, trigger: str):
         clue = get_clue(sess, current_user, clue_id)
         flash(err.message, "error")
         errors = err.details if isinstance(err.details, dict) else {}
-        return _render_clue(
+        return render_clue(
             sess, clue, failed=trigger, values=values, errors=errors, status=err.status
         )
     sess.commit()
