@@ -15,7 +15,8 @@ from web import auth, db, errors, filters
 from web.schema import import_all_models
 
 csrf = CSRFProtect()
-DB_INT_MAX = 2**63 - 1
+# Primary keys are INTEGER columns (32-bit on PostgreSQL): a larger bound value overflows.
+DB_INT_MAX = 2**31 - 1
 
 
 class BoundedInt(IntegerConverter):
