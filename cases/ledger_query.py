@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
@@ -93,15 +94,18 @@ def ledger_query(
     if f.received_to:
         stmt = stmt.where(Clue.received_at < _start_of(f.received_to + timedelta(days=1)))
     if f.q.strip():
-        for word in f.q.split()[:5]:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                or_(
-                    Clue.summary.ilike(pattern, escape="\\"),
-                    Clue.content.ilike(pattern, escape="\\"),
-                )
-            )
+        stmt = stmt.where(*text_match(f.q, Clue.summary, Clue.content))
     return stmt.order_by(Clue.received_at.desc(), Clue.id.desc())
+
+
+def text_match(q: str, *columns: Any) -> list[ColumnElement[bool]]:
+    """Each word (up to 5) must occur as a substring of one of ``columns``: the ledger's
+    strategy for Chinese text (no word boundaries; pg_trgm indexes on PostgreSQL)."""
+    clauses = []
+    for word in q.split()[:5]:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+    return clauses
 
 
 def ledger_page(

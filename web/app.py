@@ -15,7 +15,8 @@ from web import auth, db, errors, filters
 from web.schema import import_all_models
 
 csrf = CSRFProtect()
-DB_INT_MAX = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
+# Primary keys are INTEGER columns (32-bit on PostgreSQL): a larger bound value overflows.
+DB_INT_MAX = 2**31 - 1
 
 
 class BoundedInt(IntegerConverter):
@@ -76,7 +77,9 @@ def register_blueprints(app: Flask) -> None:
         reporting,
         reporting_api,
         scheduler,
+        search,
         security,
+        stats,
         tips,
         tips_api,
     )
@@ -101,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailbox.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(tips_api.bp)
+    app.register_blueprint(stats.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
 

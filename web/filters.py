@@ -27,6 +27,11 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
         "reporting.compliance_view",
         frozenset({Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
     ),
+    (
+        "统计图表",
+        "stats.index",
+        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
+    ),
     ("举报登记", "intake.desk", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
     ("举报", "tips.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
     ("邮箱待登记", "mailbox.queue", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
@@ -40,6 +45,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
     ("工作日历", "calendar.index", frozenset({Role.ADMIN})),
     ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
+    ("搜索", "search.index", frozenset(Role)),
     ("账户安全", "security.index", frozenset(Role)),
 )
 

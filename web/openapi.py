@@ -218,7 +218,14 @@ SPEC: dict[str, Any] = {
             "get": {
                 "summary": "管辖范围内的线索（按编号倒序，键集分页）",
                 "parameters": [
-                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "state",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": [s.value for s in CLUE_LIFECYCLE.states],
+                        },
+                    },
                     {"name": "cursor", "in": "query", "schema": {"type": "integer"}},
                     {
                         "name": "limit",

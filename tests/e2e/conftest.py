@@ -48,7 +48,8 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def live_database() -> str:
+    """The URL of the live server's database, for tests that arrange data or run jobs in-process."""
     url = fresh_database("e2e")
     upgrade_database(url)
     engine = make_engine(url)
@@ -56,6 +57,12 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         load_demo(session)
         seed_from_package(session)
     engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, live_database) -> Iterator[str]:
+    url = live_database
     instance = tmp_path_factory.mktemp("instance")
     settings = Settings(
         env="testing",

@@ -140,8 +140,24 @@ def test_inspector_reads_the_handling_sections_without_forms(client, db):
     response = post(
         client, clue, "records/subject", {"kind": "person", "name": "x", "post": "other"}
     )
-    assert response.status_code == 303
-    assert "只有本线索的承办人" in page(client, clue)
+    assert response.status_code == 403
+    assert "只有本线索的承办人" in response.get_data(as_text=True)
+
+
+def test_a_refused_record_keeps_what_was_typed_with_its_form_open(client, db):
+    clue = clue_in_state(db, ClueState.DISPOSING)
+    login(client, "handler")
+    response = post(
+        client,
+        clue,
+        "records/referral",
+        {"target": "judicial", "organ": "清河县公安局经侦大队", "sent_on": "不是日期"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="清河县公安局经侦大队"' in html
+    assert '<option value="judicial" selected>' in html
+    assert '<details class="action" open><summary class="button">登记移送</summary>' in html
 
 
 def test_ledger_page_filters_pages_and_exports_within_jurisdiction(client, db, app):

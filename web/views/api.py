@@ -15,6 +15,7 @@ from sqlalchemy import select
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.service import available, deadlines, fire, get_clue, timeline
+from cases.states import ClueState
 from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
@@ -65,7 +66,7 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
         raise ValidationError(
             f"参数 {name} 必须是整数。", details={name: "not an integer"}
         ) from None
-    if not -(2**31) <= value < 2**31:  # INTEGER columns
+    if not -(2**31) <= value < 2**31:  # compared with INTEGER columns (32-bit on PostgreSQL)
         raise ValidationError(f"参数 {name} 超出范围。", details={name: "out of range"})
     return value
 
@@ -77,6 +78,8 @@ def list_clues():
     cursor = _int_arg("cursor")
     stmt = select(Clue).where(Clue.unit_id.in_(visible_unit_ids(sess, current_user)))
     if state := request.args.get("state"):
+        if state not in {str(s) for s in ClueState}:  # also keeps NUL bytes from PostgreSQL
+            raise ValidationError("参数 state 不是有效的线索状态。", details={"state": "unknown"})
         stmt = stmt.where(Clue.state == state)
     if cursor is not None:
         stmt = stmt.where(Clue.id < cursor)

@@ -87,16 +87,19 @@ def _bodies(sess):
 def show(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    return _render_clue(sess, clue)
+    return render_clue(sess, clue)
 
 
-def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=200):
+def render_clue(
+    sess, clue, *, failed=None, values=None, errors=None, status=200, rfailed=None, rvalues=None
+):
     try:
         clock_views = deadlines(sess, clue)
         calendar_error = None
     except CalendarUnknown as err:
         clock_views, calendar_error = [], err.message
     actions = available(sess, current_user, clue)
+    blocked = _blocked(clue, actions)
     logs = timeline(sess, current_user, clue)
     extra = handling_context(sess, clue)
     actor_ids = {e.actor_id for e in extra["history"] if e.actor_id}
@@ -108,6 +111,7 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         clue=clue,
         lifecycle=CLUE_LIFECYCLE,
         actions=actions,
+        blocked=blocked,
         choices=_choices(sess, clue, actions),
         timeline=logs,
         deadlines=clock_views,
@@ -116,11 +120,35 @@ def _render_clue(sess, clue, *, failed=None, values=None, errors=None, status=20
         failed=failed,
         values=values or {},
         errors=errors or {},
+        rfailed=rfailed,
+        rvalues=rvalues or {},
         names=names,
         source=clue_source(sess, clue.id),
         **extra,
         portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status
+
+
+# Guards worth explaining: the user can act on what they name (complete the file, give
+# feedback), so the step is shown greyed out with the reason instead of silently hidden.
+EXPLAINED_GUARDS = ("feedback_done", "file_complete")
+
+
+def _blocked(clue, actions) -> list[tuple[str, str]]:
+    """(label, reason) of the steps this role could take here but for a fixable gap."""
+    allowed = {t.trigger for t in actions}
+    result = []
+    for t in CLUE_LIFECYCLE.triggers_from(clue.state):
+        if t.trigger in allowed or str(current_user.role) not in t.roles:
+            continue
+        reasons = [
+            why
+            for g in t.guards
+            if g in EXPLAINED_GUARDS and (why := CLUE_LIFECYCLE.guards[g](clue))
+        ]
+        if reasons and all(g in EXPLAINED_GUARDS for g in t.guards):
+            result.append((t.label, " ".join(reasons)))
+    return result
 
 
 def _choices(sess, clue, actions):
@@ -174,7 +202,7 @@ def fire_view(clue_id: int, trigger: str):
         clue = get_clue(sess, current_user, clue_id)
         flash(err.message, "error")
         errors = err.details if isinstance(err.details, dict) else {}
-        return _render_clue(
+        return render_clue(
             sess, clue, failed=trigger, values=values, errors=errors, status=err.status
         )
     sess.commit()

@@ -59,12 +59,18 @@ def record(clue_id: int, action: str):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     fn, message = ACTIONS[action]
+    typed = request.form.to_dict()
     try:
-        fn(sess, current_user, clue, request.form.to_dict())
+        fn(sess, current_user, clue, typed)
     except DomainError as err:
         sess.rollback()
         flash(err.message, "error")
-        return redirect(url_for("clues.show", clue_id=clue_id)), 303
+        # Show the page again with the form open and what was typed still in it.
+        typed.pop("csrf_token", None)
+        from web.views.clues import render_clue  # clues imports this module's context
+
+        clue = get_clue(sess, current_user, clue_id)
+        return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
     sess.commit()
     flash(message, "success")
     return redirect(url_for("clues.show", clue_id=clue_id))

@@ -12,6 +12,7 @@ from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
 from directory.roles import ROLE_SCOPE, Role, Scope
 from web.db import db_session
+from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 
@@ -69,6 +70,9 @@ def index():
         )
         panels.append(("已逾期的线索", sess.scalars(overdue).all()))
     alerts = calendar_alerts(sess, today) if role is Role.ADMIN else []
+    admin = admin_alerts(sess, current_user, today) if role is Role.ADMIN else None
+    intake = intake_queue(sess, current_user) if role is Role.CLERK else None
+    obligations = reporter_obligations(sess, current_user, today) if role is Role.REPORTER else None
     return render_template(
         "home.html",
         body=body_of(sess, current_user.unit),
@@ -77,5 +81,8 @@ def index():
         unit_count=sum(counts.values()),
         panels=panels,
         alerts=alerts,
+        admin=admin,
+        intake=intake,
+        obligations=obligations,
         today=today,
     )

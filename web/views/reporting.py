@@ -35,21 +35,16 @@ from reporting.submissions import (
     start_draft,
 )
 from web.db import db_session
-from workflow import timelimits
+from web.views.home_panels import obligation_badge
 from workflow.calendar_service import calendar_alerts
-from workflow.engine import calendar_for, local_today
+from workflow.engine import local_today
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _badge(sess, ob: Obligation, today: date) -> str:
-    if ob.state in ("submitted", "resubmitted", "accepted") or ob.due_on is None:
-        return ""
-    try:
-        return str(timelimits.status(ob.due_on, today, calendar_for(sess)))
-    except DomainError:
-        return "overdue" if today > ob.due_on else ""
+    return obligation_badge(sess, ob, today)
 
 
 @bp.route("/")
