@@ -47,6 +47,9 @@ class Side:
     user_id: int = 0
     unit_id: int = 0
     quarantine_id: int = 0
+    campaign_id: int = 0
+    task_id: int = 0
+    inspection_id: int = 0
 
 
 @dataclass
@@ -107,6 +110,37 @@ def _named_tip(app: Flask, db: Session, clerk: str, side: str) -> Tip:
     return tip
 
 
+def _campaign(db: Session, side: str, code: str) -> tuple[int, int, int]:
+    """A campaign of the county, one task and one inspection of its hospital."""
+    from campaigns.inspections import NewInspection, record_inspection
+    from campaigns.models import CampaignTask
+    from campaigns.service import NewCampaign, create_campaign
+
+    leader = user(db, "leader" if side == "a" else "leader2")
+    campaign = create_campaign(
+        db,
+        leader,
+        NewCampaign(
+            name=f"专项整治 {side}", starts_on=date(2026, 7, 1), ends_on=date(2026, 12, 31)
+        ),
+    )
+    task = CampaignTask(campaign_id=campaign.id, seq=1, text="严厉查处收受红包行为")
+    db.add(task)
+    db.flush()
+    inspection = record_inspection(
+        db,
+        leader,
+        campaign,
+        NewInspection(
+            institution_id=unit(db, f"{code}-H01").id,
+            inspected_on=date(2026, 8, 1),
+            inspectors="检查组",
+        ),
+    )
+    db.commit()
+    return campaign.id, task.id, inspection.id
+
+
 def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
     world = World()
     cfg = app.config["QINGFENG"]
@@ -142,6 +176,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         db.commit()
         tip = _named_tip(app, db, clerk, side)
         s.tip_id, s.tip_attachment_id = tip.id, tip.attachments[0].id
+        s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
         world.sides[side] = s
     delivery = Delivery(
         channel=Channel.EMAIL,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from campaigns.checklists import GROUP_VIOLATIONS
 from campaigns.inspections import (
+    INTAKE_ROLES,
     NewInspection,
     checklist_of,
     finding_to_clue,
@@ -37,7 +38,7 @@ from campaigns.service import (
 from campaigns.tasks import add_progress, effective_status, get_task, import_tasks, office_board
 from campaigns.tasks import tasks_by_office as by_office
 from config.errors import DomainError
-from directory.jurisdiction import unit_filter
+from directory.jurisdiction import require_role, unit_filter
 from directory.models import OrgUnit, UnitKind
 from web.db import db_session
 from workflow.engine import local_today
@@ -74,6 +75,7 @@ def _phases(text: str) -> list[tuple[str, date, date]]:
 def new():
     """新建专项行动: the notice's name, number, dates, phases and public announcement."""
     sess = db_session()
+    require_role(current_user, *MANAGE_ROLES)  # before the form is read or shown
     if request.method == "POST":
         f = request.form
         try:
@@ -224,6 +226,7 @@ def _answers(form, checklist) -> dict:
 def new_inspection(campaign_id: int):
     """现场检查表 (tablet): one column under 800px, large touch targets."""
     sess = db_session()
+    require_role(current_user, *INTAKE_ROLES)  # inspectors read; reporters are inspected
     campaign = get_campaign(sess, current_user, campaign_id)
     checklist = checklist_of(campaign)
     if request.method == "POST":
