@@ -6,7 +6,9 @@ rolled-back registration gives its number back and no number is skipped.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import cast
+
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,22 +18,28 @@ from directory.models import OrgUnit
 
 def next_number(session: Session, unit: OrgUnit, year: int) -> tuple[int, str]:
     """Allocate the next sequence for ``unit`` in ``year``; returns (seq, ledger number)."""
-    stmt = (
-        update(LedgerCounter)
-        .where(LedgerCounter.unit_id == unit.id, LedgerCounter.year == year)
-        .values(last=LedgerCounter.last + 1)
-        .returning(LedgerCounter.last)
-        .execution_options(synchronize_session=False)
-    )
-    seq = session.execute(stmt).scalar()
+    params = {"b_unit": unit.id, "b_year": year}
+    # Core on the session's connection: same transaction, no ORM bulk-update machinery
+    # (no mapped object holds the counter).
+    seq = session.connection().execute(_BUMP, params).scalar()
     if seq is None:
         try:
             with session.begin_nested():
                 session.add(LedgerCounter(unit_id=unit.id, year=year, last=1))
             seq = 1
         except IntegrityError:  # another registration created the row first
-            seq = session.execute(stmt).scalar_one()
+            seq = session.connection().execute(_BUMP, params).scalar_one()
     return seq, format_number(unit, year, seq)
+
+
+_COUNTER_TABLE = cast(Table, LedgerCounter.__table__)
+_COUNTER = _COUNTER_TABLE.c
+_BUMP = (
+    update(_COUNTER_TABLE)
+    .where(_COUNTER.unit_id == bindparam("b_unit"), _COUNTER.year == bindparam("b_year"))
+    .values(last=_COUNTER.last + 1)
+    .returning(_COUNTER.last)
+)
 
 
 def format_number(unit: OrgUnit, year: int, seq: int) -> str:

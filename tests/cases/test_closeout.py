@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases.audit import history, open_sections
-from cases.closeout import missing_items
+from cases.closeout import _file_looks_complete, missing_items
+from cases.handling_models import ClueSubject, FeedbackRecord, Referral, Sanction
 from cases.outcomes import (
     add_referral,
     add_sanction,
@@ -252,3 +255,79 @@ def test_handing_down_creates_a_linked_child_whose_result_the_parent_sees(db):
     db.flush()
     (seen,) = children(db, clue)
     assert seen.findings_text == "经核查不属实"
+
+
+# The one-query check that lets 销号 through must agree with the itemised list, whatever
+# the file holds: whitespace-only texts, several feedback records, executed or open
+# sanctions, receipted or open referrals. Each ingredient is drawn mostly complete, so
+# complete files and files with a single gap are both common.
+_FEEDBACK = st.lists(
+    st.tuples(
+        st.sampled_from(["named", "anonymous", "not_applicable", "not_applicable", "other"]),
+        st.sampled_from([None, "phone", "phone"]),
+        st.sampled_from([None, date(2026, 5, 1), date(2026, 5, 1)]),
+        st.sampled_from(["", "  \n", "已答复", "已答复"]),
+        st.sampled_from(["", "\u3000", "匿名无法反馈", "匿名无法反馈"]),
+    ),
+    max_size=3,
+)
+_MOSTLY_TRUE = st.sampled_from([True, True, True, False])
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    route=st.sampled_from([None, "verifying", "talk_inquiry"]),
+    findings=st.sampled_from([None, "substantiated", "partly", "unfounded"]),
+    findings_text=st.sampled_from(["", " ", "查实收受红包", "查实收受红包"]),
+    persons=st.sampled_from([0, 1, 1, 2]),
+    sanctions=st.lists(_MOSTLY_TRUE, max_size=2),
+    referrals=st.lists(_MOSTLY_TRUE, max_size=2),
+    feedback=_FEEDBACK,
+)
+def test_the_fast_completeness_check_agrees_with_the_itemised_list(
+    db, route, findings, findings_text, persons, sanctions, referrals, feedback
+):
+    clue = new_clue(db)
+    clue.route, clue.findings, clue.findings_text = route, findings, findings_text
+    subjects = [
+        ClueSubject(clue_id=clue.id, kind="person", name=f"当事人{i}", post="doctor")
+        for i in range(max(persons, 1 if sanctions else 0))
+    ]
+    db.add_all(subjects)
+    db.flush()
+    for executed in sanctions:
+        db.add(
+            Sanction(
+                clue_id=clue.id,
+                subject_id=subjects[0].id,
+                kind="reminder_talk",
+                decided_on=date(2026, 5, 1),
+                executed_on=date(2026, 5, 2) if executed else None,
+            )
+        )
+    for received in referrals:
+        db.add(
+            Referral(
+                clue_id=clue.id,
+                target="judicial",
+                organ="某区公安分局",
+                sent_on=date(2026, 5, 1),
+                received_on=date(2026, 5, 3) if received else None,
+            )
+        )
+    for mode, method, given_on, wording, reason in feedback:
+        db.add(
+            FeedbackRecord(
+                clue_id=clue.id,
+                mode=mode,
+                method=method,
+                given_on=given_on,
+                public_wording=wording,
+                na_reason=reason,
+            )
+        )
+    db.flush()
+    assert _file_looks_complete(db, clue) == (missing_items(db, clue) == [])
+    db.rollback()
