@@ -8,7 +8,6 @@ first, so any refusal leaves the row exactly as it was.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -193,7 +192,8 @@ def fire(
         today=local_today(now),
         now=now,
         calendar=calendar_for(session),
-        clocks=copy.deepcopy(obj.clocks or {}),
+        # Each clock is a flat dict of dates and counts: copying one level is a deep copy.
+        clocks={name: dict(clock) for name, clock in (obj.clocks or {}).items()},
     )
     session.flush()  # pending ORM changes first: the versioned UPDATE below is Core
     source = str(obj.state)
@@ -275,19 +275,9 @@ def _none(_ctx: StepContext) -> Mapping[str, Any]:
     return {}
 
 
-class _Probe:
-    """A stand-in the machine moves, so rows are never attached to the machine."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: str) -> None:
-        self.state = state
-
-
 def _machine_step(lifecycle: Lifecycle, t: Transition, source: str) -> str:
-    probe = _Probe(source)
-    lifecycle.machine.events[t.trigger].trigger(probe)
-    return probe.state
+    """Where the machine's table leads (``check_allowed`` has ruled out a wrong source)."""
+    return lifecycle.steps[(t.trigger, source)]
 
 
 def _apply_clocks(ctx: StepContext) -> None:

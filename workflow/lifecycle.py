@@ -82,6 +82,8 @@ class Lifecycle:
     terminal: frozenset[str] = frozenset()
     machine: Machine = field(init=False, repr=False)
     by_trigger: dict[str, Transition] = field(init=False, repr=False)
+    # (trigger, source) -> destination, read once from the machine's own event table.
+    steps: dict[tuple[str, str], str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_trigger = {}
@@ -108,6 +110,10 @@ class Lifecycle:
             auto_transitions=False,
             send_event=True,
         )
+        # The machine has no conditions or callbacks (guards and effects run in the engine,
+        # where they can query the database), so where a trigger leads from a state is a
+        # fixed fact of its table: read it once instead of dispatching an event per step.
+        self.steps = {(trigger, source): dest for source, trigger, dest in self.edges()}
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)

@@ -66,6 +66,21 @@ def test_the_machine_and_the_table_agree_on_every_edge():
     assert CLUE_LIFECYCLE.edges() == expected
 
 
+class _Probe:
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def test_the_engine_steps_where_firing_the_machine_leads():
+    """The engine reads destinations from the machine's table; firing an event agrees."""
+    for t in TRANSITIONS:
+        for src in t.sources:
+            probe = _Probe(str(src))
+            CLUE_LIFECYCLE.machine.events[t.trigger].trigger(probe)
+            assert CLUE_LIFECYCLE.steps[(t.trigger, str(src))] == probe.state
+    assert len(CLUE_LIFECYCLE.steps) == sum(len(t.sources) for t in TRANSITIONS)
+
+
 def test_diagram_is_generated_from_the_table():
     diagram = CLUE_LIFECYCLE.mermaid()
     for src, trigger, dest in CLUE_LIFECYCLE.edges():
