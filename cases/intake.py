@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from cases.handling_models import NegativeListEntry
 from cases.models import Clue
 from cases.service import NewClue, create_clue, fire, get_clue
 from cases.states import ClueState
 from config.errors import NotFound, ValidationError
+from directory.jurisdiction import body_of, visible_unit_ids
 from directory.models import OrgUnit, User
 from tips.duplicates import find_duplicates
 from tips.models import Tip
@@ -110,3 +113,47 @@ def decide(
     clue = get_clue(session, actor, tip.clue_id)
     fire(session, actor, clue, decision, data or {})
     return clue
+
+
+@dataclass(frozen=True)
+class NegativeListHit:
+    supplier: str
+    unit_name: str
+    listed_on: date
+    reason: str
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def negative_list_hits(session: Session, actor: User, tip: Tip) -> list[NegativeListHit]:
+    """Suppliers on a negative list (负面名单) that the tip's text names.
+
+    The lists consulted are those the clerk may see (their body and, for tree roles, below)
+    and those of the bodies above theirs, whose lists bind them too. Names are matched
+    in the summary, the content and the accused institution as typed, ignoring spaces
+    and case ("某某 医药公司" still matches "某某医药公司").
+    """
+    body = body_of(session, actor.unit)
+    above = [int(part) for part in body.path.strip("/").split("/") if part]
+    haystack = _squash(" ".join([tip.summary, tip.content, tip.accused_unit_text]))
+    if not haystack:
+        return []
+    rows = session.execute(
+        select(NegativeListEntry, OrgUnit.name)
+        .join(OrgUnit, OrgUnit.id == NegativeListEntry.unit_id)
+        .where(
+            or_(
+                NegativeListEntry.unit_id.in_(visible_unit_ids(session, actor)),
+                NegativeListEntry.unit_id.in_(above),
+            )
+        )
+        .order_by(NegativeListEntry.listed_on.desc(), NegativeListEntry.id.desc())
+    ).all()
+    hits: dict[str, NegativeListHit] = {}
+    for entry, unit_name in rows:
+        key = _squash(entry.supplier)
+        if key and key in haystack and key not in hits:
+            hits[key] = NegativeListHit(entry.supplier, unit_name, entry.listed_on, entry.reason)
+    return list(hits.values())

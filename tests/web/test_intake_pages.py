@@ -219,3 +219,43 @@ def test_json_api_creates_reads_and_lists(client, db):
     bad = client.post("/api/tips", json={"channel": "letter", "content": ""}, headers=headers)
     assert bad.status_code == 422 and "内容不能为空" in bad.json["error"]["message"]
     assert client.get("/api/tips/999999").json["error"]["code"] == "not_found"
+
+
+def _negative(db, unit_code: str, supplier: str) -> None:
+    from datetime import date
+
+    from cases.handling_models import NegativeListEntry
+    from tests.conftest import unit
+
+    db.add(
+        NegativeListEntry(
+            unit_id=unit(db, unit_code).id,
+            supplier=supplier,
+            reason="回扣案查实",
+            listed_on=date(2026, 3, 2),
+        )
+    )
+    db.commit()
+
+
+def test_decision_page_flags_suppliers_on_the_negative_lists_that_bind_the_clerk(client, db):
+    _negative(db, "C01-D01", "瑞康医药有限公司")  # the clerk's own county bureau
+    _negative(db, "P", "华通器械公司")  # the province above it: binds the county too
+    _negative(db, "C02-D03", "远方耗材公司")  # another city's county: not the clerk's to see
+    login(client, "clerk")
+    text = "瑞康 医药有限公司的业务员给心内科医生回扣；华通器械公司也有；远方耗材公司也有"
+    response = submit_hotline(client, content=text, named="", reporter_name="")
+    page = client.get(response.location).get_data(as_text=True)
+    flagged = page[page.index('data-testid="negative-list-hits"') :]
+    flagged = flagged[: flagged.index("</section>")]
+    assert "瑞康医药有限公司" in flagged and "华通器械公司" in flagged
+    assert "远方耗材公司" not in flagged  # listed outside the clerk's jurisdiction
+    assert "回扣案查实" in flagged
+
+
+def test_decision_page_shows_no_flag_when_no_listed_supplier_is_named(client, db):
+    _negative(db, "C01-D01", "瑞康医药有限公司")
+    login(client, "clerk")
+    response = submit_hotline(client)
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-testid="negative-list-hits"' not in page

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from cases.intake import DECISIONS, decide, intake, propose_duplicates
+from cases.intake import DECISIONS, decide, intake, negative_list_hits, propose_duplicates
 from cases.models import Clue
 from cases.states import ClueState
 from config.errors import DomainError
@@ -126,6 +126,7 @@ def _render_decision(sess, tip, status=200, values=None):
         clue=clue,
         open_decision=open_decision,
         candidates=candidates,
+        negative_hits=negative_list_hits(sess, current_user, tip),
         targets=targets,
         channels=CHANNELS,
         values=values or {},
