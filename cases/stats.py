@@ -7,6 +7,11 @@ All are SQL aggregates over the clues of ``unit_ids`` (a sub-select of unit ids,
 - ``ledger.kickback.*`` / ``ledger.redpacket.*`` (表三, 查处 … 案件): clues of that category
   whose findings (查实 or 部分查实) were recorded in the period; persons are the persons
   recorded on them; the amount is their 涉案金额 in 万元.
+- ``ledger.kickback.cases.<class>`` / ``ledger.redpacket.cases.<class>`` (工作量化统计表二):
+  the same cases by the ``stat_class`` of the institution concerned — the institution of
+  the first subject recorded with one, else the accused institution, else the unit whose
+  ledger holds the clue. A case whose institution has no class (a bureau's own staff) is
+  in no column.
 - ``ledger.sanctions.*`` (表一, 表二): measures decided in the period, by kind; judicial
   referrals are referrals to judicial organs sent in the period.
 """
@@ -24,6 +29,7 @@ from sqlalchemy.orm import Session
 from cases.handling_models import ClueSubject, Referral, Sanction
 from cases.models import Clue
 from cases.reference import KICKBACK_CATEGORIES, REDPACKET_CATEGORIES, SANCTION_KINDS
+from directory.models import OrgUnit
 
 SUBSTANTIATED = ("substantiated", "partly")
 
@@ -63,6 +69,34 @@ def _category_stats(
         .where(*clue_filter, ClueSubject.kind == "person")
     )
     return CaseStats(int(cases), int(persons or 0), Decimal(amount or 0))
+
+
+def _institution_of_case() -> Any:
+    first_with_institution = (
+        select(func.min(ClueSubject.institution_id))
+        .where(ClueSubject.clue_id == Clue.id, ClueSubject.institution_id.is_not(None))
+        .scalar_subquery()
+    )
+    return func.coalesce(first_with_institution, Clue.accused_unit_id, Clue.unit_id)
+
+
+def cases_by_class(
+    session: Session, unit_ids: Any, start: date, end: date, categories: tuple[str, ...]
+) -> dict[str, int]:
+    """Substantiated cases of ``categories`` in the period, by the institution's class."""
+    rows = session.execute(
+        select(OrgUnit.stat_class, func.count(Clue.id))
+        .join(OrgUnit, OrgUnit.id == _institution_of_case())
+        .where(
+            Clue.unit_id.in_(unit_ids),
+            Clue.category.in_(categories),
+            Clue.findings.in_(SUBSTANTIATED),
+            Clue.findings_on.between(start, end),
+            OrgUnit.stat_class.is_not(None),
+        )
+        .group_by(OrgUnit.stat_class)
+    ).all()
+    return {str(cls): int(count) for cls, count in rows}
 
 
 def kickback_stats(session: Session, unit_ids: Any, start: date, end: date) -> CaseStats:

@@ -5,9 +5,10 @@ in their ledger, or about them) that reached 初步核实 in the period, read fr
 transition log. For 逐月累计 forms the period runs from 1 January to the month's end.
 
 Also known: ``ledger.kickback.cases|persons|amount``, ``ledger.redpacket.*`` and
-``ledger.sanctions.<kind>`` from the handling records (``cases.stats``), and the
-campaigns' ``inspections.*`` from ``campaigns.stats`` (below). Still pending (shown as
-"台账暂无"): the per-class splits ``ledger.*.cases.<class>`` of 工作量化统计表二.
+``ledger.sanctions.<kind>`` from the handling records (``cases.stats``), the per-class
+splits ``ledger.kickback|redpacket.cases.<class>`` of 工作量化统计表二 (by the class of the
+institution concerned), and the campaigns' ``inspections.*`` from ``campaigns.stats``
+(below). A key no source answers is shown as "台账暂无".
 
 Packages that reporting may not import (campaigns) contribute keys through
 ``register_source``: a key prefix and a function giving all of that source's figures for
@@ -25,8 +26,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
-from cases.stats import kickback_stats, redpacket_stats, sanction_counts
-from config.reference import Grade, InstitutionCategory, Ownership
+from cases.reference import KICKBACK_CATEGORIES, REDPACKET_CATEGORIES
+from cases.stats import cases_by_class, kickback_stats, redpacket_stats, sanction_counts
+from config.reference import Grade, InstitutionCategory, Ownership, StatClass
 from directory.models import OrgUnit, UnitKind
 from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Unit, Value
 from reporting.rollup import class_code
@@ -106,14 +108,27 @@ class _LedgerFigures:
                 "kickback": kickback_stats,
                 "redpacket": redpacket_stats,
                 "sanctions": sanction_counts,
+                "kickback_by_class": lambda s, u, a, b: cases_by_class(
+                    s, u, a, b, KICKBACK_CATEGORIES
+                ),
+                "redpacket_by_class": lambda s, u, a, b: cases_by_class(
+                    s, u, a, b, REDPACKET_CATEGORIES
+                ),
             }[name]
             self._cache[name] = fn(self.session, self.units, self.start, self.end)
         return self._cache[name]
 
     def value(self, key: str, unit: Unit) -> Value | None:
-        """The figure for a prefill key, or None for keys the ledger cannot answer yet
-        (per-class splits of 工作量化统计表二, the campaigns' ``inspections.*``)."""
+        """The figure for a prefill key, or None for keys the ledger cannot answer."""
         parts = key.split(".")
+        if (
+            len(parts) == 4
+            and parts[0] == "ledger"
+            and parts[1] in ("kickback", "redpacket")
+            and parts[2] == "cases"
+            and parts[3] in {c.value for c in StatClass}
+        ):
+            return int(self._get(f"{parts[1]}_by_class").get(parts[3], 0))
         if parts[0] != "ledger" or len(parts) != 3:
             return None
         kind, measure = parts[1], parts[2]

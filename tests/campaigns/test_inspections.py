@@ -92,8 +92,10 @@ def test_forms_one_and_two_prefilled_from_inspections(db):
     assert v[("fine_amount", "public_l2plus")] == Decimal("1.5")
     assert v[("penalised_total", "public_l2plus")] == 1
     assert v[("suspended_doctor", "public_l2plus")] == 1
-    # 红包 stays with the ledger's key; adverts removed are typed by hand.
-    assert ("redpacket", "public_l2plus") in lh2.pending
+    # 红包 comes from the ledger's cases (none here), not the checklist; adverts removed
+    # are typed by hand.
+    assert lh2.values[("redpacket", "public_l2plus")] == 0
+    assert lh2.pending == {}
     assert ("ads_removed", "public_l2plus") not in lh2.values
     # Another period, and a county that was not inspected, give zeros.
     later = prefill(db, FORMS["lh2"], county, date(2020, 9, 1), date(2020, 9, 30))

@@ -33,3 +33,31 @@ def test_kickback_cases_persons_and_amount_are_prefilled(db):
     assert by_col["kb_persons"] == 2
     assert by_col["kb_amount"] == Decimal("1.5")
     assert "kb_cases" not in {col for (_row, col) in result.pending}
+
+
+def test_lh2_red_packet_and_kickback_rows_are_split_by_the_institutions_class(db):
+    county = unit(db, "C01-D01")
+    public_hospital = unit(db, "C01-D01-H01")  # 县人民医院: public, 二级
+    assert public_hospital.stat_class == "public_l2plus"
+
+    def case(category: str, day: int, **fields) -> None:
+        clue = new_clue(db, summary=f"{category} 案", **fields)
+        clue.category, clue.findings = category, "substantiated"
+        clue.findings_on = date(2026, 6, day)
+
+    case("kickback", 3, accused_unit_id=public_hospital.id)
+    case("kickback", 4, accused_unit_id=public_hospital.id)
+    case("redpacket", 5, accused_unit_id=public_hospital.id)
+    case("kickback", 6)  # held by the county bureau itself, no institution: no column
+    case("kickback", 6, accused_unit_id=public_hospital.id)
+    db.flush()
+    late = new_clue(db, summary="七月的案", accused_unit_id=public_hospital.id)
+    late.category, late.findings, late.findings_on = "kickback", "substantiated", date(2026, 7, 2)
+    db.flush()
+
+    result = prefill(db, FORMS["lh2"], county, date(2026, 6, 1), date(2026, 6, 30))
+    values = result.values
+    assert values[("kickback", "public_l2plus")] == 3
+    assert values[("kickback", "private_other")] == 0
+    assert values[("redpacket", "public_l2plus")] == 1
+    assert not {key for key in result.pending if key[0] in ("kickback", "redpacket")}
