@@ -7,6 +7,7 @@ The declared content type is not trusted alone: the file's first bytes must matc
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ from cases.handling_models import Attachment
 from cases.models import Clue
 from config.errors import NotFound, ValidationError
 from directory.models import User
+from tips.attachments import not_stored_reason, write_whole
+
+log = logging.getLogger(__name__)
 
 # Extension → (content type, magic prefixes). Office files are zip containers.
 ALLOWED: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -59,7 +63,8 @@ def add_attachments(
     upload_dir: Path,
     max_bytes: int,
 ) -> UploadResult:
-    """Store each acceptable file; refused ones are named with the reason, the rest kept."""
+    """Store each acceptable file; refused ones (bad type, or a full disk) are named with
+    the reason, the rest kept."""
     require_section(session, actor, clue, "attachments")
     if not uploads:
         raise ValidationError("请选择要上传的文件。")
@@ -69,7 +74,13 @@ def add_attachments(
         if problem:
             rejected.append(problem)
             continue
-        saved.append(_store(session, actor, clue, upload, upload_dir))
+        try:
+            saved.append(_store(session, actor, clue, upload, upload_dir))
+        except OSError as err:
+            # A full disk refuses this file only; what was stored before it is kept.
+            log.error("clue %s: attachment not stored", clue.id, exc_info=err)
+            name = Path(upload.filename).name or "（无文件名）"
+            rejected.append(f"“{name}”未能保存：{not_stored_reason(err)}。")
     if saved:
         record_event(
             session,
@@ -107,7 +118,7 @@ def _store(session: Session, actor: User, clue: Clue, upload: Upload, directory:
     ext = name.rsplit(".", 1)[-1].lower()
     stored = f"{secrets.token_hex(16)}.{ext}"
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / stored).write_bytes(upload.content)
+    write_whole(directory / stored, upload.content)
     attachment = Attachment(
         clue_id=clue.id,
         filename=name,

@@ -202,10 +202,15 @@ def build_scheduler(
     return sched
 
 
-def run_forever(session_factory: sessionmaker, settings: Settings) -> None:
-    """Run the scheduler until interrupted, then hand the lease over at once."""
+def run_forever(
+    session_factory: sessionmaker, settings: Settings, *, jobs: Sequence[JobSpec] | None = None
+) -> None:
+    """Run the scheduler until interrupted, then hand the lease over at once.
+
+    ``jobs`` defaults to every package's; the fault tests pass a faster-ticking copy.
+    """
     holder = holder_id()
-    sched = build_scheduler(session_factory, settings, holder=holder)
+    sched = build_scheduler(session_factory, settings, holder=holder, jobs=jobs)
 
     def _stop(signum: int, _frame: object) -> None:
         raise SystemExit(0)  # service managers stop with SIGTERM: release the lease first

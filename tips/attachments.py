@@ -7,8 +7,10 @@ directory with random names; the database keeps the original name and a SHA-256.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -67,7 +69,7 @@ def store(tip: Tip, upload: Upload, directory: Path) -> TipAttachment:
     content_type, ext = kind
     directory.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{ext}"
-    (directory / stored_name).write_bytes(upload.data)
+    write_whole(directory / stored_name, upload.data)
     record = TipAttachment(
         filename=(upload.filename or f"附件.{ext}")[:255],
         content_type=content_type,
@@ -77,6 +79,32 @@ def store(tip: Tip, upload: Upload, directory: Path) -> TipAttachment:
     )
     tip.attachments.append(record)
     return record
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` completely or not at all.
+
+    A full disk fails part-way through a write (ENOSPC after some bytes have landed). The
+    bytes go to a temporary name and are renamed into place only once all of them are on
+    disk, so a stored name never holds half a file and a failure leaves nothing behind.
+    """
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        with open(partial, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def not_stored_reason(err: OSError) -> str:
+    """Why a checked file could not be written, in words for the reporter or clerk."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "服务器存储空间不足"
+    return "服务器无法写入文件"
 
 
 def path_of(attachment: TipAttachment, directory: Path) -> Path:

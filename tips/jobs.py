@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.orm import sessionmaker
@@ -9,10 +10,12 @@ from sqlalchemy.orm import sessionmaker
 from config.database import session_scope
 from config.jobs import JobSpec
 from config.settings import Settings
-from tips.imap import mark_seen
+from tips.imap import MailboxUnavailable, mark_seen
 from tips.mailbox import poll
 from tips.protection import keyring_for
 from tips.service import Vault
+
+log = logging.getLogger(__name__)
 
 
 def poll_mailbox(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
@@ -22,16 +25,23 @@ def poll_mailbox(session_factory: sessionmaker, settings: Settings, now: datetim
     vault = Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
     with session_scope(session_factory) as session:
         result = poll(session, settings, vault)
-    mark_seen(
-        settings.imap_host,
-        settings.imap_port,
-        settings.imap_user,
-        settings.imap_password,
-        result.uids,
-        mailbox=settings.imap_mailbox,
-        ssl=settings.imap_ssl,
-        uidvalidity=result.uidvalidity,
-    )
+    try:
+        mark_seen(
+            settings.imap_host,
+            settings.imap_port,
+            settings.imap_user,
+            settings.imap_password,
+            result.uids,
+            mailbox=settings.imap_mailbox,
+            ssl=settings.imap_ssl,
+            uidvalidity=result.uidvalidity,
+        )
+    except MailboxUnavailable as err:
+        # The tips are committed and the stored UID (then Message-ID) keeps them from being
+        # imported again; reporting a failure here would hide that they arrived.
+        log.warning("mailbox poll: stored messages not flagged \\Seen: %s", err.message)
+        reason = err.message.split("。")[0]
+        return f"{result.report.summary()}；邮件已入库，不会重复导入，但未能标记为已读：{reason}"
     return result.report.summary()
 
 

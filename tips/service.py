@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,8 @@ from tips.channels import ACCUSED_POSTS, validate_metadata
 from tips.models import MailQuarantine, RevealLog, Tip, TipAccused, TipBand, TipContact
 from tips.protection import Keyring, ReencryptResult, blind_index, normalize_contact, reencrypt_all
 from tips.similarity import band_keys
+
+log = logging.getLogger(__name__)
 
 INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 # Inspectors oversee the work and may read tips, but never the reporter (规则第七章).
@@ -128,8 +131,9 @@ def create_tip(
 ) -> Tip:
     """A tip in ``unit``'s intake with its identity encrypted and attachments checked.
 
-    ``actor`` None means the system (mailbox, portal). A refused attachment is listed in
-    ``rejected_files`` and the rest of the tip is kept (nothing that arrives is lost).
+    ``actor`` None means the system (mailbox, portal). A refused attachment, or one the
+    server cannot write (a full disk), is listed in ``rejected_files`` and the rest of the
+    tip is kept (nothing that arrives is lost).
     """
     if actor is not None:
         require_role(actor, *INTAKE_ROLES)
@@ -185,8 +189,15 @@ def create_tip(
         reason = files.check(upload, vault.max_upload_bytes)
         if reason:
             rejected.append({"filename": upload.filename, "reason": reason})
-        else:
+            continue
+        try:
             files.store(tip, upload, vault.upload_dir)
+        except OSError as err:
+            # The tip must not be lost with the file: keep it, name the file, alert the admins.
+            log.error("tip %s: attachment not stored", tip.id, exc_info=err)
+            name = upload.filename or "（未命名文件）"
+            reason = f"附件“{name}”未能保存：{files.not_stored_reason(err)}。"
+            rejected.append({"filename": upload.filename, "reason": reason})
     tip.rejected_files = rejected
     session.flush()
     return tip
