@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from config.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from reporting import cells
@@ -192,6 +192,30 @@ def test_county_rollup_equals_the_sum_of_its_institutions(db):
     assert city.values[("all", "warnings")] == 9  # the county rolls up into the city
     with pytest.raises(NotFound):
         unit_rollup(db, user(db, "reporter"), unit(db, "C01-D01"), "zl3", date(2026, 10, 1))
+
+
+@pytest.mark.usefixtures("travel")
+def test_rollup_reads_the_subtree_in_a_fixed_number_of_queries(db):
+    """Roll-up cost must not grow with the units below (a province has ~10,000 institutions)."""
+    _accept(db, "C01-D01-H01", {"public_l2|warnings": "2"})
+    db.flush()
+    counts = {}
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    inspector = user(db, "inspector")  # the city: two counties and their institutions below
+    for code in ("C01-D01", "C01"):
+        statements.clear()
+        event.listen(db.get_bind(), "before_cursor_execute", listener)
+        try:
+            result = unit_rollup(db, inspector, unit(db, code), "zl3", date(2026, 10, 1))
+        finally:
+            event.remove(db.get_bind(), "before_cursor_execute", listener)
+        counts[code] = len(statements)
+        assert result.values[("all", "warnings")] == 2
+    assert max(counts.values()) <= 4, counts  # was one query per unit below, twice
 
 
 def test_submission_rows_are_linked_to_their_obligation(db):
