@@ -13,6 +13,7 @@ from config.errors import CalendarUnknown
 from directory.models import User
 from notifications.models import Channel, InboxMessage
 from notifications.service import enqueue, recipients_for
+from workflow.calendar import load_calendar
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,6 @@ def business_date(now: datetime, timezone: str) -> date:
 
 def is_workday(session: Session, day: date) -> bool:
     """Working days follow the official calendar (make-up Saturdays included) when it exists."""
-    try:
-        from workflow.calendar import load_calendar
-    except ImportError:
-        # TODO(calendar): drop this fallback once workflow.calendar is merged.
-        return day.weekday() < 5
     return bool(load_calendar(session).is_workday(day))
 
 

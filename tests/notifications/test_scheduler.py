@@ -165,6 +165,7 @@ def _unread_for(db, username: str, n: int) -> None:
     db.commit()
 
 
+@time_machine.travel(MONDAY_9, tick=False)  # deliveries are due from the (frozen) moment queued
 def test_daily_digest_mails_unread_items_once_per_working_day(
     db, session_factory, mail_settings, smtp
 ):
