@@ -240,7 +240,8 @@ def populate(factory, institutions: int, clues: int) -> None:
                     updated_at=now,
                 )
             )
-        s.execute(insert(Clue), rows)
+        if rows:
+            s.execute(insert(Clue), rows)
 
 
 def count_queries(engine):
