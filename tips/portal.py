@@ -19,7 +19,9 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -37,10 +39,49 @@ SUBMIT_LIMIT = (5, timedelta(hours=1))
 LOOKUP_LIMIT = (10, timedelta(minutes=10))
 MESSAGE_MAX = 2000
 
+
+class PublicPhase(StrEnum):
+    """How far a tip has got, as the public may be told it: coarse on purpose, so the
+    portal never shows internal stages (route, findings, approvals) or who handles it."""
+
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    CONCLUDED = "concluded"  # the result is approved (反馈, 销号待审批, 已销号)
+    NOT_ACCEPTED = "not_accepted"
+    FORWARDED = "forwarded"
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    """The office's public answer (对外答复) and the day it was given; never internal notes."""
+
+    text: str
+    given_on: date | None
+
+
+@dataclass(frozen=True)
+class PublicProgress:
+    """What the portal shows for a receipt code; built by ``cases`` from the clue."""
+
+    phase: PublicPhase
+    merged: bool = False
+    replies: tuple[PublicReply, ...] = ()
+
+
+PHASE_LABELS = {
+    PublicPhase.RECEIVED: "已收到，正在审核",
+    PublicPhase.IN_PROGRESS: "已受理，正在办理",
+    PublicPhase.CONCLUDED: "已办结",
+    PublicPhase.NOT_ACCEPTED: "不予受理",
+    PublicPhase.FORWARDED: "已转有权处理的单位办理",
+}
+MERGED_NOTE = "（与反映同一问题的举报合并办理）"
+
+# Fallback for a tip without a clue (the intake status alone).
 PUBLIC_STATUS = {
     TipStatus.RECEIVED: "已收到，正在审核",
     TipStatus.REGISTERED: "已受理，正在办理",
-    TipStatus.MERGED: "已受理（与反映同一问题的举报合并办理）",
+    TipStatus.MERGED: "已受理" + MERGED_NOTE,
     TipStatus.NOT_ACCEPTED: "不予受理",
     TipStatus.FORWARDED: "已转有权处理的单位办理",
     TipStatus.IMPORTED: "已受理",
@@ -75,8 +116,14 @@ def find_by_code(session: Session, secret: str, text: str) -> Tip | None:
     return session.scalar(select(Tip).where(Tip.receipt_hash == digest))
 
 
-def public_status(tip: Tip) -> str:
-    return PUBLIC_STATUS.get(TipStatus(tip.status), "正在办理")
+def public_status(tip: Tip, progress: PublicProgress | None = None) -> str:
+    if progress is None:
+        return PUBLIC_STATUS.get(TipStatus(tip.status), "正在办理")
+    if progress.merged and progress.phase is PublicPhase.IN_PROGRESS:
+        return "已受理" + MERGED_NOTE
+    if progress.merged and progress.phase is PublicPhase.CONCLUDED:
+        return "已办结" + MERGED_NOTE
+    return PHASE_LABELS[progress.phase]
 
 
 def public_messages(session: Session, tip: Tip) -> list[PortalMessage]:

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from campaigns.service import public_notices
 from cases.intake import intake
+from cases.portal import portal_progress
 from config.errors import DomainError
 from tips.channels import ACCUSED_POSTS
 from tips.mailbox import intake_unit
@@ -117,12 +118,14 @@ def status():
 
 
 def _status_page(sess, tip, code, *, error=None, notice=None):
+    progress = portal_progress(sess, tip)
     return (
         render_template(
             "portal/status.html",
             tip=tip,
             code=code,
-            public_status=public_status(tip),
+            public_status=public_status(tip, progress),
+            replies=progress.replies if progress else (),
             messages=public_messages(sess, tip),
             error=error,
             notice=notice,
