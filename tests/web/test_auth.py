@@ -103,3 +103,19 @@ def test_api_paths_answer_json_when_signed_out(client):
     response = client.get("/api/anything")
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_production_cookies_are_secure(settings, session_factory):
+    """Over HTTPS in production the session and remember-me cookies never travel in clear."""
+    from dataclasses import replace
+
+    from web.app import create_app
+
+    prod = create_app(replace(settings, env="production"), session_factory=session_factory)
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
+    assert prod.config["SESSION_COOKIE_HTTPONLY"] and prod.config["SESSION_COOKIE_SAMESITE"]
+    client = prod.test_client()
+    page = client.get("/login", base_url="https://qf.example")
+    assert page.status_code == 200
+    cookie = next(v for k, v in page.headers.items() if k == "Set-Cookie" and "session=" in v)
+    assert "Secure" in cookie and "HttpOnly" in cookie

@@ -16,7 +16,7 @@ from cases.states import ClueState
 from tests.conftest import csrf_token, login, post_form
 from tests.tips.helpers import plaintext_hits
 from tips.models import Tip
-from tips.portal import LOOKUP_LIMIT
+from tips.portal import LOOKUP_LIMIT, SUBMIT_LIMIT
 
 START = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -114,3 +114,18 @@ def test_empty_portal_tip_is_refused_and_the_form_kept(client, db):
     assert response.status_code == 422 and "内容不能为空" in text and "博爱医院" in text
     db.expire_all()
     assert db.scalar(select(Tip.id).order_by(Tip.id.desc()).limit(1)) == before
+
+
+def test_submissions_are_throttled_per_client_and_nothing_is_lost(client, db, clock):
+    """Past the hourly quota a client is told to wait; every tip it was thanked for exists."""
+    limit, window = SUBMIT_LIMIT
+    marks = [f"限流测试举报{i}：某医院医生收受红包" for i in range(limit + 1)]
+    answers = [report(client, content=m) for m in marks]
+    assert [a.status_code for a in answers[:limit]] == [200] * limit
+    assert answers[limit].status_code == 429
+    assert "过于频繁" in answers[limit].get_data(as_text=True)
+    db.expire_all()
+    stored = set(db.scalars(select(Tip.content).where(Tip.content.like("限流测试举报%"))))
+    assert stored == set(marks[:limit])  # the refused one was not half-stored either
+    clock.shift(window + timedelta(seconds=1))
+    assert report(client, content="限流过后再次举报").status_code == 200
