@@ -85,6 +85,21 @@ def test_clerk_sees_mailbox_and_portal_tips_waiting_in_her_jurisdiction(client, 
     assert "石门县的网上举报" not in panel
 
 
+def test_clerk_sees_referrals_from_other_bodies_waiting_by_channel(client, db):
+    _tip(db, "C01-D01", "superior", "省卫健委交办件", status=TipStatus.RECEIVED)
+    _tip(db, "C01-D01", "superior", "市卫健委交办件", status=TipStatus.RECEIVED)
+    _tip(db, "C01-D01", "inspection_tour", "巡察移交件", status=TipStatus.RECEIVED)
+    _tip(db, "C01-D01", "department", "已受理的移交件", status=TipStatus.REGISTERED)
+    _tip(db, "C02-D03", "department", "石门县的移交件", status=TipStatus.RECEIVED)
+    login(client, "clerk")
+    page = client.get("/").get_data(as_text=True)
+    panel = page[page.index('data-testid="intake-queue"') :]
+    assert 'data-testid="referral-waiting-superior">2<' in panel and "上级交办待受理" in panel
+    assert 'data-testid="referral-waiting-inspection_tour">1<' in panel
+    assert "referral-waiting-department" not in panel  # registered here, or not ours
+    assert "/tips/?channel=superior&amp;registered=no" in panel
+
+
 def test_admin_sees_dead_deliveries_and_the_scheduler_lease(client, db):
     login(client, "admin")
     page = client.get("/").get_data(as_text=True)

@@ -11,6 +11,7 @@ from cases.states import CLOSED_STATES, ClueState
 from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
 from directory.roles import ROLE_SCOPE, Role, Scope
+from tips.channels import CHANNELS
 from web.db import db_session
 from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
 from workflow.calendar_service import calendar_alerts
@@ -83,6 +84,7 @@ def index():
         alerts=alerts,
         admin=admin,
         intake=intake,
+        channel_labels=CHANNELS,
         obligations=obligations,
         today=today,
     )

@@ -77,12 +77,18 @@ def reporter_obligations(session: Session, actor: User, today: date) -> Obligati
     return ObligationPanel(rows, alerts)
 
 
+# Tips that other bodies send in: a superior's referral (上级交办), another department's
+# transfer, an inspection tour's hand-over, a lower unit's report. Each waits for the clerk.
+REFERRAL_CHANNELS = ("superior", "department", "inspection_tour", "lower_unit")
+
+
 @dataclass(frozen=True)
 class IntakeQueue:
     mailbox: int
     portal: int
     quarantine: int
     portal_tips: list[Tip]
+    referrals: dict[str, int]  # waiting tips by referral channel, only those with any
 
 
 def intake_queue(session: Session, actor: User) -> IntakeQueue:
@@ -104,11 +110,24 @@ def intake_queue(session: Session, actor: User) -> IntakeQueue:
         .select_from(MailQuarantine)
         .where(MailQuarantine.unit_id.in_(units), MailQuarantine.status == QuarantineStatus.OPEN)
     )
+    referrals = session.execute(
+        select(Tip.channel, func.count())
+        .where(
+            Tip.unit_id.in_(units),
+            Tip.channel.in_(REFERRAL_CHANNELS),
+            Tip.status == TipStatus.RECEIVED,
+        )
+        .group_by(Tip.channel)
+    ).all()
     return IntakeQueue(
         mailbox or 0,
         portal or 0,
         quarantine or 0,
         list(session.scalars(waiting_portal.limit(10))),
+        {
+            channel: n
+            for channel, n in sorted(referrals, key=lambda r: REFERRAL_CHANNELS.index(r[0]))
+        },
     )
 
 
