@@ -1,4 +1,5 @@
-"""The scheduler process is killed (SIGKILL) in the middle of sending; the next one resumes.
+"""The scheduler process is killed (SIGKILL) in the middle of sending; the next one resumes;
+and two started together send each mail once.
 
 Real processes (``scheduler_child.py``: the real ``run_forever`` loop, lease, dispatcher
 and SMTP channel) on a committed database of their own, mailing a real aiosmtpd on
@@ -246,3 +247,61 @@ def test_killed_scheduler_is_resumed_by_the_next_one_and_nothing_is_sent_twice(f
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_two_schedulers_started_together_send_each_mail_once(fleet, relay):
+    """Two real scheduler processes at the same instant: one holds the lease and sends,
+    the other skips its ticks; mail queued while both run is sent once as well."""
+    procs, factory = fleet
+    handler, _port = relay
+    handler.stalled.set()  # no stalling in this test: the relay answers every RCPT at once
+    queue_mail(factory)
+    a, a_log = procs.start("a", T0)
+    b, b_log = procs.start("b", T0)
+    both = ((a, a_log), (b, b_log))
+
+    def all_sent() -> bool:
+        return all(status == "sent" for status, _ in deliveries(factory).values())
+
+    wait_for("the first three mails", all_sent, a, a_log)
+    with factory() as session:  # three more while both are running
+        for i in range(3):
+            row = enqueue(
+                session,
+                channel=Channel.EMAIL,
+                recipient=None,
+                address=f"late{i}@hospital.example.cn",
+                subject_ref=f"obligation:{950 + i}",
+                level="due_3",
+                business_date=date(2026, 11, 23),
+                template="obligation_due",
+                context={
+                    "unit": "清河县中医医院",
+                    "title": "治理情况统计表三（11月）",
+                    "ref": f"BS-2026-{950 + i}",
+                    "deadline": "2026-11-26",
+                    "days_left": 3,
+                    "path": f"/reporting/obligations/{950 + i}",
+                },
+            )
+            assert row is not None
+            row.next_attempt_at = T0  # due on the children's clock, not this process's
+        session.commit()
+    wait_for("the three late mails", lambda: len(deliveries(factory)) == 6 and all_sent(), b, b_log)
+    holder = lease_row(factory)
+    assert holder is not None
+    acting = [p for p, _ in both if f":{p.pid}:" in holder.holder]
+    assert len(acting) == 1  # exactly one of the two holds the lease
+    idle_log = next(log for p, log in both if p is not acting[0])
+    wait_for(
+        "the other to skip a tick",
+        lambda: f"job {JOB} skipped" in idle_log.read_text(),
+        a,
+        a_log,
+    )
+    for proc, _ in both:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    assert all(attempts == 1 for _, attempts in deliveries(factory).values())
+    expected = ADDRESSES + [f"late{i}@hospital.example.cn" for i in range(3)]
+    assert sorted(handler.messages) == sorted(expected)  # each arrived exactly once
