@@ -109,3 +109,36 @@ def test_events_reach_the_people_concerned_without_content(db):
     assert who == {(user(db, "handler").id, "clue_assigned"), (user(db, "leader").id, "event")}
     assert all("红包" not in str(d.context) for d in rows)
     assert db.scalar(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))) is None
+
+
+def test_a_shelved_clue_comes_up_for_review_on_its_cycle(db):
+    """暂存待查: the review clock (90 days by default) reminds the handler before it falls
+    due; reviewing it (继续暂存) starts a new cycle, so the next reminder is a cycle later."""
+    handler, leader = user(db, "handler"), user(db, "leader")
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SH), tick=False):
+        clue = new_clue(db)
+        fire(db, user(db, "clerk"), clue, "register", {})
+        fire(db, leader, clue, "assign", {"handler_id": handler.id})
+        fire(db, handler, clue, "propose", {"route": "shelved", "reason": "线索不具体，暂存"})
+        fire(db, leader, clue, "approve_shelved", {})
+    assert clue.state == "shelved"
+    due = date.fromisoformat(clue.clocks["shelved_review"]["due"])
+    assert due == date(2026, 6, 1)  # 90 days after 2 Mar (31 May is a Sunday: next working day)
+    early = datetime(2026, 5, 20, 9, tzinfo=SH)
+    with time_machine.travel(early, tick=False):
+        sweep_clues(db, early)
+    assert sent(db, f"clue:{clue.id}/shelved_review") == Counter()  # not yet
+    moment = datetime(2026, 5, 28, 9, tzinfo=SH)  # three working days before 1 June
+    with time_machine.travel(moment, tick=False):
+        sweep_clues(db, moment)
+        sweep_clues(db, moment)
+    assert sent(db, f"clue:{clue.id}/shelved_review") == Counter({(handler.id, "due_3", due): 1})
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=SH), tick=False):
+        fire(db, handler, clue, "keep_shelved", {"reason": "排查后暂无新情况"})
+    renewed = date.fromisoformat(clue.clocks["shelved_review"]["due"])
+    assert renewed == date(2026, 8, 31)  # 90 days after 1 June
+    after = datetime(2026, 6, 3, 9, tzinfo=SH)
+    with time_machine.travel(after, tick=False):
+        sweep_clues(db, after)
+    counts = sent(db, f"clue:{clue.id}/shelved_review")
+    assert all(day == due for _, _, day in counts)  # nothing new for the renewed cycle yet
