@@ -107,16 +107,34 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(10_000)
-    yield pg
+def make_page(browser, live_server, request):
+    """Pages in contexts of their own (viewport, touch, JavaScript off …); each one that is
+    open when the test fails is kept as a screenshot in ``test-artifacts/``."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{"base_url": live_server, "locale": "zh-CN", **options})
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(10_000)
+        return pg
+
+    yield open_page
     failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    for n, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            suffix = f"-{n}" if n else ""
+            for pg in context.pages:
+                pg.screenshot(
+                    path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"), full_page=True
+                )
+        context.close()
+
+
+@pytest.fixture
+def page(make_page):
+    return make_page()
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -35,23 +35,19 @@ def test_hotline_desk_works_from_the_keyboard(page):
     assert page.get_by_test_id("clue-channel").inner_text().startswith("来电")
 
 
-def test_portal_report_and_status_without_javascript(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto("/portal/")
-        assert "0772-6815093" in page.get_by_test_id("public-notice").inner_text()
-        page.get_by_label("反映内容").fill("清河县博爱医院诱导患者做不必要的检查")
-        page.get_by_label("被反映机构").fill("清河县博爱医院")
-        page.get_by_role("button", name="提交举报").click()
-        code = page.get_by_test_id("receipt-code").inner_text()
-        assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
-        page.goto("/portal/status")
-        page.get_by_label("16 位查询码").fill("1111 2222 3333 4444")
-        page.get_by_role("button", name="查询").click()
-        assert "查询码无效" in page.get_by_test_id("portal-error").inner_text()
-        page.get_by_label("16 位查询码").fill(code)
-        page.get_by_role("button", name="查询").click()
-        assert page.get_by_test_id("public-status").inner_text() == "已收到，正在审核"
-    finally:
-        context.close()
+def test_portal_report_and_status_without_javascript(make_page):
+    page = make_page(java_script_enabled=False)
+    page.goto("/portal/")
+    assert "0772-6815093" in page.get_by_test_id("public-notice").inner_text()
+    page.get_by_label("反映内容").fill("清河县博爱医院诱导患者做不必要的检查")
+    page.get_by_label("被反映机构").fill("清河县博爱医院")
+    page.get_by_role("button", name="提交举报").click()
+    code = page.get_by_test_id("receipt-code").inner_text()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
+    page.goto("/portal/status")
+    page.get_by_label("16 位查询码").fill("1111 2222 3333 4444")
+    page.get_by_role("button", name="查询").click()
+    assert "查询码无效" in page.get_by_test_id("portal-error").inner_text()
+    page.get_by_label("16 位查询码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    assert page.get_by_test_id("public-status").inner_text() == "已收到，正在审核"

@@ -52,21 +52,15 @@ def test_stats_draws_every_chart_without_csp_violations(page, live_database):
 @pytest.mark.parametrize(
     "path", ["/", "/stats/", "/clues/", "/ledger", "/search?q=医院", "/intake/?channel=hotline"]
 )
-def test_layout_has_no_horizontal_scroll(browser, live_server, width, path):
-    context = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": width, "height": 900}
+def test_layout_has_no_horizontal_scroll(make_page, width, path):
+    page = make_page(viewport={"width": width, "height": 900})
+    sign_in(page, "handler")  # the longest menu
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    page = context.new_page()
-    try:
-        sign_in(page, "handler")  # the longest menu
-        response = page.goto(path)
-        assert response is not None and response.ok, path
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = path.strip("/").split("?")[0].replace("/", "-") or "home"
-        page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}.png"), full_page=True)
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
-    finally:
-        context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+    page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}.png"), full_page=True)
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
