@@ -36,6 +36,9 @@ class Message:
     template: str
     context: dict[str, Any]
     address: str = ""
+    # The unit the subject belongs to: the dry run shows an administrator only the
+    # reminders about their own jurisdiction. Not stored; the sweeps ignore it.
+    unit_id: int | None = None
 
 
 def routes_for_many(

@@ -68,6 +68,14 @@ def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> i
     if not in_working_time(now, calendar, tz):
         return 0
     today = now.astimezone(ZoneInfo(tz)).date()
+    return enqueue_many(session, due_clue_messages(session, today, calendar))
+
+
+def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) -> list[Message]:
+    """The clue reminders that apply on ``today``, without queueing them.
+
+    Read-only: the sweep queues the result, the administrators' dry run only lists it.
+    """
     horizon = calendar.add_working_days(today, 3)
     # Plain rows, not mapped objects: a sweep reads tens of thousands of clues once.
     clues = session.execute(
@@ -78,8 +86,8 @@ def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> i
         )
     ).all()
     if not clues:
-        return 0
-    people = _responsible_people(session, clues)
+        return []
+    people = responsible_people(session, clues)
     messages: list[Message] = []
     for clue in clues:
         for name, clock in (clue.clocks or {}).items():
@@ -90,18 +98,22 @@ def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> i
                 continue
             for level in levels_for(due, today, calendar):
                 messages.extend(_messages(clue, name, due, level, people))
-    return enqueue_many(session, messages)
+    return messages
 
 
 @dataclass
-class _People:
+class People:
     users: dict[int, User]
     clerks: dict[int, list[User]]
     leaders: dict[int, list[User]]
 
 
-def _responsible_people(session: Session, clues: Sequence[Any]) -> _People:
-    """Handlers, clerks and leaders of every body concerned, in two queries."""
+def responsible_people(session: Session, clues: Sequence[Any]) -> People:
+    """Handlers, clerks and leaders of every body concerned, in two queries.
+
+    ``clues`` are rows with ``unit_id`` (the body) and ``handler_id``; the referral sweep
+    passes its rows too.
+    """
     bodies = {c.unit_id for c in clues}
     handler_ids = {c.handler_id for c in clues if c.handler_id}
     offices = select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.parent_id.in_(bodies))
@@ -125,10 +137,10 @@ def _responsible_people(session: Session, clues: Sequence[Any]) -> _People:
             clerks[body].append(user)
         elif user.role == Role.LEADER:
             leaders[body].append(user)
-    return _People({u.id: u for u in staff}, clerks, leaders)
+    return People({u.id: u for u in staff}, clerks, leaders)
 
 
-def _messages(clue: Any, clock: str, due: date, level: Level, people: _People) -> list[Message]:
+def _messages(clue: Any, clock: str, due: date, level: Level, people: People) -> list[Message]:
     rule = RULES[clock]
     ref = f"clue:{clue.id}/{clock}"
     path = f"/clues/{clue.id}"
@@ -141,12 +153,16 @@ def _messages(clue: Any, clock: str, due: date, level: Level, people: _People) -
             "handler": handler.display_name if handler else "未指定",
         }
         return [
-            Message(u, ref, level.code, due, "clue_escalated", context)
+            Message(u, ref, level.code, due, "clue_escalated", context, unit_id=clue.unit_id)
             for u in people.leaders.get(clue.unit_id, [])
         ]
     handler = people.users.get(clue.handler_id) if clue.handler_id else None
     recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])
     if level.code == "overdue":
-        return [Message(u, ref, level.code, due, "clue_overdue", base) for u in recipients]
-    context = base | {"days_left": level.days}
-    return [Message(u, ref, level.code, due, "clue_due", context) for u in recipients]
+        template, context = "clue_overdue", base
+    else:
+        template, context = "clue_due", base | {"days_left": level.days}
+    return [
+        Message(u, ref, level.code, due, template, context, unit_id=clue.unit_id)
+        for u in recipients
+    ]

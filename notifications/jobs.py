@@ -13,6 +13,7 @@ from notifications.clue_reminders import sweep_clues
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
 from notifications.obligation_reminders import sweep_obligations
+from notifications.referral_reminders import sweep_referrals
 from notifications.router import route_events
 
 
@@ -33,6 +34,11 @@ def clue_reminders(session_factory: sessionmaker, settings: Settings, now: datet
 def obligation_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
         return f"排队提醒 {sweep_obligations(session, now, settings.timezone)} 条"
+
+
+def referral_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return f"排队提醒 {sweep_referrals(session, now, settings.timezone)} 条"
 
 
 def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
@@ -60,6 +66,13 @@ JOBS = [
         trigger={"trigger": "cron", "hour": "9,14", "minute": 0},
         func=clue_reminders,
         label="线索办理期限提醒",
+    ),
+    JobSpec(
+        # As the clue reminders: the sweep itself keeps to working days and hours.
+        id="notifications.referral_reminders",
+        trigger={"trigger": "cron", "hour": "9,14", "minute": 5},
+        func=referral_reminders,
+        label="移送回执期限提醒",
     ),
     JobSpec(
         id="notifications.dispatch",

@@ -24,7 +24,7 @@ from notifications.batch import Message, enqueue_many
 from notifications.clue_reminders import in_working_time, levels_for
 from reporting.forms import FORMS
 from reporting.models import Obligation, ObligationState
-from workflow.calendar import load_calendar
+from workflow.calendar import WorkingCalendar, load_calendar
 
 OWED = [ObligationState.NOT_STARTED, ObligationState.DRAFT, ObligationState.RETURNED]
 
@@ -47,6 +47,16 @@ def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai"
     if not in_working_time(now, calendar, tz):
         return 0
     today = now.astimezone(ZoneInfo(tz)).date()
+    return enqueue_many(session, due_obligation_messages(session, today, calendar))
+
+
+def due_obligation_messages(
+    session: Session, today: date, calendar: WorkingCalendar
+) -> list[Message]:
+    """The obligation reminders that apply on ``today``, without queueing them.
+
+    Read-only: the sweep queues the result, the administrators' dry run only lists it.
+    """
     horizon = calendar.add_working_days(today, 3)
     due = (
         select(
@@ -68,7 +78,7 @@ def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai"
     )
     rows = [_Row(*r) for r in session.execute(due).all()]  # type: ignore[arg-type]
     if not rows:
-        return 0
+        return []
     owed_units = due.with_only_columns(Obligation.unit_id).scalar_subquery()
     parents = due.with_only_columns(OrgUnit.parent_id).scalar_subquery()
     # Everyone concerned in one query: staff of the owing units (and their offices),
@@ -96,7 +106,7 @@ def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai"
     for row in rows:
         for level in levels_for(row.due_on, today, calendar):
             messages.extend(_messages(row, level.code, level.days, fillers, leaders))
-    return enqueue_many(session, messages)
+    return messages
 
 
 def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:
@@ -112,16 +122,29 @@ def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Messag
     }
     if level == "escalated":
         bosses = leaders.get(row.unit_id) or leaders.get(row.parent_id or 0, [])
-        return [Message(u, ref, level, row.due_on, "obligation_overdue", base) for u in bosses]
+        return [
+            Message(u, ref, level, row.due_on, "obligation_overdue", base, unit_id=row.unit_id)
+            for u in bosses
+        ]
     if level == "overdue":
         template, context = "obligation_overdue", base
     else:
         template, context = "obligation_due", base | {"days_left": days}
     messages = [
-        Message(u, ref, level, row.due_on, template, context) for u in fillers.get(row.unit_id, [])
+        Message(u, ref, level, row.due_on, template, context, unit_id=row.unit_id)
+        for u in fillers.get(row.unit_id, [])
     ]
     if row.contact_email:
         messages.append(
-            Message(None, ref, level, row.due_on, template, context, address=row.contact_email)
+            Message(
+                None,
+                ref,
+                level,
+                row.due_on,
+                template,
+                context,
+                address=row.contact_email,
+                unit_id=row.unit_id,
+            )
         )
     return messages

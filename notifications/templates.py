@@ -44,6 +44,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
         "\n请登录清风平台督办：{{ link }}",
     ),
+    # Referral receipts (notifications.referral_reminders): the kind of organ, not its case.
+    "referral_due": (
+        "【清风】回执提醒：线索 {{ ref }} 的移送回执"
+        "{% if days_left %}还有 {{ days_left }} 个工作日到期{% else %}今日到期{% endif %}",
+        "线索 {{ ref }} 已于 {{ sent_on }} 移送{{ target }}，应于 {{ deadline }} 前取得接收机关回执"
+        "{% if days_left %}，还有 {{ days_left }} 个工作日{% else %}，今日到期{% endif %}。"
+        "\n请登录清风平台查看并登记回执：{{ link }}",
+    ),
+    "referral_overdue": (
+        "【清风】回执逾期：线索 {{ ref }} 的移送回执已超期",
+        "线索 {{ ref }} 于 {{ sent_on }} 移送{{ target }}，回执期限为 {{ deadline }}，"
+        "至今未登记回执。\n请尽快催收并登记：{{ link }}",
+    ),
+    "referral_escalated": (
+        "【清风】督办：线索 {{ ref }} 的移送回执超期未取得",
+        "线索 {{ ref }} 于 {{ sent_on }} 移送{{ target }}，回执期限为 {{ deadline }}，"
+        "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
+        "\n请登录清风平台督办：{{ link }}",
+    ),
     "clue_assigned": (
         "【清风】新交办：线索 {{ ref }}",
         "您有一条新交办的线索 {{ ref }}，办理期限 {{ deadline }}。\n请登录清风平台查看：{{ link }}",

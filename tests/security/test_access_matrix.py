@@ -157,6 +157,7 @@ POLICY: dict[str, Rule_] = {
     ),
     "reporting_api.save_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.submit_submission": Rule_(frozenset({"reporter"}), scoped=True),
+    "scheduler.dry_run": Rule_(ADMIN),
     "scheduler.index": Rule_(ADMIN),
     "scheduler.retry": Rule_(ADMIN),
     "security.disable": Rule_(ALL),
