@@ -19,8 +19,8 @@ from cases.audit import record_event, require_section
 from cases.handling_models import Attachment
 from cases.models import Clue
 from config.errors import NotFound, ValidationError
+from config.files import not_stored_reason, write_whole
 from directory.models import User
-from tips.attachments import not_stored_reason, write_whole
 
 log = logging.getLogger(__name__)
 

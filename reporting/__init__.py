@@ -16,6 +16,8 @@ With the database (services take a Session and the acting user, flush, never com
   ``add_campaign_rule`` (one-off campaign deadlines), ``ensure_default_rules``.
 * ``reporting.submissions`` — ``start_draft``, ``save_draft``, ``fire``, ``amend``,
   ``available``, ``review_queue``, ``get_obligation``, ``get_submission``.
+* ``reporting.attachments`` — ``add_attachments``, ``remove_attachment``,
+  ``attachment_file``, ``panel``, ``files_by_submission`` (files of the free-text reports).
 * ``reporting.prefill`` — ``prefill``, ``mismatches``, ``clues_verified``.
 * ``reporting.overview`` — ``unit_rollup``, ``compliance``, ``export_submission``,
   ``export_rollup``.

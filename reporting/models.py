@@ -3,7 +3,8 @@
 An ``ObligationRule`` says which kind of unit owes a form on which cycle and how its
 deadline is counted; an ``Obligation`` is one period's instance for one unit; a
 ``Submission`` is one version of the figures filed against it (an accepted version is
-locked and amended only by a new, reasoned version).
+locked and amended only by a new, reasoned version); a ``SubmissionAttachment`` is a
+file attached to a free-text report's version.
 """
 
 from __future__ import annotations
@@ -163,3 +164,36 @@ class Submission(Base):
     @property
     def state_label(self) -> str:
         return SUBMISSION_STATE_LABELS.get(self.state, self.state)
+
+
+class SubmissionAttachment(Base):
+    """A file attached to one version of a free-text report (``reporting.attachments``).
+
+    The bytes live under the instance ``uploads/reports/`` directory under ``stored_name``;
+    ``filename`` is the name as uploaded, shown and offered on download, never used on disk.
+    """
+
+    __tablename__ = "submission_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def size_label(self) -> str:
+        return size_label(self.size)
+
+
+def size_label(size: int) -> str:
+    """A file size for people: "850 KB", "2.4 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
+from config.files import not_stored_reason
 from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
@@ -196,7 +197,7 @@ def create_tip(
             # The tip must not be lost with the file: keep it, name the file, alert the admins.
             log.error("tip %s: attachment not stored", tip.id, exc_info=err)
             name = upload.filename or "（未命名文件）"
-            reason = f"附件“{name}”未能保存：{files.not_stored_reason(err)}。"
+            reason = f"附件“{name}”未能保存：{not_stored_reason(err)}。"
             rejected.append({"filename": upload.filename, "reason": reason})
     tip.rejected_files = rejected
     session.flush()

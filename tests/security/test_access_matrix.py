@@ -128,7 +128,15 @@ POLICY: dict[str, Rule_] = {
     "reporting.amend_view": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
+    # The world's attachment ids are a tip's, never a submission's: every download is 404.
+    # Who may download is tested in tests/reporting/test_attachments.py.
+    "reporting.attachment": Rule_(frozenset(), scoped=True),
     "reporting.compliance_view": Rule_(STAFF),
+    # Readers reach the service, which refuses with a message and a redirect (the world's
+    # submission is a 统计表: no attachments); the owner's rights are in tests/reporting.
+    "reporting.delete_attachment": Rule_(
+        frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
+    ),
     "reporting.export_one": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
@@ -147,6 +155,9 @@ POLICY: dict[str, Rule_] = {
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
     "reporting.tasks": Rule_(ALL),
+    "reporting.upload_attachments": Rule_(
+        frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
+    ),
     "reporting_api.create_draft": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.list_obligations": Rule_(ALL),
     "reporting_api.read_obligation": Rule_(

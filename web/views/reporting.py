@@ -7,12 +7,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
+from cases.attachments import Upload
 from config.errors import DomainError, ValidationError
 from directory.jurisdiction import body_of, get_visible_unit
+from reporting import attachments as files
 from reporting import cells
 from reporting.access import is_filler
 from reporting.formdef import FormKind
@@ -124,6 +137,7 @@ def _render_editor(sess, sub, *, typed=None, errors=None, status=200):
         actions=available(sess, current_user, sub),
         log=history(sess, current_user, sub),
         lifecycle=SUBMISSION_LIFECYCLE,
+        files=_panel(sess, sub) if form.attachments_allowed else None,
     ), status
 
 
@@ -184,6 +198,86 @@ def amend_view(submission_id: int):
     return redirect(url_for("reporting.submission", submission_id=new.id))
 
 
+def _upload_dir():
+    return files.storage_dir(current_app.config["QINGFENG"])
+
+
+def _max_bytes() -> int:
+    return current_app.config["QINGFENG"].max_upload_bytes
+
+
+def _panel(sess, sub) -> files.Panel:
+    return files.panel(sess, current_user, sub, _max_bytes())
+
+
+@bp.route("/submissions/<int:submission_id>/attachments", methods=["POST"])
+def upload_attachments(submission_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    back = redirect(url_for("reporting.submission", submission_id=submission_id), 303)
+    chosen = [
+        Upload(f.filename or "", f.read())
+        for f in request.files.getlist("files")
+        if f and (f.filename or "").strip()
+    ]
+    upload_dir = _upload_dir()
+    try:
+        result = files.add_attachments(
+            sess,
+            current_user,
+            sub,
+            chosen,
+            upload_dir,
+            _max_bytes(),
+        )
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        return back
+    try:
+        sess.commit()
+    except Exception:
+        sess.rollback()
+        files.discard(result.saved, upload_dir)  # no file may outlive its row
+        raise
+    for problem in result.rejected:
+        flash(problem, "error")
+    if result.saved:
+        flash(f"已上传 {len(result.saved)} 个附件。", "success")
+    return back
+
+
+@bp.route("/submissions/<int:submission_id>/attachments/<int:attachment_id>")
+def attachment(submission_id: int, attachment_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    row, path = files.attachment_file(sess, current_user, sub, attachment_id, _upload_dir())
+    return send_file(
+        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename
+    )
+
+
+@bp.route(
+    "/submissions/<int:submission_id>/attachments/<int:attachment_id>/delete", methods=["POST"]
+)
+def delete_attachment(submission_id: int, attachment_id: int):
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    back = redirect(url_for("reporting.submission", submission_id=submission_id), 303)
+    try:
+        name, path = files.remove_attachment(sess, current_user, sub, attachment_id, _upload_dir())
+    except DomainError as err:
+        sess.rollback()
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+        return back
+    sess.commit()
+    files.unlink(path)  # only now: had the commit failed, the row would still need it
+    flash(f"已删除附件“{name}”。", "success")
+    return back
+
+
 @bp.route("/submissions/<int:submission_id>/export.xlsx")
 def export_one(submission_id: int):
     sess = db_session()
@@ -203,7 +297,12 @@ def _xlsx(name: str, data: bytes) -> Response:
 @bp.route("/review")
 def review():
     sess = db_session()
-    return render_template("reporting/review.html", queue=review_queue(sess, current_user))
+    queue = review_queue(sess, current_user)
+    return render_template(
+        "reporting/review.html",
+        queue=queue,
+        files=files.files_by_submission(sess, current_user, queue),
+    )
 
 
 def _period_arg() -> date:
