@@ -129,7 +129,8 @@ class Referral(Base):
     target: Mapped[str] = mapped_column(String(16), index=True)
     organ: Mapped[str] = mapped_column(String(200))
     sent_on: Mapped[date] = mapped_column(Date, index=True)
-    receipt_due: Mapped[date | None] = mapped_column(Date)
+    # The referral-receipt sweep selects by due date (notifications.referral_reminders).
+    receipt_due: Mapped[date | None] = mapped_column(Date, index=True)
     received_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
     outcome_on: Mapped[date | None] = mapped_column(Date)
