@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from web.views import (
         admin,
         api,
+        api_handling,
         calendar,
         campaigns,
         clues,
@@ -93,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scheduler.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token requests carry no cookie; cookie writes are checked in api.py
+    app.register_blueprint(api_handling.bp)
+    csrf.exempt(api_handling.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(handling.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(reporting.bp)

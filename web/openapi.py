@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from cases.lifecycle import CLUE_LIFECYCLE
+from web.openapi_handling import HANDLING_PATHS, HANDLING_SCHEMAS
+from web.openapi_parts import ERROR, OBJECT
+from web.openapi_parts import error_responses as _errors
+from web.openapi_parts import json_response as _json
+from web.openapi_parts import path_id as _id
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "details": {},
-            },
-        }
-    },
-}
 CLUE = {
     "type": "object",
     "required": ["id", "reference", "state", "version", "summary"],
@@ -40,41 +30,7 @@ CLUE = {
         "next_due_on": {"type": ["string", "null"], "format": "date"},
     },
 }
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    codes = tuple(sorted({400, *codes}))  # 400: malformed input (e.g. NUL characters)
-    return {
-        str(code): {
-            "description": "错误",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
-        for code in codes
-    }
-
-
-def _json(schema: dict[str, Any], description: str = "成功") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-CLUE_ID = {
-    "name": "clue_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-}
-
-
-def _id(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-    }
-
-
-OBJECT = {"type": "object"}
+CLUE_ID = _id("clue_id")
 TIPS_PATHS: dict[str, Any] = {
     "/api/tips": {
         "get": {
@@ -199,6 +155,36 @@ REPORTING_PATHS: dict[str, Any] = {
         }
         for step, label in (("submit", "报送"), ("resubmit", "重新报送"))
     },
+    **{
+        f"/api/submissions/{{submission_id}}/{step}": {
+            "post": {
+                "summary": label,
+                "description": "上级单位的承办人、领导审核下级报送的报表；version 用于乐观锁。",
+                "parameters": [_id("submission_id")],
+                "requestBody": {
+                    "required": bool(required),
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": required,
+                                "properties": {
+                                    "reason": {"type": "string", "description": reason},
+                                    "version": {"type": "integer"},
+                                },
+                                "additionalProperties": False,
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": _json(OBJECT), **_errors(400, 401, 403, 404, 409, 422)},
+            },
+        }
+        for step, label, reason, required in (
+            ("accept", "审核接收（报表随即锁定）", "审核意见（选填）", []),
+            ("return", "退回修改", "退回理由", ["reason"]),
+        )
+    },
 }
 
 SPEC: dict[str, Any] = {
@@ -210,7 +196,7 @@ SPEC: dict[str, Any] = {
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"Error": ERROR, "Clue": CLUE},
+        "schemas": {"Error": ERROR, "Clue": CLUE, **HANDLING_SCHEMAS},
     },
     "security": [{"bearer": []}],
     "paths": {
@@ -305,3 +291,4 @@ SPEC: dict[str, Any] = {
 
 SPEC["paths"].update(TIPS_PATHS)
 SPEC["paths"].update(REPORTING_PATHS)
+SPEC["paths"].update(HANDLING_PATHS)

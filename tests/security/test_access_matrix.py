@@ -85,6 +85,13 @@ POLICY: dict[str, Rule_] = {
     "handling.upload": Rule_(
         STAFF, scoped=True, note="section rights are checked by the service: flash + 303"
     ),
+    # The JSON twins of handling.record and ledger.redpackets (same services).
+    "handling_api.clue_records": Rule_(STAFF, scoped=True),
+    "handling_api.list_redpackets": Rule_(
+        frozenset({"inspector", "leader", "handler", "clerk", "reporter", "leader2", "clerk2"})
+    ),
+    "handling_api.register_redpacket": Rule_(frozenset({"reporter"})),
+    "handling_api.write_record": Rule_(frozenset({"leader", "handler", "leader2"}), scoped=True),
     "home.index": Rule_(ALL),
     "inbox.channels": Rule_(ALL),
     "inbox.index": Rule_(ALL),
@@ -158,6 +165,10 @@ POLICY: dict[str, Rule_] = {
     "reporting.upload_attachments": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
+    # Review: the handlers and leaders of the body directly above the submitting unit.
+    "reporting_api.accept_submission": Rule_(
+        frozenset({"leader", "handler", "leader2"}), scoped=True
+    ),
     "reporting_api.create_draft": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.list_obligations": Rule_(ALL),
     "reporting_api.read_obligation": Rule_(
@@ -165,6 +176,9 @@ POLICY: dict[str, Rule_] = {
     ),
     "reporting_api.read_submission": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
+    ),
+    "reporting_api.return_submission": Rule_(
+        frozenset({"leader", "handler", "leader2"}), scoped=True
     ),
     "reporting_api.save_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.submit_submission": Rule_(frozenset({"reporter"}), scoped=True),

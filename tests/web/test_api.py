@@ -137,3 +137,78 @@ def test_nul_characters_are_refused_everywhere(client, db, token):
         "/api/tips", headers=auth(token), json={"channel": "hotline", "content": "含\u0000空字符"}
     )
     assert response.status_code == 400
+
+
+def submitted_form(db, unit_code: str = "C01-D01-H01"):
+    """May's 统计表（三） of a hospital, submitted by its reporter and waiting for review."""
+    from datetime import date
+
+    from reporting.submissions import fire, start_draft
+    from tests.reporting.journey import obligation, reporter_of
+
+    reporter = reporter_of(db, unit_code)
+    sub = start_draft(db, reporter, obligation(db, unit_code, start=date(2026, 5, 1)))
+    fire(db, reporter, sub, "submit")
+    db.flush()
+    return sub
+
+
+def review(client, headers, sub, step, body=None):
+    return client.post(f"/api/submissions/{sub.id}/{step}", headers=headers, json=body)
+
+
+def test_the_county_returns_a_form_with_a_reason_and_accepts_the_resubmitted_one(client, db):
+    from reporting.submissions import history
+
+    sub = submitted_form(db)
+    county, reporter = auth_for(db, "handler"), auth_for(db, "reporter")
+    no_reason = review(client, county, sub, "return", {"version": sub.version})
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["details"]
+    stale = review(client, county, sub, "return", {"reason": "请核对", "version": sub.version - 1})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
+    db.refresh(sub)
+    assert sub.state == "submitted"
+
+    returned = review(
+        client, county, sub, "return", {"reason": "红包金额请与台账核对", "version": sub.version}
+    )
+    assert returned.status_code == 200, returned.get_json()
+    assert returned.get_json()["state"] == "returned"
+    assert returned.get_json()["return_reason"] == "红包金额请与台账核对"
+    db.refresh(sub)
+    assert sub.return_reason == "红包金额请与台账核对" and sub.obligation.state == "returned"
+
+    assert client.post(f"/api/submissions/{sub.id}/resubmit", headers=reporter).status_code == 200
+    refused = review(client, reporter, sub, "accept")
+    assert refused.status_code == 403  # the filler does not review their own form
+    accepted = review(client, auth_for(db, "leader"), sub, "accept", {"reason": "数据无误"})
+    assert accepted.status_code == 200, accepted.get_json()
+    body = accepted.get_json()
+    assert body["state"] == "accepted" and body["accepted_at"] is not None
+    db.refresh(sub)
+    logged = {log.trigger: log.reason for log in history(db, user(db, "leader"), sub)}
+    assert logged["send_back"] == "红包金额请与台账核对" and logged["accept"] == "数据无误"
+    # Accepted is locked: neither review step applies any more.
+    assert review(client, county, sub, "return", {"reason": "再改"}).status_code == 409
+    assert review(client, county, sub, "accept").status_code == 409
+
+
+def test_review_outside_the_jurisdiction_is_404_and_bad_bodies_are_422(client, db):
+    sub = submitted_form(db, "C02-D03-H01")  # another city's hospital
+    leader = auth_for(db, "leader")
+    assert review(client, leader, sub, "accept").status_code == 404
+    assert review(client, leader, sub, "return", {"reason": "x"}).status_code == 404
+    own = submitted_form(db)
+    for body in ({"reason": 5}, {"version": "2"}, {"note": "x"}, ["reason"]):
+        response = review(client, leader, own, "accept", body)
+        assert response.status_code == 422, body
+        assert response.get_json()["error"]["code"] == "validation_error"
+    db.refresh(own)
+    assert own.state == "submitted"
+
+
+def auth_for(db, username: str) -> dict[str, str]:
+    person = user(db, username)
+    _, secret = create_token(db, person, person, "审核接口测试")
+    db.flush()
+    return auth(secret)

@@ -1,4 +1,5 @@
-"""JSON API for obligations and submissions: list, read, save a draft, submit.
+"""JSON API for obligations and submissions: list, read, save a draft, submit; and for
+the body above, accept or return (with a reason) what was submitted.
 
 Errors are structured (``{"error": {"code", "message", "details"}}``, see ``web.errors``);
 a refused save lists every cell with its rule. POSTs carry the CSRF token in the
@@ -11,7 +12,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from config.errors import ValidationError
+from config.errors import DomainError, ValidationError
 from directory.jurisdiction import body_of
 from reporting.access import report_unit_ids
 from reporting.models import Obligation, Submission
@@ -125,5 +126,39 @@ def submit_submission(submission_id: int, trigger: str):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
     fire(sess, current_user, sub, trigger)
+    sess.commit()
+    return _submission(sub)
+
+
+@bp.post("/submissions/<int:submission_id>/accept")
+def accept_submission(submission_id: int):
+    """审核接收: ``{"reason": "审核意见（选填）", "version": n}``; the form is then locked."""
+    return _review(submission_id, "accept")
+
+
+@bp.post("/submissions/<int:submission_id>/return")
+def return_submission(submission_id: int):
+    """退回修改: ``{"reason": "退回理由", "version": n}``; the filler sees the reason."""
+    return _review(submission_id, "send_back")
+
+
+def _review(submission_id: int, trigger: str):
+    """The review steps of the review page (``reporting.submissions.fire``): the service
+    checks that the actor reviews for the body directly above the submitting unit."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict) or set(body) - {"reason", "version"}:
+        raise ValidationError('请求体应为 {"reason": "理由", "version": 版本号}。')
+    reason, version = body.get("reason"), body.get("version")
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationError("reason 须为字符串。", details={"reason": "not a string"})
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationError("version 须为整数。", details={"version": "not an integer"})
+    try:
+        fire(sess, current_user, sub, trigger, {"reason": reason}, expected_version=version)
+    except DomainError:
+        sess.rollback()  # nothing half-written; web/errors.py renders the structured error
+        raise
     sess.commit()
     return _submission(sub)
