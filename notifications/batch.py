@@ -13,8 +13,6 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
@@ -66,6 +64,46 @@ def routes_for_many(
     return result
 
 
+_COLUMNS = (
+    "channel", "recipient_user_id", "address", "subject_ref", "level", "business_date",
+    "idempotency_key", "template", "context", "status", "attempts", "last_error",
+    "created_at", "next_attempt_at",
+)  # fmt: skip
+
+
+def _insert_sql(paramstyle: str) -> str:
+    """The driver's own INSERT (qmark for sqlite3, format for psycopg): rows go to the
+    cursor's executemany as tuples, without SQLAlchemy building a dict of each. Both SQLite
+    (3.24+) and PostgreSQL read this ON CONFLICT clause."""
+    mark = "?" if paramstyle == "qmark" else "%s"
+    columns, marks = ", ".join(_COLUMNS), ", ".join(mark for _ in _COLUMNS)
+    sql = f"INSERT INTO deliveries ({columns}) VALUES ({marks})"  # noqa: S608 -- fixed names
+    return sql + " ON CONFLICT (idempotency_key) DO NOTHING"
+
+
+class _Binder:
+    """The column types' own bind processors (SQLite's date and JSON text, psycopg's Json),
+    applied once per distinct value: a sweep writes ~10⁵ rows, and SQLAlchemy's per-row,
+    per-column processing of a Core insert cost more than the database's work."""
+
+    def __init__(self, session: Session) -> None:
+        dialect = session.get_bind().dialect
+        table = cast(Table, Delivery.__table__)
+
+        def proc(name: str):
+            fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            return fn or (lambda value: value)
+
+        self._date, self.json, moment = proc("business_date"), proc("context"), proc("created_at")
+        self.now = moment(utcnow())  # one timestamp for the batch
+        self._dates: dict[date, Any] = {}
+
+    def date(self, day: date) -> Any:
+        if day not in self._dates:
+            self._dates[day] = self._date(day)
+        return self._dates[day]
+
+
 def enqueue_many(session: Session, messages: list[Message]) -> int:
     """Queue every message on each of its recipient's channels.
 
@@ -75,10 +113,11 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     """
     if not messages:
         return 0
-    now = utcnow()  # one timestamp for the batch, not a default call per row
+    bind = _Binder(session)
     users = {m.user.id: m.user for m in messages if m.user is not None}
     routes = routes_for_many(session, users.values())
-    rows = []
+    pending = DeliveryStatus.PENDING.value
+    rows: list[tuple[Any, ...]] = []
     checked: set[tuple[str, frozenset[str]]] = set()
     for m in messages:
         shape = (m.template, frozenset(m.context))
@@ -87,34 +126,34 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
             checked.add(shape)
         uid = m.user.id if m.user is not None else None
         targets = routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]
+        context, day = bind.json(m.context), bind.date(m.business_date)  # once per message
         for channel, address in targets:
-            rows.append(
-                {
-                    "channel": channel.value,
-                    "recipient_user_id": uid,
-                    "address": address,
-                    "subject_ref": m.subject_ref,
-                    "level": m.level,
-                    "business_date": m.business_date,
-                    "idempotency_key": idempotency_key(
-                        channel=channel,
-                        recipient_id=uid,
-                        address=address,
-                        subject_ref=m.subject_ref,
-                        level=m.level,
-                        business_date=m.business_date,
-                    ),
-                    "template": m.template,
-                    "context": m.context,
-                    "status": DeliveryStatus.PENDING.value,
-                    "attempts": 0,
-                    "last_error": "",
-                    "created_at": now,
-                    "next_attempt_at": now,
-                }
+            key = idempotency_key(
+                channel=channel,
+                recipient_id=uid,
+                address=address,
+                subject_ref=m.subject_ref,
+                level=m.level,
+                business_date=m.business_date,
             )
-    table = cast(Table, Delivery.__table__)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    result = session.connection().execute(stmt, rows)
+            rows.append(
+                (
+                    channel.value,
+                    uid,
+                    address,
+                    m.subject_ref,
+                    m.level,
+                    day,
+                    key,
+                    m.template,
+                    context,
+                    pending,
+                    0,
+                    "",
+                    bind.now,
+                    bind.now,
+                )
+            )  # fmt: skip  -- in the order of _COLUMNS
+    conn = session.connection()
+    result = conn.exec_driver_sql(_insert_sql(conn.dialect.paramstyle), rows)
     return result.rowcount if result.rowcount >= 0 else len(rows)
