@@ -25,9 +25,8 @@ def import_ledger_command(file: Path, unit_code: str) -> None:
     from tips.service import Vault
 
     settings = Settings.from_env()
-    factory = sessions()
     try:
-        with session_scope(factory) as session:
+        with sessions() as factory, session_scope(factory) as session:
             unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
             if unit is None:
                 raise click.ClickException(f"单位代码 {unit_code} 不存在。")
@@ -38,8 +37,6 @@ def import_ledger_command(file: Path, unit_code: str) -> None:
     except DomainError as err:
         lines = [err.message, *(err.details if isinstance(err.details, list) else [])]
         raise click.ClickException("\n".join(lines)) from err
-    finally:
-        factory.kw["bind"].dispose()  # no pooled connection outlives the command
     click.echo(f"已导入 {report.created} 条线索。")
 
 

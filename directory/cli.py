@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from config.database import session_scope
 from config.errors import DomainError
@@ -18,20 +19,26 @@ from directory.roles import Role
 from directory.service import add_unit, add_user
 
 
-def sessions():
+@contextmanager
+def sessions() -> Iterator[sessionmaker]:
+    """A session factory for one command; its engine is disposed when the command ends, so
+    no pooled connection outlives it (PostgreSQL would see it dropped while still open)."""
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
 
-    return make_session_factory(make_engine(Settings.from_env().database_url))
+    factory = make_session_factory(make_engine(Settings.from_env().database_url))
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
 
 
 @click.command("import-directory")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_directory_command(file: Path) -> None:
     """从 CSV（UTF-8）或 XLSX 文件导入单位和机构；任何一行有误则整个文件不导入。"""
-    factory = sessions()
     try:
-        with session_scope(factory) as session:
+        with sessions() as factory, session_scope(factory) as session:
             created = import_directory(session, None, file.name, file.read_bytes())
     except DomainError as err:
         click.echo(err.message, err=True)
@@ -49,13 +56,10 @@ INIT_HOOKS: list[Callable[[Session], str]] = []
 def _run_init_hooks() -> None:
     if not INIT_HOOKS:
         return
-    factory = sessions()
-    try:
+    with sessions() as factory:
         for hook in INIT_HOOKS:
             with session_scope(factory) as session:
                 click.echo(hook(session))
-    finally:
-        factory.kw["bind"].dispose()
 
 
 @click.command("init")
@@ -82,8 +86,7 @@ def init_command(admin_username: str | None, province: str) -> None:
     _run_init_hooks()
     if not admin_username:
         return
-    factory = sessions()
-    with session_scope(factory) as session:
+    with sessions() as factory, session_scope(factory) as session:
         if session.scalar(select(User.id).where(User.username == admin_username)):
             click.echo(f"用户 {admin_username} 已存在，未修改。")
             return
@@ -117,13 +120,11 @@ def api_token_command(username: str, name: str) -> None:
     """为用户创建接口令牌（只显示一次）。"""
     from directory.tokens import create_token
 
-    factory = sessions()
-    with session_scope(factory) as session:
+    with sessions() as factory, session_scope(factory) as session:
         owner = session.scalar(select(User).where(User.username == username))
         if owner is None:
             raise click.ClickException(f"用户 {username} 不存在。")
         _, token = create_token(session, owner, owner, name)
-    factory.kw["bind"].dispose()
     click.echo(token)
 
 

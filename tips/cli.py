@@ -18,11 +18,8 @@ def _sessions() -> Iterator[Any]:
     """A session factory whose engine is disposed afterwards (no pooled connection leaks)."""
     from directory.cli import sessions
 
-    factory = sessions()
-    try:
+    with sessions() as factory:
         yield factory
-    finally:
-        factory.kw["bind"].dispose()
 
 
 def _settings():

@@ -91,21 +91,21 @@ def demo_command(if_empty: bool) -> None:
     from directory import demo as directory_demo
     from directory.cli import sessions
 
-    factory = sessions()
-    with factory() as probe:
-        if not inspect(probe.get_bind()).has_table("org_units"):
-            raise click.ClickException("数据库尚未初始化：请先运行 qingfeng init。")
-    with session_scope(factory) as session:
-        if not directory_demo.is_empty(session):
-            if not if_empty:
-                raise click.ClickException("数据库中已有数据，未载入演示数据。")
-            click.echo("数据库中已有数据，跳过载入演示数据。")
-        else:
-            directory_demo.load_demo(session)
-            for module in DEMO_MODULES:
-                module.load_demo(session)
-            click.echo("已载入演示数据。")
-        lines = directory_demo.sign_in_lines(session)
+    with sessions() as factory:
+        with factory() as probe:
+            if not inspect(probe.get_bind()).has_table("org_units"):
+                raise click.ClickException("数据库尚未初始化：请先运行 qingfeng init。")
+        with session_scope(factory) as session:
+            if not directory_demo.is_empty(session):
+                if not if_empty:
+                    raise click.ClickException("数据库中已有数据，未载入演示数据。")
+                click.echo("数据库中已有数据，跳过载入演示数据。")
+            else:
+                directory_demo.load_demo(session)
+                for module in DEMO_MODULES:
+                    module.load_demo(session)
+                click.echo("已载入演示数据。")
+            lines = directory_demo.sign_in_lines(session)
     click.echo(f"\n演示账号（密码均为 {directory_demo.DEMO_PASSWORD}）：")
     for line in lines:
         click.echo(line)
