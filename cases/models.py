@@ -6,7 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.states import STATE_LABELS, ClueState
@@ -112,3 +123,19 @@ class LedgerCounter(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClueSubscription(Base):
+    """A user following a clue (关注): its reminders and news reach them too, for as long
+    as they can still see the clue (checked when sending: cases.subscriptions)."""
+
+    __tablename__ = "clue_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Clue first: the sweeps and the clue page look subscriptions up by clue; the unique
+    # index serves them, the user_id index serves a user's own list.
+    __table_args__ = (UniqueConstraint("clue_id", "user_id"),)

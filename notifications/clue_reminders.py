@@ -5,23 +5,26 @@ Each level is sent once per deadline: the idempotency key carries the level and 
 date, so a sweep run again — after a restart, a retry or by a second scheduler — queues
 nothing new. After downtime only the level that applies now is sent (a stale "3 days
 left" would mislead). Reminders go to the responsible person: the clue's handler, or the
-unit's intake clerks while no handler is assigned; escalations to the unit's leaders.
+unit's intake clerks while no handler is assigned; escalations to the unit's leaders. The
+due and overdue levels also go to the clue's subscribers (关注, cases.subscriptions) who can
+still see it, each user once: a handler who follows their own clue gets one message.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
 from cases.states import CLOSED_STATES
+from cases.subscriptions import subscribers_by_clue
 from cases.timelimits import RULES
 from directory.models import OrgUnit, User
 from directory.roles import Role
@@ -77,17 +80,14 @@ def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
     horizon = calendar.add_working_days(today, 3)
+    swept = (Clue.next_due_on.is_not(None), Clue.next_due_on <= horizon, Clue.state.not_in(CLOSED))
     # Plain rows, not mapped objects: a sweep reads tens of thousands of clues once.
     clues = session.execute(
-        select(Clue.id, Clue.unit_id, Clue.handler_id, Clue.ledger_no, Clue.clocks).where(
-            Clue.next_due_on.is_not(None),
-            Clue.next_due_on <= horizon,
-            Clue.state.not_in(CLOSED),
-        )
+        select(Clue.id, Clue.unit_id, Clue.handler_id, Clue.ledger_no, Clue.clocks).where(*swept)
     ).all()
     if not clues:
         return []
-    people = responsible_people(session, clues)
+    people = responsible_people(session, clues, subscribed=select(Clue.id).where(*swept))
     messages: list[Message] = []
     for clue in clues:
         for name, clock in (clue.clocks or {}).items():
@@ -106,10 +106,23 @@ class People:
     users: dict[int, User]
     clerks: dict[int, list[User]]
     leaders: dict[int, list[User]]
+    subscribers: dict[int, list[User]] = field(default_factory=dict)  # by clue id
+
+    def and_subscribers(self, clue_id: int, recipients: list[User]) -> list[User]:
+        """``recipients``, then the clue's subscribers who are not among them already."""
+        followers = self.subscribers.get(clue_id)
+        if not followers:
+            return recipients
+        seen = {u.id for u in recipients}
+        return [*recipients, *(u for u in followers if u.id not in seen)]
 
 
-def responsible_people(session: Session, clues: Sequence[Any]) -> People:
-    """Handlers, clerks and leaders of every body concerned, in two queries.
+def responsible_people(
+    session: Session, clues: Sequence[Any], *, subscribed: Select[Any] | None = None
+) -> People:
+    """Handlers, clerks and leaders of every body concerned, in two queries; with
+    ``subscribed`` (a SELECT of the same clues' ids, on the sweep's own filter) their
+    subscribers in a third.
 
     ``clues`` are rows with ``unit_id`` (the body) and ``handler_id``; the referral sweep
     passes its rows too.
@@ -137,7 +150,8 @@ def responsible_people(session: Session, clues: Sequence[Any]) -> People:
             clerks[body].append(user)
         elif user.role == Role.LEADER:
             leaders[body].append(user)
-    return People({u.id: u for u in staff}, clerks, leaders)
+    followers = subscribers_by_clue(session, subscribed) if subscribed is not None else {}
+    return People({u.id: u for u in staff}, clerks, leaders, followers)
 
 
 def _messages(clue: Any, clock: str, due: date, level: Level, people: People) -> list[Message]:
@@ -158,6 +172,9 @@ def _messages(clue: Any, clock: str, due: date, level: Level, people: People) ->
         ]
     handler = people.users.get(clue.handler_id) if clue.handler_id else None
     recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])
+    # Subscribers hear of the due and overdue levels; the escalation stays a 督办 addressed
+    # to the leaders (they may follow the clue as well, and then get both).
+    recipients = people.and_subscribers(clue.id, recipients)
     if level.code == "overdue":
         template, context = "clue_overdue", base
     else:

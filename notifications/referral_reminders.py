@@ -7,9 +7,10 @@ overdue, then escalation to the leaders of the clue's body. Each level once per 
 and due date (the idempotency key carries both); once the receipt is recorded
 (``received_on``) nothing more is sent. Reminders go to the clue's handler — the body's
 intake clerks while a clue (say, one imported from a legacy ledger) has none, as for the
-clue reminders. They carry the clue's reference number, the kind of organ and a link;
-never the tip, nor the organ's name or its case. The query count is fixed: one for the
-referrals, two for the people, whatever the number of clues.
+clue reminders — and, for the due and overdue levels, to the clue's subscribers (关注) who
+can still see it, each user once. They carry the clue's reference number, the kind of organ
+and a link; never the tip, nor the organ's name or its case. The query count is fixed: one
+for the referrals, two for the people, one for the subscribers, whatever the number of clues.
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ def due_referral_messages(
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
     horizon = calendar.add_working_days(today, 3)
+    swept = (
+        Referral.received_on.is_(None),
+        Referral.receipt_due.is_not(None),
+        Referral.receipt_due <= horizon,
+        # A clue no longer worked on (merged, written off…) needs no chasing.
+        Clue.state.not_in(CLOSED),
+    )
     rows = session.execute(
         select(
             Referral.id.label("referral_id"),
@@ -65,17 +73,12 @@ def due_referral_messages(
             Clue.ledger_no,
         )
         .join(Clue, Clue.id == Referral.clue_id)
-        .where(
-            Referral.received_on.is_(None),
-            Referral.receipt_due.is_not(None),
-            Referral.receipt_due <= horizon,
-            # A clue no longer worked on (merged, written off…) needs no chasing.
-            Clue.state.not_in(CLOSED),
-        )
+        .where(*swept)
     ).all()
     if not rows:
         return []
-    people = responsible_people(session, rows)
+    subscribed = select(Referral.clue_id).join(Clue, Clue.id == Referral.clue_id).where(*swept)
+    people = responsible_people(session, rows, subscribed=subscribed)
     messages: list[Message] = []
     for row in rows:
         for level in levels_for(row.receipt_due, today, calendar):
@@ -104,6 +107,8 @@ def _messages(row: Any, level: Level, people: People) -> list[Message]:
             for u in people.leaders.get(row.unit_id, [])
         ]
     recipients = [handler] if handler else people.clerks.get(row.unit_id, [])
+    # As for the clue reminders: subscribers get the due and overdue levels, not the 督办.
+    recipients = people.and_subscribers(row.id, recipients)
     if level.code == "overdue":
         template, context = "referral_overdue", base
     else:

@@ -75,9 +75,12 @@ POLICY: dict[str, Rule_] = {
     "calendar.index": Rule_(ADMIN),
     "calendar.unconfirm": Rule_(ADMIN),
     "clues.fire_view": Rule_(STAFF, scoped=True),
+    # Following a clue (关注): whoever may open its page, except institution reporters.
+    "clues.follow": Rule_(STAFF, scoped=True),
     "clues.index": Rule_(ALL),
     "clues.new": Rule_(ALL, note="the form is shown to all; create_clue checks the role"),
     "clues.show": Rule_(STAFF, scoped=True),
+    "clues.unfollow": Rule_(STAFF, scoped=True),
     "handling.card": Rule_(STAFF, scoped=True),
     "handling.download": Rule_(STAFF, scoped=True),
     # Records on a clue: its handler and the unit's leaders (section rights in the service).

@@ -149,3 +149,42 @@ def test_home_pages_show_each_roles_work(client, db):
     post_form(client, "/logout", {}, token_from="/")
     login(client, "handler")
     assert waiting.summary in client.get("/").get_data(as_text=True)
+
+
+def test_follow_and_unfollow_through_the_page(client, db):
+    clue = new_clue(db)
+    login(client, "clerk")
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert "关注人数：0" in page and f'action="/clues/{clue.id}/follow"' in page
+    response = post_form(client, f"/clues/{clue.id}/follow", {}, token_from=f"/clues/{clue.id}")
+    assert response.status_code == 303 and response.location.endswith(f"/clues/{clue.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "已关注该线索" in page and "关注人数：1" in page
+    assert f'action="/clues/{clue.id}/unfollow"' in page and "取消关注" in page
+    response = post_form(
+        client,
+        f"/clues/{clue.id}/unfollow",
+        {},
+        token_from=f"/clues/{clue.id}",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "已取消关注该线索" in page and "关注人数：0" in page
+
+
+def test_follow_needs_the_csrf_token(client, db):
+    clue = new_clue(db)
+    login(client, "clerk")
+    assert client.post(f"/clues/{clue.id}/follow").status_code == 400
+    assert "关注人数：0" in client.get(f"/clues/{clue.id}").get_data(as_text=True)
+
+
+def test_following_a_clue_outside_the_jurisdiction_is_404(app, client, db):
+    elsewhere = new_clue(db, unit_code="C02-D03", actor=None)
+    login(client, "clerk")
+    response = post_form(client, f"/clues/{elsewhere.id}/follow", {}, token_from="/clues/")
+    assert response.status_code == 404
+    admin = app.test_client()  # the province sees the clue: nobody follows it
+    login(admin, "admin")
+    assert "关注人数：0" in admin.get(f"/clues/{elsewhere.id}").get_data(as_text=True)

@@ -1,5 +1,5 @@
 """Clue pages: the list, a simple intake form, and a clue's page with its timeline,
-deadlines and exactly the actions the user may take now."""
+deadlines, exactly the actions the user may take now, and following it (关注)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from cases.models import Clue
 from cases.reference import CHANNEL_LABELS
 from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
 from cases.states import CLOSED_STATES
+from cases.subscriptions import can_follow, subscribe, subscribers_of, unsubscribe
 from config.errors import CalendarUnknown, DomainError
 from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
@@ -99,6 +100,8 @@ def render_clue(
     except CalendarUnknown as err:
         clock_views, calendar_error = [], err.message
     actions = available(sess, current_user, clue)
+    # The viewer sees the clue, so they are among its subscribers exactly when they follow it.
+    followers = subscribers_of(sess, current_user, clue.id)
     blocked = _blocked(clue, actions)
     logs = timeline(sess, current_user, clue)
     extra = handling_context(sess, clue)
@@ -124,6 +127,9 @@ def render_clue(
         rvalues=rvalues or {},
         names=names,
         source=clue_source(sess, clue.id),
+        can_follow=can_follow(current_user),
+        following=any(u.id == current_user.id for u in followers),
+        follower_count=len(followers),
         **extra,
         portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status
@@ -209,3 +215,29 @@ def fire_view(clue_id: int, trigger: str):
     label = CLUE_LIFECYCLE.by_trigger[trigger].label
     flash(f"已完成“{label}”，当前状态：{clue.state_label}。", "success")
     return redirect(url_for("clues.show", clue_id=clue.id))
+
+
+@bp.route("/<int:clue_id>/follow", methods=["POST"])
+def follow(clue_id: int):
+    # NotFound (outside the jurisdiction) and PermissionDenied (a reporter) go to the error
+    # pages: there is no form to give back.
+    sess = db_session()
+    added = subscribe(sess, current_user, clue_id)
+    sess.commit()
+    if added:
+        flash("已关注该线索：到期、逾期提醒和办理动态将同时发送给您。", "success")
+    else:
+        flash("您已关注该线索。", "info")
+    return redirect(url_for("clues.show", clue_id=clue_id), 303)
+
+
+@bp.route("/<int:clue_id>/unfollow", methods=["POST"])
+def unfollow(clue_id: int):
+    sess = db_session()
+    removed = unsubscribe(sess, current_user, clue_id)
+    sess.commit()
+    if removed:
+        flash("已取消关注该线索，将不再收到它的提醒。", "success")
+    else:
+        flash("您未关注该线索。", "info")
+    return redirect(url_for("clues.show", clue_id=clue_id), 303)
