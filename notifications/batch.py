@@ -7,10 +7,10 @@ with the number of clues, institutions or recipients.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -104,6 +104,36 @@ class _Binder:
         return self._dates[day]
 
 
+class Target(NamedTuple):
+    """One delivery a message makes: its channel, address and idempotency key (a tuple:
+    a sweep makes ~10⁵ of them)."""
+
+    message: Message
+    user_id: int | None
+    channel: Channel
+    address: str
+    key: str
+
+
+def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
+    """Each message on each of its recipient's channels (one query for all preferences):
+    what ``enqueue_many`` inserts and the administrators' dry run lists."""
+    users = {m.user.id: m.user for m in messages if m.user is not None}
+    routes = routes_for_many(session, users.values())
+    for m in messages:
+        uid = m.user.id if m.user is not None else None
+        for channel, address in routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]:
+            key = idempotency_key(
+                channel=channel,
+                recipient_id=uid,
+                address=address,
+                subject_ref=m.subject_ref,
+                level=m.level,
+                business_date=m.business_date,
+            )
+            yield Target(m, uid, channel, address, key)
+
+
 def enqueue_many(session: Session, messages: list[Message]) -> int:
     """Queue every message on each of its recipient's channels.
 
@@ -114,46 +144,37 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     if not messages:
         return 0
     bind = _Binder(session)
-    users = {m.user.id: m.user for m in messages if m.user is not None}
-    routes = routes_for_many(session, users.values())
     pending = DeliveryStatus.PENDING.value
     rows: list[tuple[Any, ...]] = []
     checked: set[tuple[str, frozenset[str]]] = set()
-    for m in messages:
-        shape = (m.template, frozenset(m.context))
-        if shape not in checked:  # the rule is per template and key set, not per message
-            check_context(m.template, m.context)
-            checked.add(shape)
-        uid = m.user.id if m.user is not None else None
-        targets = routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]
-        context, day = bind.json(m.context), bind.date(m.business_date)  # once per message
-        for channel, address in targets:
-            key = idempotency_key(
-                channel=channel,
-                recipient_id=uid,
-                address=address,
-                subject_ref=m.subject_ref,
-                level=m.level,
-                business_date=m.business_date,
+    encoded: dict[int, tuple[Any, Any]] = {}  # id(message) -> (context, date), once each
+    for t in targets_of(session, messages):
+        m = t.message
+        if id(m) not in encoded:
+            shape = (m.template, frozenset(m.context))
+            if shape not in checked:  # the rule is per template and key set, not per message
+                check_context(m.template, m.context)
+                checked.add(shape)
+            encoded[id(m)] = (bind.json(m.context), bind.date(m.business_date))
+        context, day = encoded[id(m)]
+        rows.append(
+            (
+                t.channel.value,
+                t.user_id,
+                t.address,
+                m.subject_ref,
+                m.level,
+                day,
+                t.key,
+                m.template,
+                context,
+                pending,
+                0,
+                "",
+                bind.now,
+                bind.now,
             )
-            rows.append(
-                (
-                    channel.value,
-                    uid,
-                    address,
-                    m.subject_ref,
-                    m.level,
-                    day,
-                    key,
-                    m.template,
-                    context,
-                    pending,
-                    0,
-                    "",
-                    bind.now,
-                    bind.now,
-                )
-            )  # fmt: skip  -- in the order of _COLUMNS
+        )  # fmt: skip  -- in the order of _COLUMNS
     conn = session.connection()
     result = conn.exec_driver_sql(_insert_sql(conn.dialect.paramstyle), rows)
     return result.rowcount if result.rowcount >= 0 else len(rows)

@@ -22,12 +22,11 @@ from config.errors import ValidationError
 from directory.jurisdiction import require_role, visible_unit_ids
 from directory.models import User
 from directory.roles import Role
-from notifications.batch import Message, routes_for_many
+from notifications.batch import Message, targets_of
 from notifications.clue_reminders import due_clue_messages
 from notifications.models import CHANNEL_LABELS, Channel, Delivery
 from notifications.obligation_reminders import due_obligation_messages
 from notifications.referral_reminders import due_referral_messages
-from notifications.service import idempotency_key
 from workflow.calendar import load_calendar
 
 LEVEL_LABELS = {
@@ -127,22 +126,9 @@ def _unit_of(message: Message) -> int | None:
 
 def _expand(session: Session, messages: list[Message]) -> list[tuple[str, tuple[Message, Channel]]]:
     """(idempotency key, (message, channel)) per delivery ``enqueue_many`` would insert."""
-    users = {m.user.id: m.user for m in messages if m.user is not None}
-    routes = routes_for_many(session, users.values())
     lines: dict[str, tuple[Message, Channel]] = {}
-    for m in messages:
-        uid = m.user.id if m.user is not None else None
-        targets = routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]
-        for channel, address in targets:
-            key = idempotency_key(
-                channel=channel,
-                recipient_id=uid,
-                address=address,
-                subject_ref=m.subject_ref,
-                level=m.level,
-                business_date=m.business_date,
-            )
-            lines.setdefault(key, (m, channel))  # a duplicate key is one row in the queue
+    for t in targets_of(session, messages):
+        lines.setdefault(t.key, (t.message, t.channel))  # a duplicate key is one queue row
     return list(lines.items())
 
 
