@@ -176,5 +176,31 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
             )
         )  # fmt: skip  -- in the order of _COLUMNS
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return _copy_insert(conn, rows)
     result = conn.exec_driver_sql(_insert_sql(conn.dialect.paramstyle), rows)
     return result.rowcount if result.rowcount >= 0 else len(rows)
+
+
+def _copy_insert(conn: Any, rows: list[tuple[Any, ...]]) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON
+    CONFLICT DO NOTHING; COPY streams 10⁵ rows several times faster than an executemany,
+    and the INSERT's row count is exact. Four statements, whatever the number of rows."""
+    columns = ", ".join(_COLUMNS)
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE qf_deliveries_in "
+        "(LIKE deliveries INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(f"COPY qf_deliveries_in ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+    result = conn.exec_driver_sql(
+        f"INSERT INTO deliveries ({columns}) SELECT {columns} FROM qf_deliveries_in "  # noqa: S608
+        "ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    conn.exec_driver_sql("DROP TABLE qf_deliveries_in")
+    return int(result.rowcount)
