@@ -513,13 +513,13 @@ def main() -> int:  # noqa: PLR0915 — one linear script
     with engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM deliveries")
     sweep_t, queries, queued = run_sweep(factory, counter)
-    base_t, _, due_rows = run_baseline(engine, queued)
+    select_t, same_work, due_rows = run_baseline(engine, queued)
     results.append(
         (
             f"reminder sweep ({due_rows:,} due rows, {queued:,} queued)",
             sweep_t,
-            base_t,
-            f"{queries} queries",
+            same_work,  # the raw baseline: select the same due rows, insert as many rows
+            f"{queries} queries; selecting the due rows alone: {select_t * 1000:.0f} ms",
         )
     )
     engine.dispose()
