@@ -89,14 +89,17 @@ def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) 
         return []
     people = responsible_people(session, clues, subscribed=select(Clue.id).where(*swept))
     messages: list[Message] = []
+    levels: dict[str, tuple[date, list[Level]]] = {}  # by due date: a few dozen distinct ones
     for clue in clues:
         for name, clock in (clue.clocks or {}).items():
             if clock.get("met_on") or clock.get("paused_on"):
                 continue
-            due = date.fromisoformat(clock["due"])
-            if due > horizon:
-                continue
-            for level in levels_for(due, today, calendar):
+            text = clock["due"]
+            if text not in levels:
+                day = date.fromisoformat(text)
+                levels[text] = (day, levels_for(day, today, calendar) if day <= horizon else [])
+            due, apply = levels[text]
+            for level in apply:
                 messages.extend(_messages(clue, name, due, level, people))
     return messages
 
