@@ -84,3 +84,50 @@ def test_a_month_of_obligation_reminders(db):
     submitted = datetime(2026, 6, 9, tzinfo=SH)
     assert any(d.subject_ref in other_refs for d in rows)  # it was reminded before
     assert not [d for d in rows if d.subject_ref in other_refs and d.created_at >= submitted]
+
+
+def test_a_sweep_that_dies_half_way_is_rerun_whole_and_sends_nothing_twice(
+    db, session_factory, settings, monkeypatch
+):
+    """The sweep is one transaction: dying after its inserts (a crash, SIGKILL, a lost
+    connection) leaves nothing queued, and the next run queues every reminder, once."""
+    from notifications import obligation_reminders
+    from notifications.jobs import JOBS
+    from notifications.models import JobRun
+    from notifications.scheduler import run_job_once
+
+    moment = datetime(2026, 6, 9, 9, 30, tzinfo=SH)  # three working days before the 12th
+    with time_machine.travel(datetime(2026, 6, 1, 2, tzinfo=SH), tick=False):
+        generate_obligations(db, date(2026, 6, 1))
+    db.commit()
+    real = obligation_reminders.enqueue_many
+
+    def dies_after_inserting(session, messages):
+        inserted = real(session, messages)
+        assert inserted > 0  # the rows are written in the sweep's transaction …
+        raise RuntimeError("killed mid-sweep")  # … which then never commits
+
+    monkeypatch.setattr(obligation_reminders, "enqueue_many", dies_after_inserting)
+    with time_machine.travel(moment, tick=False):
+        failed = run_job_once(
+            "notifications.obligation_reminders", session_factory, settings, jobs=JOBS,
+            now=moment, holder="a",
+        )  # fmt: skip
+    assert failed.status == "error" and "killed mid-sweep" in failed.message
+    db.expire_all()
+    assert db.scalar(select(Delivery).where(Delivery.level == "due_3")) is None
+    assert db.get(JobRun, "notifications.obligation_reminders").last_status == "error"
+
+    monkeypatch.setattr(obligation_reminders, "enqueue_many", real)
+    for _ in range(2):  # the restarted scheduler, then its next tick: one set of rows
+        with time_machine.travel(moment, tick=False):
+            ok = run_job_once(
+                "notifications.obligation_reminders", session_factory, settings, jobs=JOBS,
+                now=moment, holder="a",
+            )  # fmt: skip
+        assert ok.status == "ok"
+    db.expire_all()
+    rows = db.scalars(select(Delivery).where(Delivery.level == "due_3")).all()
+    assert rows
+    keys = Counter((d.recipient_user_id, d.address, d.subject_ref, d.channel) for d in rows)
+    assert set(keys.values()) == {1}
