@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.reference import (
@@ -18,6 +18,7 @@ from cases.reference import (
     SANCTION_KINDS,
 )
 from config.database import Base, utcnow
+from config.files import StoredFile
 from directory.models import OrgUnit
 
 
@@ -82,20 +83,13 @@ class InquiryLetter(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Attachment(Base):
+class Attachment(StoredFile, Base):
     """Evidence file metadata; the bytes live under the instance ``uploads/`` directory."""
 
     __tablename__ = "clue_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Sanction(Base):

@@ -7,7 +7,27 @@ from __future__ import annotations
 
 import errno
 import os
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from config.database import utcnow
+
+
+class StoredFile:
+    """The metadata columns of an uploaded file kept on disk (a mixin for the tables of
+    clue evidence and report attachments): the name as uploaded (shown, never used on
+    disk), the random stored name, the type decided by content, size and SHA-256."""
+
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def write_whole(path: Path, data: bytes) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from config.database import Base, utcnow
+from config.files import StoredFile
 from directory.models import OrgUnit, User
 
 
@@ -166,7 +167,7 @@ class Submission(Base):
         return SUBMISSION_STATE_LABELS.get(self.state, self.state)
 
 
-class SubmissionAttachment(Base):
+class SubmissionAttachment(StoredFile, Base):
     """A file attached to one version of a free-text report (``reporting.attachments``).
 
     The bytes live under the instance ``uploads/reports/`` directory under ``stored_name``;
@@ -177,13 +178,6 @@ class SubmissionAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     uploaded_by: Mapped[User | None] = relationship()
 
