@@ -175,6 +175,8 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
                 bind.now,
             )
         )  # fmt: skip  -- in the order of _COLUMNS
+    if not rows:  # an empty executemany would be sent as one statement without values
+        return 0
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         return _copy_insert(conn, rows)
