@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from campaigns.checklists import CHECKLISTS, AnswerKind, Checklist, ChecklistItem
 from campaigns.models import Campaign, Inspection, InspectionClue
-from campaigns.service import get_campaign, in_scope
+from campaigns.scope import describe, in_scope
+from campaigns.service import get_campaign
 from cases.models import Clue
 from cases.service import INTAKE_ROLES, NewClue, create_clue
 from config.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -108,7 +109,9 @@ def record_inspection(
     if institution.kind != UnitKind.INSTITUTION:
         raise ValidationError("检查对象须为医疗机构。")
     if not in_scope(campaign, institution):
-        raise ValidationError("该医疗机构不在本专项行动的范围内。")
+        raise ValidationError(
+            f"“{institution.name}”不在本专项行动的范围内（{describe(campaign)}）。"
+        )
     if not new.inspectors.strip():
         raise ValidationError("请填写检查人。")
     if not campaign.starts_on <= new.inspected_on <= campaign.ends_on:

@@ -1,6 +1,8 @@
 """Special campaigns (专项行动): phases, task division, inspections and the clues they raised.
 
-A campaign is issued by one body; its scope is that body's subtree. Tasks are divided
+A campaign is issued by one body. Its scope is that body's whole subtree unless the office
+chose units below it (``CampaignScopeUnit``: their institutions are in scope) and/or
+statistical classes (``scope_classes``); ``campaigns.scope`` reads it. Tasks are divided
 between offices of the issuing body (责任处室 lead, 配合处室 cooperate). An inspection is
 one visit to one institution against a checklist (``campaigns.checklists``); a finding
 becomes a clue (channel 专项检查) linked back by ``InspectionClue``.
@@ -57,6 +59,8 @@ class Campaign(Base):
     mailbox: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     notice_published: Mapped[bool] = mapped_column(default=False)
+    # Comma-separated ``StatClass`` values narrowing the scope; "" means every class.
+    scope_classes: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -68,6 +72,24 @@ class Campaign(Base):
     tasks: Mapped[list[CampaignTask]] = relationship(
         back_populates="campaign", order_by="CampaignTask.seq"
     )
+    scope_units: Mapped[list[CampaignScopeUnit]] = relationship(
+        back_populates="campaign", order_by="CampaignScopeUnit.id", cascade="all, delete-orphan"
+    )
+
+
+class CampaignScopeUnit(Base):
+    """One unit below the issuing body chosen as the campaign's scope (none: the whole subtree)."""
+
+    __tablename__ = "campaign_scope_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="scope_units")
+    unit: Mapped[OrgUnit] = relationship()
+
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
 
 
 class CampaignPhase(Base):

@@ -1,7 +1,8 @@
 """The campaign overview's figures: inspection progress and reporting compliance.
 
 Compliance reads the obligations generated from the campaign's own rules
-(``reporting.obligations.generate_obligations``), grouped by state, with the overdue ones.
+(``reporting.obligations.generate_obligations``), grouped by state, with the overdue ones;
+with an explicit scope only the units it reaches count (``campaigns.scope.owes_clause``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaigns.models import Campaign, Inspection, InspectionClue
+from campaigns.scope import owes_clause, scope_clause
 from campaigns.service import campaign_obligation_rules
 from directory.jurisdiction import unit_filter
-from directory.models import OrgUnit, UnitKind, User
+from directory.models import OrgUnit, User
 from reporting.models import Obligation, ObligationRule
 
 _DONE = ("submitted", "resubmitted", "accepted")
@@ -31,10 +33,7 @@ class InspectionProgress:
 def inspection_progress(session: Session, actor: User, campaign: Campaign) -> InspectionProgress:
     """Institutions in the campaign's scope the actor sees, and how many were inspected."""
     scope = select(OrgUnit.id).where(
-        OrgUnit.kind == UnitKind.INSTITUTION,
-        OrgUnit.active,
-        OrgUnit.path.startswith(campaign.issuing_unit.path, autoescape=True),
-        unit_filter(session, actor),
+        OrgUnit.active, scope_clause(campaign), unit_filter(session, actor)
     )
     total = session.scalar(select(func.count()).select_from(scope.subquery()))
     inspected = session.scalar(
@@ -67,7 +66,9 @@ def compliance(
         rows = session.scalars(
             select(Obligation)
             .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
-            .where(Obligation.rule_id == rule.id, unit_filter(session, actor))
+            .where(
+                Obligation.rule_id == rule.id, unit_filter(session, actor), owes_clause(campaign)
+            )
         ).all()
         done = sum(1 for o in rows if o.state in _DONE)
         overdue = sum(

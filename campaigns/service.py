@@ -1,8 +1,9 @@
 """Campaign services: create, read within jurisdiction, phases, obligations, public notices.
 
-A campaign is visible to the users who may see its issuing body and to every unit in its
-scope (the issuing body's subtree: a county hospital sees the province's campaign). Only
-handlers, leaders and administrators who may see the issuing body change it.
+A campaign is visible to the users who may see its issuing body and to every unit it reaches
+(its scope, ``campaigns.scope``: by default the issuing body's subtree, so a county hospital
+sees the province's campaign). Only handlers, leaders and administrators who may see the
+issuing body change it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from campaigns.checklists import CHECKLISTS, DEFAULT_CHECKLIST
-from campaigns.models import Campaign, CampaignPhase
+from campaigns.models import Campaign, CampaignPhase, CampaignScopeUnit
+from campaigns.scope import reaches
+from config.database import is_valid_id
 from config.errors import NotFound, PermissionDenied, ValidationError
+from config.reference import StatClass
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
@@ -26,13 +30,8 @@ from reporting.obligations import add_campaign_rule
 MANAGE_ROLES = frozenset({Role.HANDLER, Role.LEADER, Role.ADMIN})
 
 
-def in_scope(campaign: Campaign, unit: OrgUnit) -> bool:
-    """Scope is the issuing body's subtree (the notice goes to every unit below it)."""
-    return unit.path.startswith(campaign.issuing_unit.path)
-
-
 def can_view(session: Session, actor: User, campaign: Campaign) -> bool:
-    return unit_visible(session, actor, campaign.issuing_unit) or in_scope(
+    return unit_visible(session, actor, campaign.issuing_unit) or reaches(
         campaign, body_of(session, actor.unit)
     )
 
@@ -91,6 +90,52 @@ class NewCampaign:
     hotline: str = ""
     mailbox: str = ""
     address: str = ""
+    # Units below the issuing body (their subtrees) and StatClass values; empty: everything.
+    scope_unit_ids: tuple[int, ...] = ()
+    scope_classes: tuple[str, ...] = ()
+
+
+def _scope(
+    session: Session, issuer: OrgUnit, unit_ids: Iterable[int], classes: Iterable[str]
+) -> tuple[list[OrgUnit], str]:
+    """The chosen scope checked against the issuer's jurisdiction, before anything is saved."""
+    units: list[OrgUnit] = []
+    for unit_id in dict.fromkeys(unit_ids):
+        unit = session.get(OrgUnit, unit_id) if is_valid_id(unit_id) else None
+        if unit is None:
+            raise ValidationError("未找到所选的范围单位。")
+        if unit.id == issuer.id or not unit.path.startswith(issuer.path):
+            raise ValidationError(
+                f"范围单位“{unit.name}”不在发文单位“{issuer.name}”的管辖范围内，"
+                "只能选择其下属单位。"
+            )
+        if unit.kind == UnitKind.OFFICE:
+            raise ValidationError(f"“{unit.name}”是内设处室，不能作为专项行动范围。")
+        units.append(unit)
+    known = {c.value for c in StatClass}
+    chosen = set(classes)
+    if chosen - known:
+        raise ValidationError("未知的医疗机构类别。")
+    return units, ",".join(c.value for c in StatClass if c.value in chosen)
+
+
+def set_scope(
+    session: Session,
+    actor: User,
+    campaign: Campaign,
+    unit_ids: Iterable[int],
+    classes: Iterable[str],
+) -> Campaign:
+    """Replace the campaign's scope; no units and no classes is the whole jurisdiction."""
+    require_manage(session, actor, campaign)
+    units, class_text = _scope(session, campaign.issuing_unit, unit_ids, classes)
+    # Rows of units still chosen are kept: a delete and re-insert in one flush would hit
+    # the unique constraint (inserts are flushed before deletes).
+    kept = {s.unit_id: s for s in campaign.scope_units}
+    campaign.scope_units = [kept.get(u.id) or CampaignScopeUnit(unit=u) for u in units]
+    campaign.scope_classes = class_text
+    session.flush()
+    return campaign
 
 
 def create_campaign(
@@ -110,6 +155,7 @@ def create_campaign(
         raise ValidationError("结束日期不能早于开始日期。")
     if new.checklist_code not in CHECKLISTS:
         raise ValidationError("未知的检查表。")
+    scope_units, scope_classes = _scope(session, unit, new.scope_unit_ids, new.scope_classes)
     campaign = Campaign(
         name=new.name.strip(),
         doc_number=new.doc_number.strip(),
@@ -123,6 +169,8 @@ def create_campaign(
         hotline=new.hotline.strip(),
         mailbox=new.mailbox.strip(),
         address=new.address.strip(),
+        scope_classes=scope_classes,
+        scope_units=[CampaignScopeUnit(unit=u) for u in scope_units],
         created_by_id=actor.id,
     )
     session.add(campaign)

@@ -6,7 +6,10 @@ Reporting may not import campaigns, so this module registers itself as the sourc
 subtree, for inspections dated inside the period:
 
 * 表一 ``inspections.total_in_jurisdiction.<row>``: active institutions by ``stat_row``;
-  ``inspections.inspected.<row>``: distinct institutions inspected.
+  ``inspections.inspected.<row>``: distinct institutions inspected. When every campaign the
+  body follows in the period (issued by it or a body above it) has a chosen scope, both
+  count only institutions in one of those scopes; otherwise (no such campaign, or one that
+  covers the whole jurisdiction) the body's whole subtree, as before scopes existed.
 * 表二 ``inspections.found.<row>.<class>``: findings by the institution's ``stat_class``.
   A 有 counts one 起; a sampled item counts its violating persons (each one a case of
   挂证/无证行医); person items count persons; 罚款 counts the institution and adds the
@@ -20,14 +23,17 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from campaigns.checklists import CHECKLISTS, AnswerKind
-from campaigns.models import Inspection
+from campaigns.models import Campaign, Inspection
+from campaigns.scope import is_explicit, owes_clause, union_clause
 from config.reference import STAT_ROWS, StatClass
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind
+from reporting.models import ObligationRule
+from reporting.obligations import register_rule_scope
 from reporting.prefill import register_source
 
 PREFIX = "inspections."
@@ -50,8 +56,26 @@ def _inspections(session: Session, body: OrgUnit, start: date, end: date) -> lis
     )
 
 
+def _lh1_scope(session: Session, body: OrgUnit, start: date, end: date) -> ColumnElement[bool]:
+    """The institutions 表一 counts as 辖区内: see the module docstring."""
+    chain = [int(x) for x in body.path.strip("/").split("/") if x]
+    followed = list(
+        session.scalars(
+            select(Campaign).where(
+                Campaign.issuing_unit_id.in_(chain),
+                Campaign.starts_on <= end,
+                Campaign.ends_on >= start,
+            )
+        )
+    )
+    if not followed or not all(is_explicit(c) for c in followed):
+        return true()
+    return union_clause(followed)
+
+
 def lh1_figures(session: Session, body: OrgUnit, start: date, end: date) -> dict[str, int]:
     """表一: institutions in the jurisdiction and institutions inspected, by ``stat_row``."""
+    scope = _lh1_scope(session, body, start, end)
     totals = dict(
         session.execute(
             select(OrgUnit.stat_row, func.count(OrgUnit.id))
@@ -59,6 +83,7 @@ def lh1_figures(session: Session, body: OrgUnit, start: date, end: date) -> dict
                 OrgUnit.kind == UnitKind.INSTITUTION,
                 OrgUnit.active,
                 OrgUnit.path.startswith(body.path, autoescape=True),
+                scope,
             )
             .group_by(OrgUnit.stat_row)
         ).all()
@@ -71,6 +96,7 @@ def lh1_figures(session: Session, body: OrgUnit, start: date, end: date) -> dict
                 Inspection.institution_id.in_(_subtree(body)),
                 Inspection.inspected_on >= start,
                 Inspection.inspected_on <= end,
+                scope,
             )
             .group_by(OrgUnit.stat_row)
         ).all()
@@ -138,3 +164,20 @@ def inspection_figures(
 
 
 register_source(PREFIX, inspection_figures)
+
+
+def campaign_rule_scope(session: Session, rule: ObligationRule) -> ColumnElement[bool] | None:
+    """A campaign's deadlines bind the units its notice reaches: inside the issuing body's
+    subtree and, where the office chose a scope, on the way to or inside it."""
+    if rule.campaign_id is None:
+        return None
+    campaign = session.get(Campaign, rule.campaign_id)
+    if campaign is None:
+        return None
+    return and_(
+        OrgUnit.path.startswith(campaign.issuing_unit.path, autoescape=True),
+        owes_clause(campaign),
+    )
+
+
+register_rule_scope(campaign_rule_scope)

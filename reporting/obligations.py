@@ -10,11 +10,11 @@ working day) on the official calendar; an unconfirmed year gives no date, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from config.errors import CalendarUnknown
@@ -22,6 +22,28 @@ from directory.models import OrgUnit, UnitKind
 from reporting.models import Cycle, Obligation, ObligationRule
 from workflow.calendar import WorkingCalendar
 from workflow.engine import calendar_for
+
+# Which units owe a rule beyond its unit kinds: the campaigns package registers its
+# campaigns' scope here (a county's campaign binds the county's units, not the province's),
+# since reporting does not import campaigns. None from every hook: all units of the kinds.
+RuleScope = Callable[[Session, ObligationRule], "ColumnElement[bool] | None"]
+RULE_SCOPES: list[RuleScope] = []
+
+
+def register_rule_scope(scope: RuleScope) -> None:
+    if scope not in RULE_SCOPES:
+        RULE_SCOPES.append(scope)
+
+
+def owing_units(session: Session, rule: ObligationRule):
+    """The active units that owe ``rule``: its kinds, narrowed by every registered scope."""
+    stmt = select(OrgUnit).where(OrgUnit.active, OrgUnit.kind.in_(rule.kinds))
+    for scope in RULE_SCOPES:
+        clause = scope(session, rule)
+        if clause is not None:
+            stmt = stmt.where(clause)
+    return stmt.order_by(OrgUnit.id)
+
 
 _BODIES = f"{UnitKind.COUNTY},{UnitKind.CITY},{UnitKind.PROVINCE}"
 _REPORTING = f"{UnitKind.INSTITUTION},{UnitKind.COUNTY},{UnitKind.CITY}"
@@ -215,9 +237,7 @@ def generate_obligations(session: Session, today: date) -> GenerateResult:
     rules = session.scalars(select(ObligationRule).where(ObligationRule.active)).all()
     for rule in rules:
         periods = rule_periods(rule, today)
-        units = session.scalars(
-            select(OrgUnit).where(OrgUnit.active, OrgUnit.kind.in_(rule.kinds)).order_by(OrgUnit.id)
-        ).all()
+        units = session.scalars(owing_units(session, rule)).all()
         if not units:
             continue
         existing: set[tuple[int, date]] = {

@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from campaigns.checklists import GROUP_VIOLATIONS
 from campaigns.inspections import (
@@ -24,6 +25,7 @@ from campaigns.inspections import (
 )
 from campaigns.models import TASK_STATUS_LABELS, TaskStatus
 from campaigns.overview import compliance, inspection_progress
+from campaigns.scope import describe, scope_clause
 from campaigns.service import (
     MANAGE_ROLES,
     NewCampaign,
@@ -37,8 +39,9 @@ from campaigns.service import (
 )
 from campaigns.tasks import add_progress, effective_status, get_task, import_tasks, office_board
 from campaigns.tasks import tasks_by_office as by_office
-from config.errors import DomainError
-from directory.jurisdiction import require_role, unit_filter
+from config.errors import DomainError, ValidationError
+from config.reference import STAT_CLASS_LABELS
+from directory.jurisdiction import body_of, require_role, unit_filter
 from directory.models import OrgUnit, UnitKind
 from web.db import db_session
 from workflow.engine import local_today
@@ -71,6 +74,35 @@ def _phases(text: str) -> list[tuple[str, date, date]]:
     return phases
 
 
+def _scope_ids(values: list[str]) -> tuple[int, ...]:
+    if not all(v.isdigit() for v in values):
+        raise ValidationError("未找到所选的范围单位。")
+    return tuple(int(v) for v in values)
+
+
+def _new_form(sess, values: MultiDict[str, str], status: int = 200):
+    """The form with the bodies below the actor's body offered as the campaign's scope."""
+    body = body_of(sess, current_user.unit)
+    units = sess.scalars(
+        select(OrgUnit)
+        .where(
+            OrgUnit.kind.in_((UnitKind.CITY, UnitKind.COUNTY)),
+            OrgUnit.active,
+            OrgUnit.path.startswith(body.path, autoescape=True),
+            OrgUnit.id != body.id,
+        )
+        .order_by(OrgUnit.path)
+    ).all()
+    return render_template(
+        "campaigns/new.html",
+        values=values,
+        scope_units=units,
+        class_labels=STAT_CLASS_LABELS,
+        chosen_units=set(values.getlist("scope_units")),
+        chosen_classes=set(values.getlist("scope_classes")),
+    ), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """新建专项行动: the notice's name, number, dates, phases and public announcement."""
@@ -89,6 +121,8 @@ def new():
                     starts_on=date.fromisoformat(f.get("starts_on", "")),
                     ends_on=date.fromisoformat(f.get("ends_on", "")),
                     issued_on=date.fromisoformat(f["issued_on"]) if f.get("issued_on") else None,
+                    scope_unit_ids=_scope_ids(f.getlist("scope_units")),
+                    scope_classes=tuple(f.getlist("scope_classes")),
                 ),
             )
             for name, start, end in phases:
@@ -102,16 +136,16 @@ def new():
         except DomainError as err:
             sess.rollback()
             flash(err.message, "error")
-            return render_template("campaigns/new.html", values=f), 422
+            return _new_form(sess, f, 422)
         except ValueError as err:
             sess.rollback()
             phase_error = str(err).startswith("实施阶段")
             flash(str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。", "error")
-            return render_template("campaigns/new.html", values=f), 422
+            return _new_form(sess, f, 422)
         sess.commit()
         flash("专项行动已创建。可导入任务分工表。", "success")
         return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
-    return render_template("campaigns/new.html", values={})
+    return _new_form(sess, MultiDict())
 
 
 @bp.route("/<int:campaign_id>")
@@ -123,6 +157,7 @@ def overview(campaign_id: int):
     return render_template(
         "campaigns/overview.html",
         campaign=campaign,
+        scope=describe(campaign),
         today=today,
         phase=current_phase(campaign, today),
         board=by_office(campaign),
@@ -199,14 +234,10 @@ def progress(task_id: int):
 
 
 def _institutions(sess, campaign):
+    """The institutions in the campaign's scope that the actor may inspect."""
     return sess.scalars(
         select(OrgUnit)
-        .where(
-            OrgUnit.kind == UnitKind.INSTITUTION,
-            OrgUnit.active,
-            OrgUnit.path.startswith(campaign.issuing_unit.path, autoescape=True),
-            unit_filter(sess, current_user),
-        )
+        .where(OrgUnit.active, scope_clause(campaign), unit_filter(sess, current_user))
         .order_by(OrgUnit.path)
     ).all()
 
