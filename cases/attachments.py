@@ -19,7 +19,7 @@ from cases.audit import record_event, require_section
 from cases.handling_models import Attachment
 from cases.models import Clue
 from config.errors import NotFound, ValidationError
-from config.files import not_stored_reason, write_whole
+from config.files import not_stored_message, write_whole
 from directory.models import User
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,7 @@ def add_attachments(
         except OSError as err:
             # A full disk refuses this file only; what was stored before it is kept.
             log.error("clue %s: attachment not stored", clue.id, exc_info=err)
-            name = Path(upload.filename).name or "（无文件名）"
-            rejected.append(f"“{name}”未能保存：{not_stored_reason(err)}。")
+            rejected.append(not_stored_message(upload.filename, err))
     if saved:
         record_event(
             session,

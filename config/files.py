@@ -54,3 +54,9 @@ def not_stored_reason(err: OSError) -> str:
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return "服务器存储空间不足"
     return "服务器无法写入文件"
+
+
+def not_stored_message(filename: str, err: OSError) -> str:
+    """The refusal shown for one checked file the server could not write (the rest are kept)."""
+    name = Path(filename).name or "（无文件名）"
+    return f"“{name}”未能保存：{not_stored_reason(err)}。"

@@ -46,7 +46,7 @@ from config.errors import (
 )
 
 # Defined in tips, where intake needed them first; cases.attachments uses the same two.
-from config.files import not_stored_reason, write_whole
+from config.files import not_stored_message, write_whole
 from config.settings import Settings
 from directory.models import User
 from reporting.access import can_read, is_filler
@@ -207,8 +207,7 @@ def add_attachments(
             except OSError as err:
                 # A full disk refuses this file only; the files stored before it are kept.
                 log.error("submission %s: attachment not stored", sub.id, exc_info=err)
-                name = Path(upload.filename).name or "（无文件名）"
-                rejected.append(f"“{name}”未能保存：{not_stored_reason(err)}。")
+                rejected.append(not_stored_message(upload.filename, err))
         if saved:
             record_event(
                 session,
