@@ -192,4 +192,4 @@ def test_web_process_refuses_to_start_without_the_reporter_key(tmp_path):
     assert process.returncode != 0
     assert "拒绝启动" in text and "qingfeng init" in text and "reporter.key" in text
     with socket.socket() as sock:
-        assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing ever listened
+        assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing is left serving

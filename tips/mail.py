@@ -267,11 +267,17 @@ def read_eml_or_mbox(filename: str, data: bytes) -> list[bytes]:
 
 
 def reading(raw: bytes, charset: str | None = None) -> str:
-    """A quarantined original as a clerk reads it: headers and text parts decoded in
-    ``charset`` (the detector's choice when None), transfer encodings undone."""
+    """A quarantined original as a clerk reads it: text parts decoded in ``charset`` (the
+    detector's choice when None; headers too, unless it cannot read them), transfer
+    encodings undone."""
 
     def text(data: bytes, label: str | None) -> str:
         return charsets.read_as(data, charset) if charset else charsets.decode(data, label)
+
+    def header(data: bytes, label: str | None) -> str:
+        # A header the detector reads stays as read; the clerk's charset is for the rest.
+        auto = charsets.decode(data, label)
+        return text(data, label) if charsets.REPLACEMENT in auto else auto
 
     try:
         msg = BytesParser(policy=policy.compat32).parsebytes(raw)
@@ -279,7 +285,7 @@ def reading(raw: bytes, charset: str | None = None) -> str:
         for name in ("From", "To", "Subject", "Date"):
             value = _raw_header(msg, name)
             if value is not None:
-                lines.append(f"{name}: {_header_in(value, text)}")
+                lines.append(f"{name}: {_header_in(value, header)}")
         for part in _leaves(msg):
             if part.get_content_maintype() == "text":
                 lines += ["", text(_payload_bytes(part), part.get_content_charset())]
@@ -303,3 +309,19 @@ def _header_in(raw: str, text) -> str:
     return "".join(
         text(chunk, label) if isinstance(chunk, bytes) else chunk for chunk, label in chunks
     )
+
+
+def readable_fields(raw: bytes) -> dict[str, str]:
+    """What a clerk need not retype when converting a quarantined mail: the fields that
+    did decode (form field name → text); empty when the message cannot be parsed."""
+    try:
+        mail = parse_message(raw)
+    except MailParseError:
+        return {}
+    fields = {
+        "summary": mail.subject[:200],
+        "content": mail.body,
+        "reporter_name": mail.from_name,
+        "reporter_email": mail.from_address,
+    }
+    return {k: v for k, v in fields.items() if v and charsets.REPLACEMENT not in v}

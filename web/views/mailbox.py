@@ -11,7 +11,7 @@ from config.errors import DomainError
 from directory.jurisdiction import visible_unit_ids
 from directory.roles import Role
 from tips.charsets import READING_CHOICES
-from tips.mail import reading
+from tips.mail import readable_fields, reading
 from tips.mailbox import convert, dismiss, get_quarantined, original_of, raw_message
 from tips.models import MailQuarantine, QuarantineStatus, Tip
 from tips.service import NewTip, get_tip
@@ -136,7 +136,7 @@ def quarantined(item_id: int):
         text=reading(raw, charset or None),
         charset=charset,
         choices=READING_CHOICES,
-        form=request.form,
+        form=request.form if request.method == "POST" else readable_fields(raw),
     )
 
 
