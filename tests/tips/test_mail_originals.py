@@ -140,9 +140,7 @@ def test_clerk_downloads_original_and_reads_quarantine_in_a_chosen_charset(clien
     # What did decode is offered to the clerk, so only the body needs retyping.
     assert 'name="reporter_email" value="broken-gateway@example.cn"' in page
     assert 'name="summary" value="举报"' in page
-    chosen = client.get(f"/intake/mailbox/quarantine/{item}?charset=gb18030").get_data(
-        as_text=True
-    )
+    chosen = client.get(f"/intake/mailbox/quarantine/{item}?charset=gb18030").get_data(as_text=True)
     assert 'value="gb18030" selected' in chosen
     assert "Subject: 举报" in chosen  # a header that decoded is not re-read in the choice
     raw = client.get(f"/intake/mailbox/quarantine/{item}/raw")
