@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.filenames import client_filename
 from config.files import write_whole
 from tips.models import Tip, TipAttachment
 
@@ -24,6 +25,10 @@ ALLOWED_LABEL = "PDF、JPG、PNG、Word（.docx）"
 class Upload:
     filename: str
     data: bytes
+
+    def __post_init__(self) -> None:
+        # Every channel (portal, API, mail) keeps only the file's own name, never a path.
+        object.__setattr__(self, "filename", client_filename(self.filename))
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:

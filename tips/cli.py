@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from config.errors import DomainError
 from tips.protection import keyring_for, load_keyring, rotate_keyfile
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @contextmanager
@@ -26,6 +29,45 @@ def _settings():
     from config.settings import Settings
 
     return Settings.from_env()
+
+
+def reporter_key_on_init(session: Session) -> str:
+    """``qingfeng init`` hook: make sure the reporter key exists, creating it on a new
+    installation. A database that already holds encrypted reporters never gets a new key:
+    it could not read them, so the operator is told to restore the old one instead."""
+    from sqlalchemy import exists, or_, select
+
+    from tips.models import MailOriginal, MailQuarantine, Tip
+
+    path = _settings().reporter_key_file
+    if path is None:
+        raise click.ClickException("未配置举报人信息密钥文件：请设置 QINGFENG_REPORTER_KEY_FILE。")
+    try:
+        if path.exists():
+            load_keyring(path, create_if_missing=False)
+            return f"举报人信息密钥：使用已有的密钥文件 {path}。"
+        encrypted = session.scalar(
+            select(
+                or_(
+                    exists().where(Tip.identity_token.is_not(None)),
+                    exists().where(MailQuarantine.id.is_not(None)),
+                    exists().where(MailOriginal.id.is_not(None)),
+                )
+            )
+        )
+        if encrypted:
+            raise click.ClickException(
+                f"找不到举报人信息密钥文件 {path}，而数据库中已有加密保存的举报人信息和邮件。"
+                "新密钥无法解密它们，因此不会新建：请从安全备份中恢复原密钥文件，"
+                "或设置 QINGFENG_REPORTER_KEY_FILE 指向它。"
+            )
+        load_keyring(path, create_if_missing=True)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    return (
+        f"举报人信息密钥：已生成 {path}（仅本用户可读）。"
+        "请把它单独备份，不要与数据库放在同一份备份中；运行网站的用户须能读取它。"
+    )
 
 
 @click.group("reporter-key")

@@ -1,15 +1,14 @@
 """Parsing tips that arrive by e-mail (mailbox, .eml upload or .mbox export).
 
-Chinese mail is messy: clients label GBK text as ``gb2312``, put raw GBK bytes in
-headers, and RFC 2047-encode attachment names. We decode every charset in the GB
-family as GB18030 (a strict superset), try UTF-8 and GB18030 when the label is wrong,
-and never guess silently beyond that. A message that cannot be parsed raises
-``MailParseError``; the caller quarantines its raw bytes, it never drops them.
+Chinese mail is messy: clients label GBK text as ``gb2312`` or ``utf-8``, put raw GBK
+or Big5 bytes in headers, and RFC 2047-encode attachment names. ``tips.charsets`` finds
+the charset the bytes are really in. A message that cannot be parsed raises
+``MailParseError``; one whose text still needs U+FFFD replacement characters is marked
+``unreadable``. The caller quarantines both with their raw bytes, it never drops them.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -22,11 +21,9 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import NamedTuple
 
 from config.errors import ValidationError
+from tips import charsets
 from tips.htmltext import html_to_text
 
-# Labels that in practice mean "some GB encoding": GB18030 decodes all of them.
-_GB_FAMILY = {"gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "euc-cn", "x-euc-cn", "gb18030"}
-_UPGRADES = {"big5": "big5hkscs", "us-ascii": "utf-8", "ascii": "utf-8"}
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
 _BOUNDARY_DEFECTS = ("NoBoundaryInMultipartDefect", "StartBoundaryNotFoundDefect")
 
@@ -56,29 +53,22 @@ class ParsedMail:
     # True when the message had no Message-ID and ours is a hash of the raw bytes.
     message_id_synthesized: bool = False
 
-
-def _charset(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip('"').lower()
-    if label in _GB_FAMILY:
-        return "gb18030"
-    label = _UPGRADES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+    @property
+    def unreadable(self) -> list[str]:
+        """The fields (in Chinese) that no charset could decode: they hold U+FFFD."""
+        fields = [
+            ("发件人", self.from_name),
+            ("主题", self.subject),
+            ("正文", self.body),
+            ("附件名", "".join(a.filename for a in self.attachments)),
+        ]
+        return [label for label, text in fields if charsets.REPLACEMENT in text]
 
 
 def decode_bytes(data: bytes, label: str | None) -> str:
-    """Decode with the declared charset, else UTF-8, else GB18030; replace only as a last resort."""
-    declared = _charset(label)
-    for candidate in dict.fromkeys(c for c in (declared, "utf-8", "gb18030") if c):
-        try:
-            return data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-    return data.decode(declared or "utf-8", errors="replace")
+    """Decode in the charset the bytes are really in (``tips.charsets``); U+FFFD only as a
+    last resort, and such a message is quarantined (``ParsedMail.unreadable``)."""
+    return charsets.decode(data, label)
 
 
 def _header_text(raw: str | None) -> str:
@@ -274,3 +264,64 @@ def read_eml_or_mbox(filename: str, data: bytes) -> list[bytes]:
             raise ValidationError(f"文件 {filename} 中没有邮件。")
         return messages
     raise ValidationError(f"不支持的文件类型：{filename}。请上传 .eml 或 .mbox 格式的邮件文件。")
+
+
+def reading(raw: bytes, charset: str | None = None) -> str:
+    """A quarantined original as a clerk reads it: text parts decoded in ``charset`` (the
+    detector's choice when None; headers too, unless it cannot read them), transfer
+    encodings undone."""
+
+    def text(data: bytes, label: str | None) -> str:
+        return charsets.read_as(data, charset) if charset else charsets.decode(data, label)
+
+    def header(data: bytes, label: str | None) -> str:
+        # A header the detector reads stays as read; the clerk's charset is for the rest.
+        auto = charsets.decode(data, label)
+        return text(data, label) if charsets.REPLACEMENT in auto else auto
+
+    try:
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
+        lines = []
+        for name in ("From", "To", "Subject", "Date"):
+            value = _raw_header(msg, name)
+            if value is not None:
+                lines.append(f"{name}: {_header_in(value, header)}")
+        for part in _leaves(msg):
+            if part.get_content_maintype() == "text":
+                lines += ["", text(_payload_bytes(part), part.get_content_charset())]
+            else:
+                lines += ["", f"[附件 {part.get_content_type()} {_filename(part)}]"]
+        if any(lines):
+            return "\n".join(lines)
+    except Exception:  # noqa: S110 -- an unparsable original is shown as bytes below
+        pass
+    return text(raw, None)
+
+
+def _header_in(raw: str, text) -> str:
+    raw = re.sub(r"\r?\n[ \t]", " ", str(raw)).strip()
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        return text(raw.encode("ascii", "surrogateescape"), None)
+    try:
+        chunks = decode_header(raw)
+    except ValueError:
+        return raw
+    return "".join(
+        text(chunk, label) if isinstance(chunk, bytes) else chunk for chunk, label in chunks
+    )
+
+
+def readable_fields(raw: bytes) -> dict[str, str]:
+    """What a clerk need not retype when converting a quarantined mail: the fields that
+    did decode (form field name → text); empty when the message cannot be parsed."""
+    try:
+        mail = parse_message(raw)
+    except MailParseError:
+        return {}
+    fields = {
+        "summary": mail.subject[:200],
+        "content": mail.body,
+        "reporter_name": mail.from_name,
+        "reporter_email": mail.from_address,
+    }
+    return {k: v for k, v in fields.items() if v and charsets.REPLACEMENT not in v}

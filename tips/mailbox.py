@@ -1,7 +1,9 @@
 """Tips that arrive by e-mail: poll the IMAP mailbox or import .eml/.mbox files.
 
-Nothing is lost: a message becomes a tip (idempotent by Message-ID, unique) or, when it
-cannot be read, goes whole into the quarantine for a clerk to resolve. Mailbox tips wait
+Nothing is lost: a message becomes a tip (idempotent by Message-ID, unique) whose
+original bytes are kept with it (``MailOriginal``), or, when it cannot be read (not an
+e-mail, or text no charset decodes), goes whole into the quarantine for a clerk to
+resolve. Both are encrypted; a garbled tip of U+FFFD characters is never made. Mailbox tips wait
 in the mailbox queue without a clue until a clerk opens them (spam never reaches the
 clue ledger); ``cases.intake.clue_for_tip`` then opens the clue.
 """
@@ -24,7 +26,7 @@ from directory.roles import Role
 from tips.attachments import Upload
 from tips.imap import fetch_new
 from tips.mail import MailParseError, ParsedMail, parse_message, read_eml_or_mbox
-from tips.models import MailboxState, MailQuarantine, QuarantineStatus, Tip
+from tips.models import MailboxState, MailOriginal, MailQuarantine, QuarantineStatus, Tip
 from tips.service import (
     INTAKE_ROLES,
     Identity,
@@ -130,9 +132,18 @@ def ingest(
     if session.scalar(select(Tip.id).where(Tip.message_id == mail.message_id[:255])):
         report.skipped += 1
         return
+    if unreadable := mail.unreadable:
+        reason = (
+            f"邮件的{'、'.join(unreadable)}无法按任何字符编码正确解码（出现乱码），"
+            "请查看原始邮件后人工转录。"
+        )
+        row = quarantine(session, unit, raw, reason, vault, source=source, uid=uid)
+        _count_quarantine(report, row)
+        return
     savepoint = session.begin_nested()
     try:
         tip = create_tip(session, None, unit, new_tip_from_mail(mail, uid), vault)
+        keep_original(session, tip, raw, vault)
     except DomainError as err:
         savepoint.rollback()
         row = quarantine(session, unit, raw, err.message, vault, source=source, uid=uid)
@@ -140,6 +151,27 @@ def ingest(
         return
     savepoint.commit()
     report.tips.append(tip.id)
+
+
+def keep_original(session: Session, tip: Tip, raw: bytes, vault: Vault) -> MailOriginal:
+    """Keep the bytes a mail tip arrived as, encrypted, beside the tip made from them."""
+    original = MailOriginal(
+        tip_id=tip.id,
+        raw_token=encrypt_bytes(vault.keyring, raw),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+    )
+    session.add(original)
+    session.flush()
+    return original
+
+
+def original_of(session: Session, actor: User, tip: Tip, vault: Vault) -> bytes | None:
+    """The original mail of a tip the actor may read (intake roles only), or None."""
+    if Role(actor.role) not in INTAKE_ROLES or not unit_visible(session, actor, tip.unit):
+        raise NotFound("未找到原始邮件，或不在您的管辖范围内。")
+    original = session.scalar(select(MailOriginal).where(MailOriginal.tip_id == tip.id))
+    return None if original is None else decrypt_bytes(vault.keyring, original.raw_token)
 
 
 def _count_quarantine(report: IngestReport, row: MailQuarantine | None) -> None:

@@ -184,6 +184,22 @@ class MailQuarantine(Base):
     tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
 
 
+class MailOriginal(Base):
+    """The bytes a mail tip arrived as, kept whole so a clerk can always go back to them.
+
+    Encrypted like the quarantine (``raw_token``, Fernet): a raw e-mail names its sender.
+    """
+
+    __tablename__ = "mail_originals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"), unique=True)
+    raw_token: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class MailboxState(Base):
     """Where the last poll of a mailbox stopped (UIDs are valid within one UIDVALIDITY)."""
 

@@ -28,7 +28,15 @@ from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from tips import attachments as files
 from tips.channels import ACCUSED_POSTS, validate_metadata
-from tips.models import MailQuarantine, RevealLog, Tip, TipAccused, TipBand, TipContact
+from tips.models import (
+    MailOriginal,
+    MailQuarantine,
+    RevealLog,
+    Tip,
+    TipAccused,
+    TipBand,
+    TipContact,
+)
 from tips.protection import Keyring, ReencryptResult, blind_index, normalize_contact, reencrypt_all
 from tips.similarity import band_keys
 
@@ -268,7 +276,8 @@ def decrypt_bytes(keyring: Keyring, token: bytes) -> bytes:
 
 
 def reencrypt_everything(session: Session, keyring: Keyring) -> ReencryptResult:
-    """Re-encrypt every stored identity and quarantined mail under the newest key (rotation)."""
+    """Re-encrypt every stored identity, kept original and quarantined mail under the newest
+    key (rotation)."""
     tips = session.execute(
         select(Tip.id, Tip.identity_token).where(Tip.identity_token.is_not(None))
     )
@@ -287,7 +296,16 @@ def reencrypt_everything(session: Session, keyring: Keyring) -> ReencryptResult:
         mail.raw_token = token.encode("ascii")
 
     more = reencrypt_all(((mid, tok) for mid, tok in mails), keyring, store_mail)
+    originals = session.execute(select(MailOriginal.id, MailOriginal.raw_token)).all()
+
+    def store_original(original_id: int, token: str) -> None:
+        original = session.get(MailOriginal, original_id)
+        assert original is not None
+        original.raw_token = token.encode("ascii")
+
+    kept = reencrypt_all(((oid, tok) for oid, tok in originals), keyring, store_original)
     session.flush()
     failed: list[object] = [("tip", k) for k in result.failed]
     failed += [("mail", k) for k in more.failed]
-    return ReencryptResult(result.rotated + more.rotated, failed)
+    failed += [("original", k) for k in kept.failed]
+    return ReencryptResult(result.rotated + more.rotated + kept.rotated, failed)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
 
 from cases.timelimits import apply_overrides as apply_time_limits
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 from web import auth, db, errors, filters
 from web.schema import import_all_models
 
@@ -31,6 +31,7 @@ def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker | None = None
 ) -> Flask:
     settings = settings or Settings.from_env()
+    require_reporter_key(settings)
     import_all_models()
     apply_time_limits(settings.time_limits)
     app = Flask(__name__, instance_path=str(settings.instance_path))
@@ -58,6 +59,26 @@ def create_app(
     register_input_guard(app)
     register_security_headers(app)
     return app
+
+
+def require_reporter_key(settings: Settings) -> None:
+    """Production: refuse to start without a readable reporter key, telling the operator why.
+
+    Without it every portal tip would be refused; the public must never be the first to
+    find out (nor see the key's path). Development creates the key on first use.
+    """
+    if not settings.is_production:
+        return
+    from tips.protection import ReporterKeyError, keyring_for
+
+    try:
+        keyring_for(settings)
+    except ReporterKeyError as err:
+        raise SettingsError(
+            f"{err.message} 没有举报人信息密钥，网站无法接收举报，因此拒绝启动。"
+            "新安装请运行 qingfeng init 生成密钥；已有数据请恢复原密钥文件"
+            "（QINGFENG_REPORTER_KEY_FILE）。"
+        ) from err
 
 
 def register_blueprints(app: Flask) -> None:

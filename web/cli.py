@@ -15,6 +15,7 @@ from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from tips.cli import COMMANDS as TIPS_COMMANDS
+from tips.cli import reporter_key_on_init
 from web.backup import COMMANDS as BACKUP_COMMANDS
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
@@ -122,6 +123,8 @@ for command in [
 ]:
     main.add_command(command)
 
-# The working-day calendar must exist before any deadline is computed.
-if seed_on_init not in INIT_HOOKS:
-    INIT_HOOKS.append(seed_on_init)
+# The working-day calendar must exist before any deadline is computed; the reporter key
+# before the web process starts (it refuses to in production without one).
+for hook in (seed_on_init, reporter_key_on_init):
+    if hook not in INIT_HOOKS:
+        INIT_HOOKS.append(hook)

@@ -19,7 +19,18 @@ HTTP_MESSAGES = {
     422: "提交的数据有误。",
     429: "操作过于频繁，请稍后再试。",
     500: "服务器内部错误，请稍后再试或联系管理员。",
+    503: "服务暂时不可用，请稍后再试。",
 }
+
+
+def public_message(err: DomainError) -> str:
+    """What a page may say about a domain error. A 5xx one is the server's own trouble
+    (a missing key file, a mail server down): its message may name server paths and
+    hosts, so it goes to the log for the operator and the page says only that it failed."""
+    if err.status < 500:
+        return err.message
+    current_app.logger.error("%s (%s): %s", err.code, request.path, err.message)
+    return HTTP_MESSAGES.get(err.status, HTTP_MESSAGES[500])
 
 
 def _wants_json() -> bool:
@@ -54,6 +65,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         remember_unknown_year(err, request.path)
+        if err.status >= 500:
+            return error_response(err.status, "internal", public_message(err))
         return error_response(err.status, err.code, err.message, err.details)
 
     @app.errorhandler(CSRFError)

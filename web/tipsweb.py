@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
+from werkzeug.datastructures import FileStorage
 
 from config.settings import Settings
 from tips.attachments import Upload
@@ -19,9 +22,24 @@ def vault() -> Vault:
     return Vault(keyring_for(cfg), cfg.upload_path / "tips", cfg.max_upload_bytes)
 
 
+# The quoted file name as the browser wrote it (WHATWG multipart: no backslash escapes).
+_RAW_FILENAME = re.compile(r'(?:^|;)\s*filename="((?:[^"\\]|\\.)*)"', re.IGNORECASE)
+
+
+def sent_filename(upload: FileStorage) -> str:
+    """The name as sent, client path included: browsers send a Windows path's backslashes
+    unescaped, and werkzeug's header parser would drop them and glue the folders onto
+    the name (``C:Users张三x.jpg``). ``Upload`` then keeps only the last component."""
+    header = upload.headers.get("Content-Disposition", "")
+    match = _RAW_FILENAME.search(header)
+    if match is None or "filename*" in header.lower():
+        return upload.filename or ""
+    return match.group(1).replace("%22", '"')
+
+
 def uploads(field: str = "attachments") -> list[Upload]:
     return [
-        Upload(f.filename or "", f.read())
+        Upload(sent_filename(f), f.read())
         for f in request.files.getlist(field)
         if f and (f.filename or "").strip()
     ]

@@ -104,3 +104,91 @@ def forwarded() -> bytes:
     outer.set_content("转发群众来信，请登记。")
     outer.add_attachment(message_from_bytes(utf8_qp(), policy=policy.default))
     return outer.as_bytes()
+
+
+# Text outside GB2312 and GBK: a four-byte GB18030 character (𠮷) and the euro sign.
+GB18030_BODY = "举报：卫生院院长𠮷某收受医药代表回扣€500元，时间2023年5月，请核实。"
+BIG5_BODY = "我要檢舉某某醫院外科醫生收受病患家屬紅包新臺幣兩萬元，請調查處理。"
+# Bytes no charset reads: invalid UTF-8, GB18030 and Big5 alike (no NUL: IMAP forbids it).
+UNDECODABLE = b"\xff\xfe\x81\x30\xc0\x80\xfe\xff" * 6
+
+
+def _crlf(lines: list[str | bytes]) -> bytes:
+    """A message as it travels (CRLF line ends), so stored bytes compare byte for byte."""
+    return b"\r\n".join(line if isinstance(line, bytes) else line.encode("ascii") for line in lines)
+
+
+def gbk_labelled_utf8() -> bytes:
+    """A webmail form that writes GBK bytes but labels them utf-8, body and subject alike."""
+    return _crlf(
+        [
+            "From: zhangsan@example.cn",
+            "To: jubao@wjw.example.gov.cn",
+            f"Subject: {b64_word('举报外科收红包', 'utf-8', 'gbk')}",
+            "Date: Thu, 16 Mar 2023 09:00:00 +0800",
+            "Message-ID: <gbk-as-utf8@example.cn>",
+            "MIME-Version: 1.0",
+            'Content-Type: text/plain; charset="utf-8"',
+            "Content-Transfer-Encoding: 8bit",
+            "",
+            GBK_BODY.encode("gbk"),
+            "",
+        ]
+    )
+
+
+def gb18030_unlabelled() -> bytes:
+    """No charset anywhere: raw 8-bit GB18030 in the Subject header and the body."""
+    return _crlf(
+        [
+            "From: reporter@example.cn",
+            "To: jubao@wjw.example.gov.cn",
+            b"Subject: " + "反映卫生院院长𠮷某收回扣".encode("gb18030"),
+            "Date: Fri, 17 Mar 2023 10:00:00 +0800",
+            "Message-ID: <gb18030-bare@example.cn>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain",
+            "Content-Transfer-Encoding: 8bit",
+            "",
+            GB18030_BODY.encode("gb18030"),
+            "",
+        ]
+    )
+
+
+def big5_mail(label: str = "big5") -> bytes:
+    """Traditional Chinese from Hong Kong or Taiwan, base64 Big5 (``label`` may lie)."""
+    return _crlf(
+        [
+            "From: chen@example.com.hk",
+            "To: jubao@wjw.example.gov.cn",
+            f"Subject: {b64_word('檢舉醫生收紅包', label, 'big5')}",
+            "Date: Sat, 18 Mar 2023 11:00:00 +0800",
+            f"Message-ID: <big5-{label}@example.com.hk>",
+            "MIME-Version: 1.0",
+            f'Content-Type: text/plain; charset="{label}"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(BIG5_BODY.encode("big5")).decode().strip(),
+            "",
+        ]
+    )
+
+
+def undecodable() -> bytes:
+    """Well-formed headers, but a body that no charset reads (a broken gateway)."""
+    return _crlf(
+        [
+            "From: broken-gateway@example.cn",
+            "To: jubao@wjw.example.gov.cn",
+            "Subject: =?utf-8?B?5Li+5oql?=",
+            "Date: Sun, 19 Mar 2023 12:00:00 +0800",
+            "Message-ID: <undecodable@example.cn>",
+            "MIME-Version: 1.0",
+            'Content-Type: text/plain; charset="utf-8"',
+            "Content-Transfer-Encoding: 8bit",
+            "",
+            b"\xe4\xb8\xbe" + UNDECODABLE + b" 2000",
+            "",
+        ]
+    )

@@ -10,7 +10,9 @@ from cases.intake import clue_for_tip
 from config.errors import DomainError
 from directory.jurisdiction import visible_unit_ids
 from directory.roles import Role
-from tips.mailbox import convert, dismiss, get_quarantined, raw_message
+from tips.charsets import READING_CHOICES
+from tips.mail import readable_fields, reading
+from tips.mailbox import convert, dismiss, get_quarantined, original_of, raw_message
 from tips.models import MailQuarantine, QuarantineStatus, Tip
 from tips.service import NewTip, get_tip
 from web.db import db_session
@@ -124,8 +126,18 @@ def quarantined(item_id: int):
             flash(message, "success")
             return redirect(url_for("mailbox.quarantine"))
     raw = raw_message(sess, current_user, row, vault())
-    text = raw.decode("utf-8", "replace")
-    return render_template("intake/quarantined.html", row=row, text=text, form=request.form)
+    # The clerk may read the original in another charset when the detector got it wrong.
+    charset = request.args.get("charset", "")
+    if charset not in dict(READING_CHOICES):
+        charset = ""
+    return render_template(
+        "intake/quarantined.html",
+        row=row,
+        text=reading(raw, charset or None),
+        charset=charset,
+        choices=READING_CHOICES,
+        form=request.form if request.method == "POST" else readable_fields(raw),
+    )
 
 
 @bp.route("/quarantine/<int:item_id>/raw")
@@ -138,4 +150,23 @@ def download_raw(item_id: int):
         data,
         mimetype="message/rfc822",
         headers={"Content-Disposition": f"attachment; filename=quarantine-{row.id}.eml"},
+    )
+
+
+@bp.route("/tips/<int:tip_id>/original.eml")
+def original(tip_id: int):
+    """The mail a tip was made from, byte for byte (kept encrypted; intake roles only)."""
+    _require_intake()
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    data = original_of(sess, current_user, tip, vault())
+    if data is None:
+        abort(404)
+    return Response(
+        data,
+        mimetype="message/rfc822",
+        headers={
+            "Content-Disposition": f"attachment; filename=tip-{tip.id}.eml",
+            "Cache-Control": "no-store",
+        },
     )

@@ -27,7 +27,7 @@ from tips.portal import (
 )
 from tips.service import NewTip
 from web.db import db_session
-from web.errors import remember_unknown_year
+from web.errors import public_message, remember_unknown_year
 from web.tipsweb import accused_from, identity_from, settings, uploads, vault
 from workflow.engine import local_today
 
@@ -85,8 +85,8 @@ def report():
         sess.rollback()
         remember_unknown_year(err, "网络举报")
         return render_template(
-            "portal/index.html", posts=ACCUSED_POSTS, form=form, error=err.message
-        ), 422
+            "portal/index.html", posts=ACCUSED_POSTS, form=form, error=public_message(err)
+        ), (500 if err.status >= 500 else 422)
     sess.commit()
     return (
         render_template("portal/receipt.html", code=format_code(code), rejected=tip.rejected_files),
@@ -111,7 +111,7 @@ def status():
             reporter_message(sess, tip, request.form.get("body", ""))
         except DomainError as err:
             sess.rollback()
-            return _status_page(sess, tip, code, error=err.message)
+            return _status_page(sess, tip, code, error=public_message(err))
         sess.commit()
         return _status_page(sess, tip, code, notice="留言已发送。")
     return _status_page(sess, tip, code)

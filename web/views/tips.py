@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cases.models import Clue
 from config.errors import DomainError
+from config.filenames import client_filename
 from directory.models import User
 from tips.attachments import path_of
 from tips.channels import CHANNEL_FIELDS, CHANNELS
@@ -108,7 +109,7 @@ def attachment(tip_id: int, attachment_id: int):
         path_of(record, vault().upload_dir),
         mimetype=record.content_type,
         as_attachment=True,
-        download_name=record.filename,
+        download_name=client_filename(record.filename, "附件"),  # rows stored before the rule
     )
 
 
