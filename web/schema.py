@@ -28,6 +28,7 @@ def import_all_models() -> MetaData:
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
+    import workflow.pending  # noqa: F401
 
     return Base.metadata
 

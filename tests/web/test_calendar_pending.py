@@ -1,0 +1,176 @@
+"""Issue 15 §2: an unconfirmed year never refuses a step. The deadline waits as pending
+("待定（2027 年工作日历未确认）"), is listed, and is computed with its reminders once an
+administrator enters the year from the pasted State Council notice."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from cases.handling_models import ClueEvent
+from cases.models import Clue
+from notifications.clue_reminders import sweep_clues
+from notifications.models import Delivery
+from tests.conftest import login, post_form, user
+from tips.models import Tip
+from workflow.calendar_models import CalendarYear
+from workflow.calendar_service import set_year_from_notice
+from workflow.pending import PendingDeadline
+
+SH = ZoneInfo("Asia/Shanghai")
+# A made-up 2027 notice in the official form (the real one is not published yet).
+NOTICE_2027 = (Path(__file__).parents[1] / "workflow" / "notices" / "2027.txt").read_text("utf-8")
+DUE_2027 = date(2027, 1, 12)  # 15 working days after 2026-12-21 on that notice (元旦 1–3 January)
+
+
+def at(y, m, d, hour=10):
+    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SH), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def _county_intake(app):
+    app.config["QINGFENG"] = app.config["QINGFENG"].with_overrides(intake_unit="C01-D01")
+
+
+def switch(client, username):
+    if client.get("/login").status_code == 302:  # signed in: sign out first
+        post_form(client, "/logout", {}, token_from="/")
+    login(client, username)
+
+
+def _portal_tip(client):
+    data = {
+        "content": "清河县中医医院药剂科人员收取药品回扣",
+        "named": "y",
+        "reporter_name": "陈晓梅",
+        "reporter_phone": "13712345678",
+    }
+    return post_form(client, "/portal/report", data, token_from="/portal/")
+
+
+def _register(client, db, tip_id):
+    switch(client, "clerk")
+    response = post_form(client, f"/intake/tips/{tip_id}/decision", {"decision": "register"})
+    assert response.status_code in (200, 302), response.get_data(as_text=True)
+    db.expire_all()
+    return db.get(Clue, db.get(Tip, tip_id).clue_id)
+
+
+def test_named_portal_tip_on_21_december_is_stored_then_dated_by_the_pasted_notice(client, db):
+    assert db.get(CalendarYear, 2027) is None or not db.get(CalendarYear, 2027).confirmed
+    with at(2026, 12, 21):
+        response = _portal_tip(client)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, page
+        assert re.search(r'data-testid="receipt-code">[\d ]+<', page)
+        assert "管理员" not in page
+        db.expire_all()
+        tip = db.scalar(select(Tip).order_by(Tip.id.desc()).limit(1))
+        assert tip.named
+        received = db.get(Clue, tip.clue_id)
+        assert received.next_due_on is None and received.pending_due_label
+        clue = _register(client, db, tip.id)  # the next step is not refused either
+        assert clue.id == received.id and clue.state == "registered"
+        assert clue.next_due_on is None
+        assert clue.clocks["accept_notice"]["due"] is None
+        assert clue.clocks["accept_notice"]["pending_year"] == 2027
+        show = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+        assert "待定（2027 年工作日历未确认）" in show
+        ledger = client.get("/ledger?due=pending").get_data(as_text=True)
+        assert f"/clues/{clue.id}" in ledger and "待定（2027 年工作日历未确认）" in ledger
+        switch(client, "admin")
+        home = client.get("/").get_data(as_text=True)
+        assert 'data-testid="pending-deadlines"' in home and f"/clues/{clue.id}" in home
+        assert "2027 年的工作日历尚未确认" in home
+
+    with at(2026, 12, 22):
+        switch(client, "admin")
+        preview = post_form(
+            client, "/admin/calendar/2027/notice", {"text": NOTICE_2027, "action": "preview"}
+        )
+        text = preview.get_data(as_text=True)
+        assert preview.status_code == 200 and 'data-testid="notice-preview"' in text
+        assert "2027-02-14" in text and "调休上班" in text
+        db.expire_all()
+        assert db.get(Clue, clue.id).next_due_on is None  # a preview applies nothing
+        done = post_form(
+            client,
+            "/admin/calendar/2027/notice",
+            {"text": NOTICE_2027, "action": "confirm"},
+            follow_redirects=True,
+        )
+        assert "1 项待定的期限已自动计算" in done.get_data(as_text=True)
+    db.expire_all()
+    clue = db.get(Clue, clue.id)
+    assert clue.next_due_on == DUE_2027 and clue.next_due_kind == "accept_notice"
+    assert db.scalar(select(PendingDeadline).where(PendingDeadline.clue_id == clue.id)) is None
+    events = db.scalars(select(ClueEvent).where(ClueEvent.clue_id == clue.id)).all()
+    assert any(e.kind == "deadline.computed" and "2027-01-12" in e.summary for e in events)
+
+    # Its reminders follow like any other deadline's: 3 working days before (7, 8, 11 January).
+    sweep_clues(db, datetime(2027, 1, 7, 10, tzinfo=SH))
+    ref = f"clue:{clue.id}/accept_notice"
+    levels = {d.level for d in db.scalars(select(Delivery).where(Delivery.subject_ref == ref))}
+    assert levels == {"due_3"}
+
+
+def test_every_clock_waits_and_is_computed_by_the_pasted_notice(db):
+    from cases.outcomes import open_referral
+    from cases.service import fire
+    from tests.cases.factories import new_clue
+
+    with at(2026, 12, 28):
+        petition = new_clue(db, petition=True)  # 15 days: 2027-01-12 (2027-01-11 is Monday… +1)
+        named = new_clue(db, reporter_named=True)
+        referral = open_referral(db, None, named, "judicial", "某区公安分局", date(2026, 12, 28))
+        fire(db, user(db, "clerk"), petition, "register", {})
+    assert petition.clocks["petition_accept"]["due"] is None
+    assert referral.receipt_due is None
+    kinds = {(r.kind, r.clock) for r in db.scalars(select(PendingDeadline))}
+    assert {("clue", "petition_accept"), ("clue", "accept_notice")} <= kinds
+    assert ("referral", "referral_receipt") in kinds
+    with at(2026, 12, 29):
+        set_year_from_notice(db, user(db, "admin"), 2027, NOTICE_2027)
+    db.expire_all()
+    clocks = db.get(Clue, petition.id).clocks
+    # Accepted (registered) while pending: the deadline is still computed, and it was met.
+    assert clocks["petition_accept"]["due"] == "2027-01-12"
+    assert clocks["petition_accept"]["late"] is False
+    # Registering started the 60-day conclusion clock, pending too until now.
+    assert clocks["petition_conclusion"]["due"] == "2027-02-26"
+    assert db.get(Clue, petition.id).next_due_on == date(2027, 2, 26)
+    assert db.get(Clue, named.id).next_due_on is not None
+    assert db.get(type(referral), referral.id).receipt_due == date(2027, 1, 12)
+    assert db.scalars(select(PendingDeadline)).all() == []
+
+
+def test_a_notice_it_cannot_read_fully_is_refused_naming_the_line(client, db):
+    switch(client, "admin")
+    bad = NOTICE_2027.replace("四、劳动节：5月1日（周六）", "四、劳动节：5月1日（周日）")
+    response = post_form(client, "/admin/calendar/2027/notice", {"text": bad, "action": "confirm"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'data-testid="notice-errors"' in text
+    assert "第 8 行" in text and "与括号中的“周日”不符" in text
+    db.expire_all()
+    row = db.get(CalendarYear, 2027)
+    assert row is None or not row.confirmed
+
+
+def test_the_calendar_alert_is_for_admins_and_leaders_never_a_reporter(client):
+    with at(2026, 11, 2):
+        switch(client, "leader")
+        assert "2027 年的工作日历尚未确认" in client.get("/").get_data(as_text=True)
+        switch(client, "reporter")
+        home = client.get("/").get_data(as_text=True)
+        tasks = client.get("/reporting/").get_data(as_text=True)
+        assert "工作日历尚未确认" not in home and 'data-testid="calendar-alert"' not in home
+        assert 'data-testid="calendar-alert"' not in tasks
+    with at(2026, 10, 30):
+        switch(client, "leader")
+        assert "工作日历尚未确认" not in client.get("/").get_data(as_text=True)
