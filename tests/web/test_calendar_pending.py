@@ -174,3 +174,54 @@ def test_the_calendar_alert_is_for_admins_and_leaders_never_a_reporter(client):
     with at(2026, 10, 30):
         switch(client, "leader")
         assert "工作日历尚未确认" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_extension_while_pending_waits_too_and_counts_when_confirmed(db):
+    from cases.service import fire
+    from tests.cases.factories import new_clue
+
+    with at(2026, 11, 20):
+        clue = new_clue(db, petition=True)
+        fire(db, user(db, "clerk"), clue, "register", {})
+    assert clue.clocks["petition_conclusion"]["due"] is None  # 60 days: into 2027
+    with at(2026, 12, 1):
+        fire(
+            db,
+            user(db, "leader"),
+            clue,
+            "extend",
+            {"clock": "petition_conclusion", "days": 30, "reason": "情况复杂"},
+        )
+    clock = clue.clocks["petition_conclusion"]
+    assert clock["due"] is None and clock["extended"] == 30 and clock["pending_year"] == 2027
+    with at(2026, 12, 2):
+        set_year_from_notice(db, user(db, "admin"), 2027, NOTICE_2027)
+    db.expire_all()
+    # 20 November + 60 + 30 days = 18 February 2027, a Thursday after 春节.
+    assert db.get(Clue, clue.id).clocks["petition_conclusion"]["due"] == "2027-02-18"
+
+
+def test_obligations_waiting_for_the_year_are_dated_when_it_is_confirmed(db):
+    from reporting.models import Obligation
+    from reporting.obligations import generate_obligations
+
+    generate_obligations(db, date(2026, 12, 20))
+    waiting = db.scalars(select(Obligation).where(Obligation.unknown_year == 2027)).all()
+    assert waiting and all(o.due_on is None for o in waiting)
+    with at(2026, 12, 21):
+        set_year_from_notice(db, user(db, "admin"), 2027, NOTICE_2027)
+    db.expire_all()
+    assert all(db.get(Obligation, o.id).due_on is not None for o in waiting)
+
+
+def test_the_late_december_sweep_runs_with_next_year_unconfirmed(db):
+    from tests.cases.factories import new_clue
+
+    with at(2026, 12, 10):
+        clue = new_clue(db, reporter_named=True)
+    assert clue.next_due_on == date(2026, 12, 31)
+    # 3 working days ahead of 29 December fall in 2027, unconfirmed: the sweep still runs.
+    sweep_clues(db, datetime(2026, 12, 29, 10, tzinfo=SH))
+    ref = f"clue:{clue.id}/accept_notice"
+    levels = {d.level for d in db.scalars(select(Delivery).where(Delivery.subject_ref == ref))}
+    assert levels == {"due_3"}
