@@ -225,3 +225,30 @@ def test_the_late_december_sweep_runs_with_next_year_unconfirmed(db):
     ref = f"clue:{clue.id}/accept_notice"
     levels = {d.level for d in db.scalars(select(Delivery).where(Delivery.subject_ref == ref))}
     assert levels == {"due_3"}
+
+
+def test_the_unconfirmed_year_alert_goes_to_admins_and_leaders_weekly_never_reporters(db):
+    from directory.roles import Role
+    from notifications.calendar_alerts import sweep_calendar_alerts
+    from notifications.templates import render
+
+    def alerted():
+        rows = db.scalars(select(Delivery).where(Delivery.subject_ref == "calendar:2027")).all()
+        return rows, {db.get(type(user(db, "admin")), r.recipient_user_id).role for r in rows}
+
+    assert sweep_calendar_alerts(db, datetime(2026, 10, 30, 10, tzinfo=SH)) == 0
+    assert alerted()[0] == []
+    sweep_calendar_alerts(db, datetime(2026, 11, 2, 10, tzinfo=SH))
+    rows, roles = alerted()
+    assert rows and roles == {Role.ADMIN, Role.LEADER}
+    sweep_calendar_alerts(db, datetime(2026, 11, 4, 10, tzinfo=SH))  # same week: nothing new
+    assert len(alerted()[0]) == len(rows)
+    sweep_calendar_alerts(db, datetime(2026, 11, 9, 10, tzinfo=SH))  # next week: again
+    assert len(alerted()[0]) == 2 * len(rows)
+    admin_row = next(r for r in rows if r.context["admin"])
+    text = render("calendar_unconfirmed", admin_row.context, "https://qf.example")
+    assert "2027 年工作日历尚未确认" in text.subject
+    assert text.link == "https://qf.example/admin/calendar/2027/notice"
+    with at(2026, 11, 10):
+        set_year_from_notice(db, user(db, "admin"), 2027, NOTICE_2027)
+    assert sweep_calendar_alerts(db, datetime(2026, 11, 16, 10, tzinfo=SH)) == 0
