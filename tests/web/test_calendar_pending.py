@@ -252,3 +252,28 @@ def test_the_unconfirmed_year_alert_goes_to_admins_and_leaders_weekly_never_repo
     with at(2026, 11, 10):
         set_year_from_notice(db, user(db, "admin"), 2027, NOTICE_2027)
     assert sweep_calendar_alerts(db, datetime(2026, 11, 16, 10, tzinfo=SH)) == 0
+
+
+def test_pending_referral_and_inquiry_show_their_year_and_leaders_see_their_own(client, db):
+    from cases.outcomes import open_referral
+    from cases.records import add_inquiry
+    from tests.cases.factories import new_clue
+
+    with at(2026, 12, 28):
+        clue = new_clue(db, reporter_named=True)
+        open_referral(db, None, clue, "judicial", "某区公安分局", date(2026, 12, 28))
+        clue.handler_id = user(db, "handler").id
+        clue.state = "talk_inquiry"
+        db.flush()
+        letter = add_inquiry(
+            db, user(db, "handler"), clue, {"recipient": "李某", "sent_on": "2026-12-28"}
+        )
+        assert letter.reply_due is None
+        switch(client, "handler")
+        page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert page.count("待定（2027 年工作日历未确认）") >= 3  # the clock, the receipt, the reply
+    assert "回复期限 待定（2027 年工作日历未确认）" in page
+    with at(2026, 12, 28):
+        switch(client, "leader")
+        home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="pending-deadlines"' in home and f"/clues/{clue.id}" in home
