@@ -128,7 +128,7 @@ def card(clue_id: int):
 
 
 def _pending_dues(sess, clue) -> dict[tuple[str, int], str]:
-    """"待定（YYYY 年工作日历未确认）" by (kind, id) for the clue's referrals and inquiries."""
+    """ "待定（YYYY 年工作日历未确认）" by (kind, id) for the clue's referrals and inquiries."""
     from sqlalchemy import select
 
     from workflow.pending import PendingDeadline
