@@ -88,6 +88,7 @@ def test_named_portal_tip_on_21_december_is_stored_then_dated_by_the_pasted_noti
         home = client.get("/").get_data(as_text=True)
         assert 'data-testid="pending-deadlines"' in home and f"/clues/{clue.id}" in home
         assert "2027 年的工作日历尚未确认" in home
+        assert "/ledger" not in home  # an administrator may not open the ledger: not offered
 
     with at(2026, 12, 22):
         switch(client, "admin")
@@ -277,3 +278,4 @@ def test_pending_referral_and_inquiry_show_their_year_and_leaders_see_their_own(
         switch(client, "leader")
         home = client.get("/").get_data(as_text=True)
     assert 'data-testid="pending-deadlines"' in home and f"/clues/{clue.id}" in home
+    assert "/ledger?due=pending" in home  # a leader may open the ledger's filter

@@ -16,6 +16,7 @@ from directory.roles import ROLE_SCOPE, Role, Scope
 from tips.channels import CHANNELS
 from web.db import db_session
 from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
+from web.views.ledger import LEDGER_ROLES
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 from workflow.pending import pending_counts, pending_rows
@@ -104,6 +105,7 @@ class PendingPanel:
     counts: list
     rows: list
     refs: dict[int, str]
+    ledger: bool  # the viewer may open the ledger (administrators may not)
 
 
 def pending_panel(sess, units) -> PendingPanel | None:
@@ -114,4 +116,5 @@ def pending_panel(sess, units) -> PendingPanel | None:
     rows = pending_rows(sess, units, limit=20)
     ids = {r.clue_id for r in rows if r.clue_id}
     clues = sess.scalars(select(Clue).where(Clue.id.in_(ids))).all() if ids else []
-    return PendingPanel(counts, rows, {c.id: c.reference for c in clues})
+    refs = {c.id: c.reference for c in clues}
+    return PendingPanel(counts, rows, refs, Role(current_user.role) in LEDGER_ROLES)
