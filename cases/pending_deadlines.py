@@ -58,8 +58,14 @@ def due_text(session: Session, kind: str, subject_id: int, due: date | None) -> 
     return pending.pending_label(row.year if row else None)
 
 
+def _locked(session: Session, model: Any, ident: int) -> Any:
+    """The row as committed now, locked until the confirming transaction ends: a step fired
+    meanwhile waits, then meets the bumped version (a conflict, never a lost update)."""
+    return session.get(model, ident, with_for_update=True, populate_existing=True)
+
+
 def _resolve_clue(session: Session, clue_id: int) -> int:
-    clue = session.get(Clue, clue_id)
+    clue = _locked(session, Clue, clue_id)
     if clue is None:
         pending.clear(session, "clue", clue_id)
         return 0
@@ -86,7 +92,7 @@ def _resolve_clue(session: Session, clue_id: int) -> int:
 
 
 def _resolve_referral(session: Session, referral_id: int) -> int:
-    referral = session.get(Referral, referral_id)
+    referral = _locked(session, Referral, referral_id)
     clue = session.get(Clue, referral.clue_id) if referral is not None else None
     if referral is None or clue is None:
         pending.clear(session, REFERRAL, referral_id)
@@ -107,7 +113,7 @@ def _resolve_referral(session: Session, referral_id: int) -> int:
 
 
 def _resolve_inquiry(session: Session, letter_id: int) -> int:
-    letter = session.get(InquiryLetter, letter_id)
+    letter = _locked(session, InquiryLetter, letter_id)
     clue = session.get(Clue, letter.clue_id) if letter is not None else None
     if letter is None or clue is None:
         pending.clear(session, INQUIRY, letter_id)
