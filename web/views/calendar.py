@@ -162,9 +162,11 @@ def notice(year: int):
         return render_template(
             "calendar/notice.html", **page, details=details, parsed=None
         ), err.status
+    left = sum(c.count for c in pending_counts(sess) if c.year == year)
     sess.commit()
     flash(
-        f"{year} 年工作日历已按通知保存并确认；{before} 项待定的期限已自动计算，提醒将按期发送。",
+        f"{year} 年工作日历已按通知保存并确认；{before - left} 项待定的期限已自动计算，"
+        "提醒将按期发送。",
         "success",
     )
     return redirect(url_for("calendar.index"))
