@@ -23,6 +23,7 @@ from config.errors import CalendarUnknown, ValidationError
 from directory.jurisdiction import visible_unit_ids
 from directory.models import OrgUnit, User
 from workflow.engine import calendar_for, local_today
+from workflow.pending import PendingDeadline
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DUE_SOON_WORKING_DAYS = 3  # as cases.service.deadlines: "due soon" is ≤ 3 working days
@@ -35,7 +36,7 @@ class LedgerFilter:
     channel: str | None = None
     category: str | None = None
     handler_id: int | None = None
-    due: str | None = None  # "soon" | "overdue"
+    due: str | None = None  # "soon" | "overdue" | "pending"
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
@@ -89,6 +90,12 @@ def ledger_query(
             stmt = stmt.where(Clue.next_due_on < today)
         elif f.due == "soon":
             stmt = stmt.where(Clue.next_due_on.between(today, _soon_limit(session, today)))
+        elif f.due == "pending":  # a deadline waits for a year's calendar (workflow.pending)
+            stmt = stmt.where(
+                Clue.id.in_(
+                    select(PendingDeadline.clue_id).where(PendingDeadline.clue_id.is_not(None))
+                )
+            )
     if f.received_from:
         stmt = stmt.where(Clue.received_at >= _start_of(f.received_from))
     if f.received_to:

@@ -24,6 +24,7 @@ from cases.states import STATE_LABELS, ClueState
 from config.database import Base, utcnow
 from directory.models import OrgUnit, User
 from tips.models import Tip
+from workflow.pending import pending_label
 
 
 class Clue(Base):
@@ -113,6 +114,16 @@ class Clue(Base):
     def reference(self) -> str:
         """The number shown to people: the ledger number once registered."""
         return self.ledger_no or f"待受理-{self.id}"
+
+    @property
+    def pending_due_label(self) -> str:
+        """Shows "待定（YYYY 年工作日历未确认）" while an open clock waits for that year."""
+        years = sorted(
+            int(c.get("pending_year") or 0)
+            for c in (self.clocks or {}).values()
+            if c.get("due") is None and not c.get("met_on") and not c.get("paused_on")
+        )
+        return pending_label(years[0]) if years else ""
 
 
 class LedgerCounter(Base):

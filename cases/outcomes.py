@@ -23,6 +23,7 @@ from cases.handling_models import (
     Sanction,
 )
 from cases.models import Clue
+from cases.pending_deadlines import REFERRAL, due_text, side_clock_due
 from cases.reference import (
     INSTITUTION_SANCTIONS,
     KICKBACK_CATEGORIES,
@@ -30,13 +31,11 @@ from cases.reference import (
     REFERRAL_TARGETS,
     SANCTION_KINDS,
 )
-from cases.timelimits import RULES
 from cases.values import Reader
 from config.errors import NotFound, ValidationError
 from directory.jurisdiction import visible_unit_ids
 from directory.models import User
-from workflow import timelimits
-from workflow.engine import calendar_for, local_today
+from workflow.engine import local_today
 
 
 def add_sanction(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> Sanction:
@@ -118,16 +117,13 @@ def open_referral(
     session: Session, actor: User | None, clue: Clue, target: str, organ: str, sent_on: date
 ) -> Referral:
     """A referral row with its receipt due date (``referral_receipt`` in cases.timelimits)."""
-    clocks: dict[str, Any] = {}
-    timelimits.start(clocks, RULES["referral_receipt"], sent_on, calendar_for(session))
-    referral = Referral(
-        clue_id=clue.id,
-        target=target,
-        organ=organ,
-        sent_on=sent_on,
-        receipt_due=date.fromisoformat(clocks["referral_receipt"]["due"]),
-    )
+    referral = Referral(clue_id=clue.id, target=target, organ=organ, sent_on=sent_on)
     session.add(referral)
+    session.flush()
+    # None while the year is unconfirmed: listed as pending, computed when it is confirmed.
+    referral.receipt_due = side_clock_due(
+        session, REFERRAL, "referral_receipt", referral.id, clue, sent_on
+    )
     session.flush()
     return referral
 
@@ -148,7 +144,8 @@ def add_referral(session: Session, actor: User, clue: Clue, data: Mapping[str, A
         actor,
         clue,
         "referral.add",
-        f"移送{organ}（{REFERRAL_TARGETS[target]}），回执期限 {referral.receipt_due}",
+        f"移送{organ}（{REFERRAL_TARGETS[target]}），回执期限 "
+        f"{due_text(session, REFERRAL, referral.id, referral.receipt_due)}",
         {"referral_id": referral.id},
     )
     return referral

@@ -8,7 +8,6 @@ state (``cases.audit``), flushes, logs a ``ClueEvent`` and never commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -17,14 +16,13 @@ from sqlalchemy.orm import Session
 from cases.audit import record_event, require_section
 from cases.handling_models import ClueSubject, InquiryLetter, TalkRecord
 from cases.models import Clue
+from cases.pending_deadlines import INQUIRY, due_text, side_clock_due
 from cases.reference import POSTS, SUBJECT_KINDS, VIOLATION_CATEGORIES
 from cases.service import NewClue, create_clue
-from cases.timelimits import RULES
 from cases.values import Reader
 from config.errors import NotFound, ValidationError
 from directory.models import OrgUnit, UnitKind, User
-from workflow import timelimits
-from workflow.engine import calendar_for, local_today
+from workflow.engine import local_today
 
 
 def add_subject(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]):
@@ -143,19 +141,13 @@ def add_inquiry(
     sent_on = r.date("sent_on", "发函日期")
     r.done()
     assert sent_on is not None
-    clocks: dict[str, Any] = {}
-    timelimits.start(clocks, RULES["inquiry_reply"], sent_on, calendar_for(session))
-    letter = InquiryLetter(
-        clue_id=clue.id,
-        recipient=recipient,
-        sent_on=sent_on,
-        reply_due=date.fromisoformat(clocks["inquiry_reply"]["due"]),
-    )
+    letter = InquiryLetter(clue_id=clue.id, recipient=recipient, sent_on=sent_on)
     session.add(letter)
     session.flush()
-    record_event(
-        session, actor, clue, "inquiry.add", f"函询：{recipient}，回复期限 {letter.reply_due}"
-    )
+    letter.reply_due = side_clock_due(session, INQUIRY, "inquiry_reply", letter.id, clue, sent_on)
+    session.flush()
+    due = due_text(session, INQUIRY, letter.id, letter.reply_due)
+    record_event(session, actor, clue, "inquiry.add", f"函询：{recipient}，回复期限 {due}")
     return letter
 
 

@@ -26,6 +26,7 @@ from tips.models import TipStatus
 from workflow import engine, timelimits
 from workflow.engine import Hooks, StepContext, calendar_for, local_today
 from workflow.models import TransitionLog
+from workflow.pending import pending_label
 
 INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 
@@ -110,6 +111,7 @@ def create_clue(
     clue.next_due_on, clue.next_due_kind = timelimits.next_due(clocks)
     session.add(clue)
     session.flush()
+    engine.sync_pending(session, CLUE_LIFECYCLE, clue, {}, clocks)
     session.add(
         TransitionLog(
             lifecycle="clue",
@@ -189,11 +191,16 @@ class DeadlineView:
     label: str
     source: str
     start: date
-    due: date
+    due: date | None  # None: pending until ``pending_year``'s calendar is confirmed
     met_on: date | None
     paused: bool
     status: timelimits.ClockStatus | None
     extended: int
+    pending_year: int | None = None
+
+    @property
+    def due_label(self) -> str:
+        return self.due.isoformat() if self.due else pending_label(self.pending_year)
 
 
 def deadlines(session: Session, clue: Clue, today: date | None = None) -> list[DeadlineView]:
@@ -203,10 +210,10 @@ def deadlines(session: Session, clue: Clue, today: date | None = None) -> list[D
     views = []
     for name, clock in (clue.clocks or {}).items():
         rule = RULES[name]
-        due = date.fromisoformat(clock["due"])
+        due = date.fromisoformat(clock["due"]) if clock.get("due") else None
         met = date.fromisoformat(clock["met_on"]) if clock.get("met_on") else None
         paused = bool(clock.get("paused_on"))
-        state = None if met or paused else timelimits.status(due, today, calendar)
+        state = None if met or paused or due is None else timelimits.status(due, today, calendar)
         views.append(
             DeadlineView(
                 name,
@@ -218,9 +225,10 @@ def deadlines(session: Session, clue: Clue, today: date | None = None) -> list[D
                 paused,
                 state,
                 clock.get("extended", 0),
+                clock.get("pending_year"),
             )
         )
-    return sorted(views, key=lambda v: v.due)
+    return sorted(views, key=lambda v: (v.due is None, v.due or v.start))
 
 
 # -- effects of individual steps --------------------------------------------------------------

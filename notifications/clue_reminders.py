@@ -13,9 +13,9 @@ still see it, each user once: a handler who follows their own clue gets one mess
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from cases.models import Clue
 from cases.states import CLOSED_STATES
 from cases.subscriptions import subscribers_by_clue
 from cases.timelimits import RULES
+from config.errors import CalendarUnknown
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
@@ -42,15 +43,45 @@ class Level:
     days: int  # working days left, or working days over
 
 
+def sweep_horizon(calendar: WorkingCalendar, today: date) -> date:
+    """The last due date a sweep looks at: 3 working days ahead.
+
+    In late December with next year unconfirmed the 3 working days cannot be counted; the
+    sweep then looks 10 calendar days ahead (more than 3 working days plus 元旦 and a
+    weekend) rather than failing: ``levels_for`` decides what is really due.
+    """
+    try:
+        return calendar.add_working_days(today, 3)
+    except CalendarUnknown:
+        return today + timedelta(days=10)
+
+
+def _weekdays_between(start: date, end: date) -> int:
+    """Monday–Friday days after ``start`` up to ``end``: only for a reminder's level when the
+    year is unconfirmed (a reminder a day early beats none); never for a deadline."""
+    return sum(
+        1 for i in range(1, (end - start).days + 1) if (start + timedelta(days=i)).weekday() < 5
+    )
+
+
 def levels_for(due: date, today: date, calendar: WorkingCalendar) -> list[Level]:
     """The reminder levels that apply today to a deadline (most urgent first)."""
+    try:
+        return _levels(due, today, calendar.working_days_between)
+    except CalendarUnknown:  # a fixed date (a superior's, a notice's) in an unconfirmed year
+        return _levels(
+            due, today, lambda a, b: _weekdays_between(a, b) if a <= b else -_weekdays_between(b, a)
+        )
+
+
+def _levels(due: date, today: date, between: Callable[[date, date], int]) -> list[Level]:
     if today > due:
-        over = calendar.working_days_between(due, today)
+        over = between(due, today)
         result = [Level("overdue", over)]
         if over >= ESCALATE_AFTER_WORKING_DAYS:
             result.insert(0, Level("escalated", over))
         return result
-    left = calendar.working_days_between(today, due)
+    left = between(today, due)
     if left == 0:
         return [Level("due_0", 0)]
     if left <= 1:
@@ -79,7 +110,7 @@ def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) 
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
-    horizon = calendar.add_working_days(today, 3)
+    horizon = sweep_horizon(calendar, today)
     swept = (Clue.next_due_on.is_not(None), Clue.next_due_on <= horizon, Clue.state.not_in(CLOSED))
     # Plain rows, not mapped objects: a sweep reads tens of thousands of clues once.
     clues = session.execute(

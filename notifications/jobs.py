@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from config.database import session_scope
 from config.jobs import JobSpec
 from config.settings import Settings
+from notifications.calendar_alerts import sweep_calendar_alerts
 from notifications.clue_reminders import sweep_clues
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
@@ -39,6 +40,11 @@ def obligation_reminders(session_factory: sessionmaker, settings: Settings, now:
 def referral_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
         return f"排队提醒 {sweep_referrals(session, now, settings.timezone)} 条"
+
+
+def calendar_alerts(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return f"排队提醒 {sweep_calendar_alerts(session, now, settings.timezone)} 条"
 
 
 def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
@@ -73,6 +79,13 @@ JOBS = [
         trigger={"trigger": "cron", "hour": "9,14", "minute": 5},
         func=referral_reminders,
         label="移送回执期限提醒",
+    ),
+    JobSpec(
+        # An unconfirmed year: administrators and leaders, once a week (never reporters).
+        id="notifications.calendar_alerts",
+        trigger={"trigger": "cron", "hour": 9, "minute": 15},
+        func=calendar_alerts,
+        label="工作日历未确认提醒（管理员、领导）",
     ),
     JobSpec(
         id="notifications.dispatch",

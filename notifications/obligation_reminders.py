@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
-from notifications.clue_reminders import in_working_time, levels_for
+from notifications.clue_reminders import in_working_time, levels_for, sweep_horizon
 from reporting.forms import FORMS
 from reporting.models import Obligation, ObligationState
 from workflow.calendar import WorkingCalendar, load_calendar
@@ -57,7 +57,7 @@ def due_obligation_messages(
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
-    horizon = calendar.add_working_days(today, 3)
+    horizon = sweep_horizon(calendar, today)
     due = (
         select(
             Obligation.id,

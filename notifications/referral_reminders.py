@@ -33,6 +33,7 @@ from notifications.clue_reminders import (
     in_working_time,
     levels_for,
     responsible_people,
+    sweep_horizon,
 )
 from workflow.calendar import WorkingCalendar, load_calendar
 
@@ -53,7 +54,7 @@ def due_referral_messages(
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
-    horizon = calendar.add_working_days(today, 3)
+    horizon = sweep_horizon(calendar, today)
     swept = (
         Referral.received_on.is_(None),
         Referral.receipt_due.is_not(None),

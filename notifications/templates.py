@@ -63,6 +63,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
         "\n请登录清风平台督办：{{ link }}",
     ),
+    # An unconfirmed year (notifications.calendar_alerts): administrators and leaders only.
+    "calendar_unconfirmed": (
+        "【清风】{{ year }} 年工作日历尚未确认",
+        "{{ year }} 年的工作日历尚未确认（{{ reasons }}）。"
+        "落在该年的期限暂为“待定”，照常登记，确认后自动计算并安排提醒。"
+        "{% if admin %}\n请按国务院办公厅关于 {{ year }} 年部分节假日安排的通知"
+        "录入并确认：{{ link }}"
+        "{% else %}\n管理员录入并确认后无需另行操作。查看：{{ link }}{% endif %}",
+    ),
     "clue_assigned": (
         "【清风】新交办：线索 {{ ref }}",
         "您有一条新交办的线索 {{ ref }}，办理期限 {{ deadline }}。\n请登录清风平台查看：{{ link }}",

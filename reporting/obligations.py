@@ -22,6 +22,7 @@ from directory.models import OrgUnit, UnitKind
 from reporting.models import Cycle, Obligation, ObligationRule
 from workflow.calendar import WorkingCalendar
 from workflow.engine import calendar_for
+from workflow.pending import register_year_hook
 
 # Which units owe a rule beyond its unit kinds: the campaigns package registers its
 # campaigns' scope here (a county's campaign binds the county's units, not the province's),
@@ -292,3 +293,14 @@ def _date_undated(session: Session, calendar: WorkingCalendar, result: GenerateR
             obligation.unknown_year = unknown
     session.flush()
     return dated
+
+
+def date_pending_obligations(session: Session, year: int) -> int:
+    """``workflow.pending`` hook: when ``year`` is confirmed, date the obligations that waited
+    for it at once (not at the next nightly run), in the confirming transaction."""
+    calendar = calendar_for(session)
+    assert isinstance(calendar, WorkingCalendar)
+    return _date_undated(session, calendar, GenerateResult())
+
+
+register_year_hook("reporting.obligations", date_pending_obligations)

@@ -23,11 +23,13 @@ def import_all_models() -> MetaData:
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
+    import reporting.obligations  # noqa: F401 - registers the pending-year hook
     import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
+    import workflow.pending  # noqa: F401
 
     return Base.metadata
 

@@ -25,6 +25,8 @@ from workflow.calendar_models import (
     CalendarYear,
     DayKind,
 )
+from workflow.holiday_notice import Notice, NoticeError, notice_year, parse_notice
+from workflow.pending import PendingDeadline, resolve_year
 
 # The value of ``directory.roles.Role.ADMIN``.
 ADMIN_ROLE = "admin"
@@ -174,6 +176,8 @@ def set_year(
         for entry in entries:
             session.add(CalendarDay(day=entry.day, year=year, kind=kind, name=entry.name.strip()))
     session.flush()
+    # In the same transaction: every deadline that waited for this year is computed now.
+    resolve_year(session, year)
     return row
 
 
@@ -254,6 +258,11 @@ def calendar_alerts(session: Session, today: date) -> list[CalendarAlert]:
         if request.context:
             note += f"，最近一次：{request.context}"
         reasons.setdefault(request.year, []).append(note)
+    waiting = session.execute(
+        select(PendingDeadline.year, func.count()).group_by(PendingDeadline.year)
+    ).all()
+    for year, count in waiting:
+        reasons.setdefault(year, []).append(f"{count} 项期限待定，确认后自动计算")
     confirmed = set(
         session.scalars(
             select(CalendarYear.year).where(
@@ -313,3 +322,38 @@ def year_days(session: Session, year: int) -> list[CalendarDay]:
 def format_day_lines(days: Sequence[CalendarDay], kind: DayKind) -> str:
     """The lines an administrator would paste, to prefill the form with what is on record."""
     return "\n".join(f"{d.day.isoformat()} {d.name}".rstrip() for d in days if d.kind == kind)
+
+
+def read_notice(text: str, year: int) -> Notice:
+    """The State Council notice's days for ``year``, or ``ValidationError`` naming every line
+    it could not read (nothing is applied then)."""
+    _check_year(year)
+    if len(text) > 20_000:
+        raise ValidationError("通知全文过长（最多 20000 字）。", details={"notice": "过长"})
+    titled = notice_year(text)
+    if titled is not None and titled != year:
+        raise ValidationError(
+            f"粘贴的是 {titled} 年的通知，不是 {year} 年的。", details=[f"通知标题年份为 {titled}"]
+        )
+    try:
+        return parse_notice(text, year)
+    except NoticeError as err:
+        raise ValidationError(
+            f"通知有 {len(err.problems)} 处无法识别，未保存任何日期。", details=err.problems
+        ) from None
+
+
+def set_year_from_notice(
+    session: Session, actor: Actor, year: int, text: str, note: str = ""
+) -> CalendarYear:
+    """Enter and confirm ``year`` from the pasted notice; all of it or nothing."""
+    _require_admin(actor)
+    notice = read_notice(text, year)
+    return set_year(
+        session,
+        actor,
+        year,
+        [DayLine(d.day, d.name, d.line) for d in notice.holidays],
+        [DayLine(d.day, d.name, d.line) for d in notice.workdays],
+        note or f"据国务院办公厅关于 {year} 年部分节假日安排的通知录入",
+    )

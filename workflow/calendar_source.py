@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from config.database import utcnow
 from workflow.calendar_models import CalendarDay, CalendarSource, CalendarYear, DayKind
+from workflow.pending import resolve_year
 
 # The package names holidays in English; the office reads Chinese.
 HOLIDAY_NAMES: dict[str, str] = {
@@ -72,7 +73,8 @@ def seed_from_package(session: Session) -> list[int]:
     Idempotent: a second run changes nothing. Returns the years now held from the package.
     """
     note = f"据 chinesecalendar {package_version()} 载入（国务院办公厅历年放假安排）"
-    seeded = []
+    seeded: list[int] = []
+    newly_confirmed: list[int] = []
     for year in package_years():
         row = session.get(CalendarYear, year)
         if row is not None and row.source == CalendarSource.ADMIN:
@@ -81,12 +83,16 @@ def seed_from_package(session: Session) -> list[int]:
             row = CalendarYear(year=year, source=CalendarSource.PACKAGE, confirmed=False, note="")
             session.add(row)
         changed = _sync_days(session, year)
+        if not row.confirmed:
+            newly_confirmed.append(year)
         if changed or not row.confirmed:
             row.confirmed, row.confirmed_at, row.confirmed_by = True, utcnow(), None
         if row.note != note:
             row.note = note
         seeded.append(year)
     session.flush()
+    for year in newly_confirmed:  # deadlines that waited for a year the package now knows
+        resolve_year(session, year)
     return seeded
 
 

@@ -48,7 +48,7 @@ def show_command(year: int) -> None:
         row = session.get(CalendarYear, year)
         if row is None:
             raise click.ClickException(f"{year} 年没有工作日历记录，请管理员录入。")
-        status = "已确认" if row.confirmed else "未确认（该年的期限将无法计算）"
+        status = "已确认" if row.confirmed else "未确认（落在该年的期限暂为待定，确认后自动计算）"
         click.echo(f"{year} 年工作日历：{status}，来源：{row.source_label}")
         if row.note:
             click.echo(f"说明：{row.note}")

@@ -26,7 +26,7 @@ from config.errors import (
     PermissionDenied,
     ValidationError,
 )
-from workflow import timelimits
+from workflow import pending, timelimits
 from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Transition
 from workflow.models import OutboxEvent, TransitionLog
 
@@ -200,6 +200,7 @@ def fire(
     dest = _machine_step(lifecycle, t, source)
     updates: dict[str, Any] = dict(HOOKS[lifecycle.name].effects.get(trigger, _none)(ctx))
     _apply_clocks(ctx)
+    sync_pending(session, lifecycle, obj, obj.clocks or {}, ctx.clocks)
     due_on, due_kind = timelimits.next_due(ctx.clocks)
     version = obj.version + 1
     updates.update(
@@ -278,6 +279,34 @@ def _none(_ctx: StepContext) -> Mapping[str, Any]:
 def _machine_step(lifecycle: Lifecycle, t: Transition, source: str) -> str:
     """Where the machine's table leads (``check_allowed`` has ruled out a wrong source)."""
     return lifecycle.steps[(t.trigger, source)]
+
+
+def sync_pending(
+    session: Session,
+    lifecycle: Lifecycle,
+    obj: Any,
+    before: Mapping[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """List the clocks waiting for an unconfirmed year (``workflow.pending``), by lifecycle.
+
+    Touches the table only when a clock is or was pending: most steps cost nothing here.
+    """
+    waiting = timelimits.pending_years(after)
+    if not waiting and not timelimits.pending_years(dict(before)):
+        return
+    rules = lifecycle.time_limits
+    pending.sync(
+        session,
+        lifecycle.name,
+        obj.id,
+        {
+            name: pending.Pending(year, rules[name].label if name in rules else name)
+            for name, year in waiting.items()
+        },
+        unit_id=getattr(obj, "unit_id", None),
+        clue_id=obj.id if lifecycle.name == "clue" else None,
+    )
 
 
 def _apply_clocks(ctx: StepContext) -> None:

@@ -5,6 +5,10 @@ Art. 203: a deadline falling on a statutory holiday moves to the next working da
 The calendar (``workflow.calendar``) does both; here we keep the bookkeeping:
 start, stop, pause/resume (the due date moves by the paused time) and approved
 extensions. The due date is always recomputed from these facts, never edited.
+
+A due date that falls in a year whose calendar nobody has confirmed is never guessed and
+never refuses the step: the clock keeps ``due: None`` and ``pending_year``, and is
+computed (``recompute``) once that year is confirmed (``workflow.pending``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
+
+from config.errors import CalendarUnknown
 
 
 class Calendar(Protocol):
@@ -75,10 +81,49 @@ def compute_due(rule: TimeLimitRule, clock: dict[str, Any], calendar: Calendar) 
         fixed = _date(clock["fixed_due"])
         assert fixed is not None
         return fixed
+    if clock.get("pauses"):
+        clock["paused"] = clock.get("paused", 0) + _paused_length(rule, clock, calendar)
+        del clock["pauses"]
     total = rule.amount + clock.get("paused", 0) + clock.get("extended", 0)
     if rule.unit is Unit.WORKING_DAYS:
         return calendar.add_working_days(start, total)
     return calendar.add_days(start, total)
+
+
+def _set_due(rule: TimeLimitRule, clock: dict[str, Any], calendar: Calendar) -> None:
+    """``due`` from the facts, or pending (``due: None``) until ``pending_year`` is confirmed."""
+    try:
+        clock["due"] = compute_due(rule, clock, calendar).isoformat()
+    except CalendarUnknown as err:
+        year = err.details.get("year") if isinstance(err.details, dict) else None
+        clock["due"] = None
+        clock["pending_year"] = int(year) if year is not None else None
+        return
+    clock.pop("pending_year", None)
+    if clock.get("met_on"):
+        clock["late"] = date.fromisoformat(clock["met_on"]) > date.fromisoformat(clock["due"])
+
+
+def is_pending(clock: dict[str, Any]) -> bool:
+    return clock.get("due") is None
+
+
+def pending_years(clocks: dict[str, Any]) -> dict[str, int]:
+    """The pending clocks by name, each with the unconfirmed year it waits for."""
+    return {name: int(c.get("pending_year") or 0) for name, c in clocks.items() if is_pending(c)}
+
+
+def recompute(
+    clocks: dict[str, Any], rules: dict[str, TimeLimitRule], calendar: Calendar
+) -> list[str]:
+    """Compute every pending clock that the calendar can now answer; the names computed."""
+    computed = []
+    for name, clock in clocks.items():
+        if is_pending(clock) and name in rules:
+            _set_due(rules[name], clock, calendar)
+            if not is_pending(clock):
+                computed.append(name)
+    return computed
 
 
 def start(
@@ -101,7 +146,7 @@ def start(
         if fixed_due is None:
             return  # no deadline was given by the superior
         clock["fixed_due"] = fixed_due.isoformat()
-    clock["due"] = compute_due(rule, clock, calendar).isoformat()
+    _set_due(rule, clock, calendar)
     clocks[rule.name] = clock
 
 
@@ -109,7 +154,8 @@ def stop(clocks: dict[str, Any], rule: TimeLimitRule, on: date) -> None:
     clock = clocks.get(rule.name)
     if clock and not clock.get("met_on"):
         clock["met_on"] = on.isoformat()
-        clock["late"] = on > date.fromisoformat(clock["due"])
+        if clock.get("due") is not None:
+            clock["late"] = on > date.fromisoformat(clock["due"])
 
 
 def pause(clocks: dict[str, Any], rule: TimeLimitRule, on: date) -> None:
@@ -122,20 +168,29 @@ def resume(clocks: dict[str, Any], rule: TimeLimitRule, on: date, calendar: Cale
     clock = clocks.get(rule.name)
     if not clock or not clock.get("paused_on"):
         return
-    paused_on = date.fromisoformat(clock["paused_on"])
-    if rule.unit is Unit.WORKING_DAYS:
-        clock["paused"] += max(calendar.working_days_between(paused_on, on), 0)
-    elif rule.unit is Unit.DAYS:
-        clock["paused"] += max((on - paused_on).days, 0)
+    # Counted with the due date: a pause that spans an unconfirmed year waits with it.
+    clock.setdefault("pauses", []).append([clock["paused_on"], on.isoformat()])
     clock["paused_on"] = None
-    clock["due"] = compute_due(rule, clock, calendar).isoformat()
+    _set_due(rule, clock, calendar)
+
+
+def _paused_length(rule: TimeLimitRule, clock: dict[str, Any], calendar: Calendar) -> int:
+    """Length of the pauses not yet folded into ``paused`` (raises for an unconfirmed year)."""
+    total = 0
+    for first, last in clock.get("pauses", ()):
+        paused_on, on = date.fromisoformat(first), date.fromisoformat(last)
+        if rule.unit is Unit.WORKING_DAYS:
+            total += max(calendar.working_days_between(paused_on, on), 0)
+        elif rule.unit is Unit.DAYS:
+            total += max((on - paused_on).days, 0)
+    return total
 
 
 def extend(clocks: dict[str, Any], rule: TimeLimitRule, amount: int, calendar: Calendar) -> None:
     clock = clocks[rule.name]
     clock["extended"] += amount
     clock["extensions"] = clock.get("extensions", 0) + 1
-    clock["due"] = compute_due(rule, clock, calendar).isoformat()
+    _set_due(rule, clock, calendar)
 
 
 def open_clocks(clocks: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -143,11 +198,11 @@ def open_clocks(clocks: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def next_due(clocks: dict[str, Any]) -> tuple[date | None, str | None]:
-    """The earliest due date among running (open, not paused) clocks."""
+    """The earliest due date among running (open, not paused, not pending) clocks."""
     running = [
         (date.fromisoformat(c["due"]), name)
         for name, c in clocks.items()
-        if not c.get("met_on") and not c.get("paused_on")
+        if not c.get("met_on") and not c.get("paused_on") and c.get("due") is not None
     ]
     if not running:
         return None, None

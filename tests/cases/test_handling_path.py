@@ -13,10 +13,9 @@ from cases.outcomes import record_referral_receipt, referrals
 from cases.records import add_subject
 from cases.service import deadlines, fire, timeline
 from cases.states import ClueState
-from config.errors import CalendarUnknown, Conflict, InvalidTransition, ValidationError
+from config.errors import Conflict, InvalidTransition, ValidationError
 from tests.cases.factories import new_clue
 from tests.conftest import unit, user
-from workflow.models import TransitionLog
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -159,13 +158,14 @@ def test_petition_deadline_pauses_while_shelved_and_extends_once(db):
     assert clue.clocks["petition_conclusion"]["extended"] == 30
 
 
-def test_a_deadline_in_an_unconfirmed_year_is_refused_and_nothing_is_written(db):
-    before = db.scalar(select(TransitionLog.id).order_by(TransitionLog.id.desc()).limit(1))
-    with at(2026, 12, 20), pytest.raises(CalendarUnknown, match="2027"):
-        new_clue(db, reporter_named=True)
-    db.rollback()
-    after = db.scalar(select(TransitionLog.id).order_by(TransitionLog.id.desc()).limit(1))
-    assert before == after
+def test_a_deadline_in_an_unconfirmed_year_is_stored_as_pending_never_refused(db):
+    with at(2026, 12, 20):
+        clue = new_clue(db, reporter_named=True)
+    clock = clue.clocks["accept_notice"]
+    assert clock["due"] is None and clock["pending_year"] == 2027
+    assert clue.next_due_on is None and clue.pending_due_label == "待定（2027 年工作日历未确认）"
+    (view,) = deadlines(db, clue, today=date(2026, 12, 21))
+    assert view.due is None and view.due_label == "待定（2027 年工作日历未确认）"
 
 
 def test_due_soon_and_overdue(db):

@@ -156,7 +156,7 @@ def test_api_lists_saves_with_structured_errors_and_submits(client, db):
     assert user(db, "reporter").role == "reporter"
 
 
-def test_tasks_show_the_calendar_alert_instead_of_a_guessed_date(client, db):
+def test_tasks_show_a_pending_deadline_instead_of_a_guessed_date(client, db):
     from datetime import date, datetime
 
     from reporting.obligations import generate_obligations
@@ -165,8 +165,8 @@ def test_tasks_show_the_calendar_alert_instead_of_a_guessed_date(client, db):
         generate_obligations(db, date(2026, 12, 20))
         login(client, "reporter")
         page = client.get("/reporting/").get_data(as_text=True)
-    assert "2027 年工作日历未确认，期限待定" in page
-    assert "2027 年的工作日历尚未确认" in page  # the administrators' alert, shown here too
+    assert "待定（2027 年工作日历未确认）" in page
+    assert "2027 年的工作日历尚未确认" not in page  # the alert is not a reporter's business
     assert "2027-01-1" not in page  # no guessed date
 
 

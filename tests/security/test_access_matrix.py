@@ -73,6 +73,7 @@ POLICY: dict[str, Rule_] = {
     "auth.logout": Rule_(OPEN),
     "calendar.edit": Rule_(ADMIN),
     "calendar.index": Rule_(ADMIN),
+    "calendar.notice": Rule_(ADMIN),
     "calendar.unconfirm": Rule_(ADMIN),
     "clues.fire_view": Rule_(STAFF, scoped=True),
     # Following a clue (关注): whoever may open its page, except institution reporters.

@@ -112,7 +112,7 @@ def test_intake_form_keeps_input_on_error(client, db):
     assert "只有内容" in response.get_data(as_text=True)
 
 
-def test_unknown_year_on_intake_is_refused_and_becomes_an_admin_alert(client, db):
+def test_unknown_year_on_intake_is_stored_pending_and_becomes_an_admin_alert(client, db):
     from workflow.calendar_service import calendar_alerts
 
     county = user(db, "clerk").unit.parent
@@ -130,11 +130,10 @@ def test_unknown_year_on_intake_is_refused_and_becomes_an_admin_alert(client, db
                 "reporter_named": "y",
             },
         )
-        assert response.status_code == 422
-        assert "2027" in response.get_data(as_text=True)
+        assert response.status_code == 302  # stored, never refused for a calendar reason
         alerts = calendar_alerts(db, datetime(2026, 6, 1).date())
     assert [a.year for a in alerts if a.year == 2027] == [2027]
-    assert any("登记线索" in reason for a in alerts for reason in a.reasons)
+    assert any("1 项期限待定" in reason for a in alerts for reason in a.reasons)
 
 
 def test_home_pages_show_each_roles_work(client, db):

@@ -98,7 +98,8 @@ def show_clue(clue_id: int):
         {
             "name": d.name,
             "label": d.label,
-            "due": d.due.isoformat(),
+            "due": d.due.isoformat() if d.due else None,
+            "pending_year": d.pending_year if d.due is None else None,
             "met_on": d.met_on.isoformat() if d.met_on else None,
             "status": str(d.status) if d.status else None,
         }

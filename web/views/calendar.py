@@ -21,11 +21,14 @@ from workflow.calendar_service import (
     MIN_YEAR,
     calendar_alerts,
     format_day_lines,
+    read_notice,
+    set_year_from_notice,
     set_year_from_text,
     unconfirm_year,
     year_days,
     year_summaries,
 )
+from workflow.pending import pending_counts
 
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
@@ -36,6 +39,13 @@ class YearForm(FlaskForm):
     note = StringField(
         "依据（如：国办发明电〔2026〕×号）",
         validators=[Optional(), Length(max=500, message="依据最多 500 字。")],
+    )
+
+
+class NoticeForm(FlaskForm):
+    text = TextAreaField(
+        "通知全文",
+        validators=[Length(max=20000, message="通知全文最多 20000 字。")],
     )
 
 
@@ -122,4 +132,41 @@ def unconfirm(year: int):
         flash(
             f"已撤销 {year} 年工作日历的确认：落在该年的期限将暂停计算，直至重新确认。", "warning"
         )
+    return redirect(url_for("calendar.index"))
+
+
+@bp.route("/<int:year>/notice", methods=["GET", "POST"])
+def notice(year: int):
+    """Paste the State Council notice, see the days it sets, confirm: all of it or nothing."""
+    require_role(current_user, Role.ADMIN)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return redirect(url_for("calendar.index"))
+    sess = db_session()
+    form = NoticeForm()
+    waiting = sum(c.count for c in pending_counts(sess) if c.year == year)
+    page = dict(form=form, year=year, row=sess.get(CalendarYear, year), waiting=waiting)
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("calendar/notice.html", **page, details=[], parsed=None), status
+    text = form.text.data or ""
+    try:
+        if request.form.get("action") != "confirm":
+            parsed = read_notice(text, year)
+            return render_template("calendar/notice.html", **page, details=[], parsed=parsed)
+        before = waiting
+        set_year_from_notice(sess, current_user, year, text)
+    except DomainError as err:
+        sess.rollback()
+        flash(err.message, "error")
+        details = [str(d) for d in list(err.details or [])]  # type: ignore[call-overload]
+        return render_template(
+            "calendar/notice.html", **page, details=details, parsed=None
+        ), err.status
+    left = sum(c.count for c in pending_counts(sess) if c.year == year)
+    sess.commit()
+    flash(
+        f"{year} 年工作日历已按通知保存并确认；{before - left} 项待定的期限已自动计算，"
+        "提醒将按期发送。",
+        "success",
+    )
     return redirect(url_for("calendar.index"))

@@ -127,6 +127,16 @@ def card(clue_id: int):
     )
 
 
+def _pending_dues(sess, clue) -> dict[tuple[str, int], str]:
+    """ "待定（YYYY 年工作日历未确认）" by (kind, id) for the clue's referrals and inquiries."""
+    from sqlalchemy import select
+
+    from workflow.pending import PendingDeadline
+
+    rows = sess.scalars(select(PendingDeadline).where(PendingDeadline.clue_id == clue.id))
+    return {(r.kind, r.subject_id): r.due_label for r in rows}
+
+
 def handling_context(sess, clue) -> dict:
     """What the clue page's handling sections show, and which of them take changes now."""
     from sqlalchemy import select
@@ -157,6 +167,7 @@ def handling_context(sess, clue) -> dict:
         "subjects": records.subjects(sess, clue),
         "talks": records.talks(sess, clue),
         "inquiries": records.inquiries(sess, clue),
+        "pending_due": _pending_dues(sess, clue),
         "children": records.children(sess, clue),
         "sanctions": outcomes.sanctions(sess, clue),
         "referrals": outcomes.referrals(sess, clue),

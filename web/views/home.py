@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,8 +16,10 @@ from directory.roles import ROLE_SCOPE, Role, Scope
 from tips.channels import CHANNELS
 from web.db import db_session
 from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
+from web.views.ledger import LEDGER_ROLES
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
+from workflow.pending import pending_counts, pending_rows
 
 bp = Blueprint("home", __name__)
 
@@ -70,7 +74,12 @@ def index():
             .limit(20)
         )
         panels.append(("已逾期的线索", sess.scalars(overdue).all()))
-    alerts = calendar_alerts(sess, today) if role is Role.ADMIN else []
+    # The calendar alert is for those who act on it (administrators) and who answer for the
+    # deadlines (leaders); never for a hospital's reporter.
+    alerts = calendar_alerts(sess, today) if role in (Role.ADMIN, Role.LEADER) else []
+    pending = None
+    if role in (Role.ADMIN, Role.LEADER):
+        pending = pending_panel(sess, None if role is Role.ADMIN else units)
     admin = admin_alerts(sess, current_user, today) if role is Role.ADMIN else None
     intake = intake_queue(sess, current_user) if role is Role.CLERK else None
     obligations = reporter_obligations(sess, current_user, today) if role is Role.REPORTER else None
@@ -82,9 +91,30 @@ def index():
         unit_count=sum(counts.values()),
         panels=panels,
         alerts=alerts,
+        pending=pending,
         admin=admin,
         intake=intake,
         channel_labels=CHANNELS,
         obligations=obligations,
         today=today,
     )
+
+
+@dataclass(frozen=True)
+class PendingPanel:
+    counts: list
+    rows: list
+    refs: dict[int, str]
+    ledger: bool  # the viewer may open the ledger (administrators may not)
+
+
+def pending_panel(sess, units) -> PendingPanel | None:
+    """Deadlines waiting for a year's calendar (all for an administrator, else ``units``)."""
+    counts = pending_counts(sess, units)
+    if not counts:
+        return None
+    rows = pending_rows(sess, units, limit=20)
+    ids = {r.clue_id for r in rows if r.clue_id}
+    clues = sess.scalars(select(Clue).where(Clue.id.in_(ids))).all() if ids else []
+    refs = {c.id: c.reference for c in clues}
+    return PendingPanel(counts, rows, refs, Role(current_user.role) in LEDGER_ROLES)

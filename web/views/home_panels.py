@@ -70,11 +70,9 @@ def reporter_obligations(session: Session, actor: User, today: date) -> Obligati
         )
         for ob in obligations
     ]
-    undated = any(ob.due_on is None for ob in obligations)
-    alerts = [a.message for a in calendar_alerts(session, today)] if undated else []
-    if undated and not alerts:
-        alerts = ["部分报表所在年度的工作日历尚未确认，报送期限待定，请联系管理员。"]
-    return ObligationPanel(rows, alerts)
+    # A pending deadline shows as "待定（YYYY 年工作日历未确认）" in its row; the calendar alert
+    # itself goes to administrators and leaders, never to a hospital's reporter.
+    return ObligationPanel(rows, [])
 
 
 # Tips that other bodies send in: a superior's referral (上级交办), another department's

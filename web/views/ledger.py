@@ -60,7 +60,7 @@ def _filter() -> LedgerFilter:
         channel=args.get("channel") or None,
         category=args.get("category") or None,
         handler_id=_int("handler_id"),
-        due=args.get("due") if args.get("due") in ("soon", "overdue") else None,
+        due=args.get("due") if args.get("due") in ("soon", "overdue", "pending") else None,
         received_from=_date("from"),
         received_to=_date("to"),
         q=args.get("q", "")[:100],

@@ -80,7 +80,11 @@ def tasks():
         obligations=open_or_recent,
         badges={ob.id: _badge(sess, ob, today) for ob in open_or_recent},
         forms=FORMS,
-        alerts=calendar_alerts(sess, today) if any(o.due_on is None for o in obligations) else [],
+        # The calendar alert is for administrators and leaders, never a hospital's reporter.
+        alerts=calendar_alerts(sess, today)
+        if str(current_user.role) in ("admin", "leader")
+        and any(o.due_on is None for o in obligations)
+        else [],
     )
 
 

@@ -1,0 +1,67 @@
+"""The alert about an unconfirmed year, sent to administrators and leaders.
+
+From 1 November next year's calendar is awaited (``workflow.calendar_service.calendar_alerts``);
+deadlines that wait for a year add to the alert. Administrators (who enter the year) and
+leaders (who answer for the deadlines) are told once a week until the year is confirmed,
+in-app and by e-mail; a hospital's reporter never is: their deadlines simply show as
+"待定（YYYY 年工作日历未确认）".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from directory.models import User
+from directory.roles import Role
+from notifications.batch import Message, enqueue_many
+from notifications.clue_reminders import in_working_time
+from workflow.calendar import load_calendar
+from workflow.calendar_service import calendar_alerts
+
+ALERTED_ROLES = (Role.ADMIN, Role.LEADER)
+
+
+def calendar_alert_messages(session: Session, today: date) -> list[Message]:
+    """This week's alerts (one per recipient, year and week), without queueing them."""
+    alerts = calendar_alerts(session, today)
+    if not alerts:
+        return []
+    people = session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_([str(r) for r in ALERTED_ROLES]))
+    ).all()
+    week = today - timedelta(days=today.weekday())  # the idempotency key's business date
+    messages = []
+    for alert in alerts:
+        for user in people:
+            admin = user.role == Role.ADMIN
+            context = {
+                "year": alert.year,
+                "reasons": "；".join(alert.reasons),
+                "admin": admin,
+                "path": f"/admin/calendar/{alert.year}/notice" if admin else "/",
+            }
+            messages.append(
+                Message(
+                    user,
+                    f"calendar:{alert.year}",
+                    "unconfirmed",
+                    week,
+                    "calendar_unconfirmed",
+                    context,
+                    unit_id=user.unit_id,
+                )
+            )
+    return messages
+
+
+def sweep_calendar_alerts(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+    """Queue this week's calendar alerts in working time; a second run queues nothing."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    calendar = load_calendar(session)
+    if calendar.is_confirmed(today.year) and not in_working_time(now, calendar, tz):
+        return 0
+    return enqueue_many(session, calendar_alert_messages(session, today))
