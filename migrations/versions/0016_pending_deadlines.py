@@ -1,7 +1,7 @@
 """pending deadlines: deadlines waiting for an unconfirmed year's working-day calendar
 
 Revision ID: 0015_pending_deadlines
-Revises: 0014
+Revises: 0015_mail_originals
 Create Date: 2026-12-04 16:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0015_pending_deadlines"
-down_revision: Union[str, Sequence[str], None] = "0014"
+down_revision: Union[str, Sequence[str], None] = "0015_mail_originals"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
