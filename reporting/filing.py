@@ -3,8 +3,8 @@
 * ``own_rows`` — a hospital fills only the row of its own class (公立医院三级 …) on the
   forms grouped by institution class (统计表二/三, 工作量化统计表一); the other class rows
   are the roll-up's business, so a value typed there is refused, naming the cell.
-* ``empty_errors`` — a form with no figure at all is not sent: that is what a lost page
-  looks like. A unit with truly nothing to report says so (零报告) and sends zeros.
+* ``empty_errors`` — a form nobody filled in is not sent: that is what a lost page looks
+  like. Typed zeros are an answer; so is 零报告 (declared: every figure is 0).
 * ``grand_totals`` — the 合计 a person confirms before sending.
 * ``note_opened`` — the first time a reviewer of the body above opens a (re)submission;
   until then the reporter may withdraw it (``reporting.lifecycle``).
@@ -30,7 +30,7 @@ from reporting.models import Submission, SubmissionState
 from reporting.prefill import target_rows
 from workflow.models import TransitionLog
 
-ZERO_REPORT_HINT = "本期确无数据的，请勾选“零报告（本期各项均为 0）”后报送"
+ZERO_REPORT_HINT = "本期确无数据的，也可以勾选“零报告（本期各项均为 0）”后报送"
 
 
 def own_rows(form: FormDefinition, unit: OrgUnit) -> frozenset[str] | None:
@@ -88,7 +88,12 @@ def empty_errors(
     if form.kind is not FormKind.TABLE:
         return []  # a text report's required sections are checked on every save
     keys = [cells.split_key(k) for k in sorted(fillable(form, unit))]
-    if any(_has_figure(values[k]) for k in keys if k in values):
+    # A typed 0 is an answer; a ledger-proposed 0 alone is not (nobody looked at the form).
+    if any(
+        _has_figure(values[k]) or form.cell_kind(*k) is CellKind.ENTERED
+        for k in keys
+        if k in values
+    ):
         return []
     blank = [k for k in keys if k not in values] or keys
     return [
@@ -105,7 +110,7 @@ def _order(form: FormDefinition, key: CellKey) -> tuple[int, int]:
 
 def refuse_empty(errors: list[CellError]) -> ValidationError:
     return ValidationError(
-        f"报表是空的，未报送：请填写本单位的数字；{ZERO_REPORT_HINT}。",
+        f"报表是空的，未报送：请填写本单位的数字（没有的填 0）；{ZERO_REPORT_HINT}。",
         details=cells.error_details(errors),
     )
 

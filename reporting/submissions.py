@@ -378,6 +378,21 @@ def _withdrawn(ctx: StepContext) -> dict[str, Any]:
     return {"submitted_at": None, "late": False}
 
 
+def _resubmission_withdrawn(ctx: StepContext) -> dict[str, Any]:
+    # Back to returned: the reviewer's reason is shown again, as before the resubmission.
+    reason = ctx.session.scalar(
+        select(TransitionLog.reason)
+        .where(
+            TransitionLog.lifecycle == "submission",
+            TransitionLog.subject_id == ctx.obj.id,
+            TransitionLog.trigger == "send_back",
+        )
+        .order_by(TransitionLog.id.desc())
+        .limit(1)
+    )
+    return {"return_reason": reason or ""}
+
+
 def _returned(ctx: StepContext) -> dict[str, Any]:
     return {"return_reason": ctx.data["reason"]}
 
@@ -392,6 +407,7 @@ engine.HOOKS["submission"] = Hooks(
         "submit": _submitted,
         "resubmit": _resubmitted,
         "withdraw": _withdrawn,
+        "withdraw_resubmission": _resubmission_withdrawn,
         "send_back": _returned,
         "accept": _accepted,
     },

@@ -53,16 +53,31 @@
 
   function totalsText() {
     recompute();
-    var lines = [];
+    var lines = [], all = 0;
     form.querySelectorAll("[data-total-label]").forEach(function (span) {
-      lines.push(span.getAttribute("data-total-label") + "：" + span.textContent);
+      all += 1;
+      if (span.textContent !== "0") {
+        lines.push(span.getAttribute("data-total-label") + "：" + span.textContent);
+      }
     });
-    return lines.length ? "\n\n合计：\n" + lines.join("\n") : "";
+    if (!all) { return ""; }
+    if (!lines.length) { return "\n\n合计：各项均为 0。"; }
+    return "\n\n合计：\n" + lines.join("\n") + (lines.length < all ? "\n其余各项为 0。" : "");
+  }
+
+  function notNumbers() {
+    return Array.prototype.some.call(form.querySelectorAll("input.num"), function (input) {
+      return isNaN(number(input.value));
+    });
   }
 
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     var label = button && button.getAttribute("data-send");
+    if (label && notNumbers()) {
+      dirty = false;  // a cell is not a number: the server names it; nothing to confirm yet
+      return;
+    }
     if (label) {
       var question = "确定" + label + "？" + label + "后不能再修改（上级审核人员打开之前可以撤回）。" + totalsText();
       if (!window.confirm(question)) {
