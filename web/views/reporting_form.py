@@ -6,10 +6,10 @@ signatures, 保存草稿 and 报送, so nothing typed can be left behind by pres
 
 from __future__ import annotations
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from config.errors import DomainError, ValidationError
+from config.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from reporting import attachments as files
 from reporting import cells
 from reporting.access import is_filler
@@ -104,10 +104,13 @@ def posted_version() -> int | None:
 def refused(sess, submission_id: int, err: DomainError, typed, signatures):
     """A refused save or send: the page again with every typed value and the cells' messages.
 
-    Nothing typed is lost, whatever the reason (a check, a stale version, a locked form)."""
+    Nothing typed is lost, whatever the reason (a check, a stale version, a locked form).
+    Someone who may not fill the form typed nothing into it: they go back to the page."""
     sess.rollback()
-    sub = get_submission(sess, current_user, submission_id)
     flash(err.message, "error")
+    if isinstance(err, PermissionDenied | NotFound):
+        return redirect(url_for("reporting.submission", submission_id=submission_id))
+    sub = get_submission(sess, current_user, submission_id)
     details = err.details if isinstance(err, ValidationError) else None
     rows = details if isinstance(details, list) else []
     by_cell = {d["cell"]: d["message"] for d in rows if isinstance(d, dict) and "cell" in d}
