@@ -210,3 +210,15 @@ def test_the_export_of_a_2026_form_prints_2026(db, draft):
     assert "2026年深入整治" in text and "本表报2026年1月-12月" in text
     assert "2021年" not in text
     assert obligation(db, "C01-D01-H01").period_start == date(2026, 10, 1)
+
+
+def test_reminders_name_the_form_with_the_periods_year(db):
+    from notifications.obligation_reminders import due_obligation_messages
+    from workflow.calendar import load_calendar
+
+    obligation(db, "C01-D01-H01")  # October's forms, due 2026-11-12
+    messages = due_obligation_messages(db, date(2026, 11, 12), load_calendar(db))
+    titles = {str(m.context["title"]) for m in messages}
+    zl3 = [t for t in titles if "深入整治" in t]
+    assert zl3 and all(t.startswith("2026年深入整治") for t in zl3)
+    assert not any("2021年" in t for t in titles)
