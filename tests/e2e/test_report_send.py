@@ -74,6 +74,8 @@ def test_send_without_saving_a_draft_confirms_the_totals_and_keeps_the_values(pa
     username, ob_id = _arrange(live_database, "C01-D01-H02")
     _open_form(page, username, ob_id)
     assert page.locator('input[name^="public_l3|"]').count() == 0  # not its class row
+    expect(page.locator("[data-scroll-hint]")).to_be_visible()  # wider than the screen
+    expect(page.locator("[data-form-scroll]")).to_have_class(re.compile("scrolls"))
     _cell(page, "public_l2|warnings").fill("3")
     _cell(page, "public_l2|trainees").fill("45")
     expect(page.locator('[data-cell="all|warnings"]')).to_have_text("3")  # totals while typing
