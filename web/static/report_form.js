@@ -91,6 +91,10 @@
       form.appendChild(confirmed);
     }
     dirty = false;  // what is on screen goes to the server with this request
+    if (label && button) {
+      // One press sends once: a second press would meet a form that is no longer a draft.
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    }
   });
 
   // A table wider than its box says so, and shades the side that has more columns.
