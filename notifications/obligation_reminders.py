@@ -39,6 +39,7 @@ class _Row:
     form_code: str
     period_label: str
     due_on: date
+    period_start: date
 
 
 def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
@@ -68,6 +69,7 @@ def due_obligation_messages(
             Obligation.form_code,
             Obligation.period_label,
             Obligation.due_on,
+            Obligation.period_start,
         )
         .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
         .where(
@@ -111,7 +113,9 @@ def due_obligation_messages(
 
 def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:
     form = FORMS.get(row.form_code)
-    title = f"{form.title if form else row.form_code}（{row.period_label}）"
+    # The title as printed for the period's year, never the seed's ("2021年…").
+    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    title = f"{printed}（{row.period_label}）"
     ref = f"obligation:{row.obligation_id}"
     base: dict[str, object] = {
         "unit": row.unit_name,

@@ -49,6 +49,8 @@ class Rule(StrEnum):
     SUM_MISMATCH = "sum_mismatch"
     RELATION = "relation"
     DECREASED = "decreased"
+    NOT_OWN_ROW = "not_own_row"
+    EMPTY = "empty"
 
 
 RULE_LABELS: dict[Rule, str] = {
@@ -63,6 +65,8 @@ RULE_LABELS: dict[Rule, str] = {
     Rule.SUM_MISMATCH: "小计、合计应等于各分项之和",
     Rule.RELATION: "数据之间的关系不成立",
     Rule.DECREASED: "逐月累计数不能小于上月数",
+    Rule.NOT_OWN_ROW: "只能填写本单位所属类别的行",
+    Rule.EMPTY: "报送前请填写",
 }
 
 

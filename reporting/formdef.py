@@ -157,6 +157,9 @@ class FormDefinition:
     # placed on it ("hospital_grade", "stat_row", "stat_class"; see reporting.rollup).
     class_axis: str | None = None
     class_scheme: str | None = None
+    # The year the seed printed in the title and notes ("2021年…", "本表报2021年1月-12月");
+    # ``for_year`` prints the period's own year instead (a 2026 form never says 2021).
+    seed_year: int | None = None
     _rows: dict[str, Row] = field(default_factory=dict, init=False, repr=False, compare=False)
     _cols: dict[str, Column] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -173,6 +176,25 @@ class FormDefinition:
             missing = set(col.sum_of) - self._cols.keys()
             if missing:
                 raise ValueError(f"{self.code}: column {col.code} sums unknown {missing}")
+
+    def for_year(self, year: int) -> FormDefinition:
+        """This form as printed for a period of ``year``: the seed's year replaced."""
+        if self.seed_year is None or year == self.seed_year:
+            return self
+        old, new = f"{self.seed_year}年", f"{year}年"
+        return replace(
+            self,
+            title=self.title.replace(old, new),
+            title_lines=tuple(line.replace(old, new) for line in self.title_lines),
+            notes=tuple(note.replace(old, new) for note in self.notes),
+        )
+
+    @property
+    def plain_title(self) -> str:
+        """The title without a year, for lists that span periods (statistics, settings)."""
+        if self.seed_year is None:
+            return self.title
+        return self.title.replace(f"{self.seed_year}年", "", 1)
 
     def row(self, code: str) -> Row:
         return self._rows[code]

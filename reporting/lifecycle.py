@@ -1,5 +1,9 @@
 """The submission lifecycle as one table: draft → submitted → returned → resubmitted → accepted.
 
+A reporter may withdraw (撤回) what it sent until a reviewer of the body above has opened
+it (``Submission.opened_at``): a first submission goes back to draft, a resubmission back
+to returned. The step is logged like every other.
+
 Seed ``004_…``: forms go up to the office above, which may send them back; an accepted
 form is locked (``accepted`` is terminal) and changed only by a new, reasoned version.
 Who may act on which unit (own unit vs. the body above) is checked in
@@ -7,6 +11,8 @@ Who may act on which unit (own unit vs. the body above) is checked in
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from directory.roles import Role
 from reporting.models import SUBMISSION_STATE_LABELS, SubmissionState
@@ -26,6 +32,24 @@ TRANSITIONS = (
         notify="submission.submitted",
         confirm="报送后不能再修改，确定报送？",
         style="primary",
+    ),
+    Transition(
+        "withdraw",
+        (S.SUBMITTED,),
+        S.DRAFT,
+        "撤回",
+        FILLERS,
+        guards=("not_opened",),
+        confirm="撤回后报表回到草稿，修改后需重新报送。确定撤回？",
+    ),
+    Transition(
+        "withdraw_resubmission",
+        (S.RESUBMITTED,),
+        S.RETURNED,
+        "撤回",
+        FILLERS,
+        guards=("not_opened",),
+        confirm="撤回后报表回到“已退回”，修改后需重新报送。确定撤回？",
     ),
     Transition(
         "send_back",
@@ -59,7 +83,16 @@ TRANSITIONS = (
     ),
 )
 
-FILL_TRIGGERS = frozenset({"submit", "resubmit"})
+
+def _not_opened(sub: Any) -> str | None:
+    if sub.opened_at is not None:
+        return "上级审核人员已打开该报表，不能撤回；如需修改，请联系审核人员退回。"
+    return None
+
+
+SEND_TRIGGERS = frozenset({"submit", "resubmit"})
+WITHDRAW_TRIGGERS = frozenset({"withdraw", "withdraw_resubmission"})
+FILL_TRIGGERS = SEND_TRIGGERS | WITHDRAW_TRIGGERS
 REVIEW_TRIGGERS = frozenset({"send_back", "accept"})
 
 SUBMISSION_LIFECYCLE = register(
@@ -69,6 +102,7 @@ SUBMISSION_LIFECYCLE = register(
         labels=SUBMISSION_STATE_LABELS,
         initial=S.DRAFT,
         transitions=TRANSITIONS,
+        guards={"not_opened": _not_opened},
         terminal=frozenset({S.ACCEPTED}),
     )
 )

@@ -148,6 +148,10 @@ class Submission(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     submitted_at: Mapped[datetime | None] = mapped_column()
     accepted_at: Mapped[datetime | None] = mapped_column()
+    # When a reviewer of the body above first opened this round of the submission; until
+    # then the reporter may withdraw it (撤回). Cleared when it is (re)submitted.
+    opened_at: Mapped[datetime | None] = mapped_column()
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Fields the lifecycle engine writes on every step.
     clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     next_due_on: Mapped[date | None] = mapped_column(Date)
@@ -158,7 +162,8 @@ class Submission(Base):
 
     obligation: Mapped[Obligation] = relationship()
     unit: Mapped[OrgUnit] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
 
     __table_args__ = (UniqueConstraint("obligation_id", "number"),)
 

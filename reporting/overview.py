@@ -20,7 +20,7 @@ from reporting import cells
 from reporting.access import can_read, report_unit_filter
 from reporting.export import export_xlsx
 from reporting.formdef import FormDefinition, FormKind, Values
-from reporting.forms import FORMS
+from reporting.forms import FORMS, form_for
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
 from reporting.rollup import rollup, rollup_units
 
@@ -110,6 +110,7 @@ def unit_rollup(
         units.append((child, values is not None))
         if values is not None:
             parts.append((child, values))
+    form = form.for_year(period_start.year)
     if form.open_rows:
         sheet, total = rollup_units(form, [(f"u{u.id}", u.name, v) for u, v in parts])
         return RollupResult(sheet, total, units)
@@ -183,7 +184,7 @@ def export_submission(session: Session, actor: User, sub: Submission) -> tuple[s
     """One submission as XLSX in the official layout (title, 填报单位, 填报时间, signatures)."""
     if not can_read(session, actor, sub.unit):
         raise NotFound("未找到该报表，或不在您的管辖范围内。")
-    form = FORMS[sub.form_code]
+    form = form_for(sub.form_code, sub.obligation.period_start.year)
     filled = sub.submitted_at or sub.updated_at
     data = export_xlsx(
         form,

@@ -22,9 +22,15 @@ from directory.models import OrgUnit, UnitKind, User
 from reporting import cells
 from reporting.access import can_read, is_filler, is_reviewer
 from reporting.checks import CellError, check, compute
+from reporting.filing import empty_errors, foreign_row_errors, refuse_empty
 from reporting.formdef import FormDefinition, FormKind, Values
 from reporting.forms import FORMS
-from reporting.lifecycle import FILL_TRIGGERS, REVIEW_TRIGGERS, SUBMISSION_LIFECYCLE
+from reporting.lifecycle import (
+    FILL_TRIGGERS,
+    REVIEW_TRIGGERS,
+    SEND_TRIGGERS,
+    SUBMISSION_LIFECYCLE,
+)
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
 from reporting.prefill import prefill
 from workflow import engine
@@ -179,6 +185,7 @@ def save_draft(
         raise Conflict("该报表已被他人修改，请刷新页面后重试。")
     form = form_of(sub.form_code)
     values, errors = cells.parse_input(form, raw)
+    errors += foreign_row_errors(form, sub.unit, values)
     if errors:
         raise _refuse(errors)
     stored = _checked(session, sub.obligation, values)
@@ -192,7 +199,7 @@ def save_draft(
     return sub
 
 
-def _allowed_by_relation(session: Session, actor: User, sub: Submission, t: Transition) -> bool:
+def allowed_by_relation(session: Session, actor: User, sub: Submission, t: Transition) -> bool:
     if t.trigger in FILL_TRIGGERS:
         return is_filler(session, actor, sub.unit)
     if t.trigger in REVIEW_TRIGGERS:
@@ -205,7 +212,7 @@ def available(session: Session, actor: User, sub: Submission) -> list[Transition
     return [
         t
         for t in engine.available_triggers(session, SUBMISSION_LIFECYCLE, sub, actor)
-        if _allowed_by_relation(session, actor, sub, t)
+        if allowed_by_relation(session, actor, sub, t)
     ]
 
 
@@ -218,19 +225,22 @@ def fire(
     *,
     expected_version: int | None = None,
     now: datetime | None = None,
+    zero_report: bool = False,
 ) -> engine.Step:
-    """Submit, return (with a reason), resubmit or accept; the obligation follows the state."""
+    """Submit, return (with a reason), resubmit, withdraw or accept; the obligation follows.
+
+    Sending runs every check a save runs on the stored figures, and refuses a form with
+    no figure at all unless the unit declares a zero report (零报告)."""
     t = SUBMISSION_LIFECYCLE.by_trigger.get(trigger)
     if t is None:
         raise InvalidTransition(f"未知的操作“{trigger}”。")
     if not can_read(session, actor, sub.unit):
         raise NotFound(_NOT_FOUND)
-    if not _allowed_by_relation(session, actor, sub, t):
+    if not allowed_by_relation(session, actor, sub, t):
         who = "本单位填报人员" if trigger in FILL_TRIGGERS else "上级单位的审核人员"
         raise PermissionDenied(f"只有{who}可以执行“{t.label}”。")
-    if trigger in FILL_TRIGGERS:
-        # Last month's figures may have been accepted since the draft was saved.
-        _checked(session, sub.obligation, cells.decode(form_of(sub.form_code), sub.values))
+    if trigger in SEND_TRIGGERS:
+        send_checks(session, sub, zero_report)
     step = engine.fire(
         session,
         SUBMISSION_LIFECYCLE,
@@ -246,6 +256,23 @@ def fire(
     obligation.late = sub.late
     session.flush()
     return step
+
+
+def send_checks(session: Session, sub: Submission, zero_report: bool) -> None:
+    form = form_of(sub.form_code)
+    stored = cells.decode(form, sub.values)
+    errors = foreign_row_errors(form, sub.unit, stored)
+    if errors:
+        raise _refuse(errors)
+    # Last month's figures may have been accepted since the draft was saved.
+    _checked(session, sub.obligation, stored)
+    empty = [] if zero_report else empty_errors(form, sub.unit, stored)
+    if empty:
+        raise refuse_empty(empty)
+
+
+def send_trigger(sub: Submission) -> str:
+    return "resubmit" if sub.state == SubmissionState.RETURNED else "submit"
 
 
 def amend(
@@ -333,12 +360,37 @@ def _is_late(ctx: StepContext) -> bool:
 
 
 def _submitted(ctx: StepContext) -> dict[str, Any]:
-    return {"submitted_at": ctx.now, "late": _is_late(ctx), "return_reason": ""}
+    return {"submitted_at": ctx.now, "late": _is_late(ctx), "return_reason": "", **_unopened()}
 
 
 def _resubmitted(ctx: StepContext) -> dict[str, Any]:
     # Late or not was decided by the first submission; a return does not make it late.
-    return {"return_reason": ""}
+    return {"return_reason": "", **_unopened()}
+
+
+def _unopened() -> dict[str, Any]:
+    # Each round of sending may be withdrawn until a reviewer opens that round.
+    return {"opened_at": None, "opened_by_id": None}
+
+
+def _withdrawn(ctx: StepContext) -> dict[str, Any]:
+    # Not sent after all: lateness is decided again when it is sent.
+    return {"submitted_at": None, "late": False}
+
+
+def _resubmission_withdrawn(ctx: StepContext) -> dict[str, Any]:
+    # Back to returned: the reviewer's reason is shown again, as before the resubmission.
+    reason = ctx.session.scalar(
+        select(TransitionLog.reason)
+        .where(
+            TransitionLog.lifecycle == "submission",
+            TransitionLog.subject_id == ctx.obj.id,
+            TransitionLog.trigger == "send_back",
+        )
+        .order_by(TransitionLog.id.desc())
+        .limit(1)
+    )
+    return {"return_reason": reason or ""}
 
 
 def _returned(ctx: StepContext) -> dict[str, Any]:
@@ -354,6 +406,8 @@ engine.HOOKS["submission"] = Hooks(
     effects={
         "submit": _submitted,
         "resubmit": _resubmitted,
+        "withdraw": _withdrawn,
+        "withdraw_resubmission": _resubmission_withdrawn,
         "send_back": _returned,
         "accept": _accepted,
     },

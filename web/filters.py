@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
 
 from directory.roles import Role
+from reporting.forms import FORMS, form_for
 
 # (label, endpoint, roles allowed) — the menu a role sees.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
@@ -65,8 +67,16 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(tz).strftime(fmt)
 
 
+def form_title(obligation: Any) -> str:
+    """An obligation's form title printed with its period's year (never the seed's)."""
+    if obligation.form_code not in FORMS:
+        return str(obligation.form_code)
+    return form_for(obligation.form_code, obligation.period_start.year).title
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(form_title, "form_title")
 
     @app.context_processor
     def _globals():

@@ -11,6 +11,20 @@ from web.openapi_parts import error_responses as _errors
 from web.openapi_parts import json_response as _json
 from web.openapi_parts import path_id as _id
 
+# 报送 with what is on screen: the same fields as saving a draft, all optional.
+_SEND_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "values": OBJECT,
+        "version": {"type": "integer"},
+        "leader_name": {"type": "string"},
+        "filler_name": {"type": "string"},
+        "contact": {"type": "string"},
+        "zero_report": {"type": "boolean"},
+    },
+    "additionalProperties": False,
+}
+
 CLUE = {
     "type": "object",
     "required": ["id", "reference", "state", "version", "summary"],
@@ -149,11 +163,40 @@ REPORTING_PATHS: dict[str, Any] = {
         f"/api/submissions/{{submission_id}}/{step}": {
             "post": {
                 "summary": label,
+                "description": (
+                    "带 values 时先按“保存草稿”的全部检查保存这些数字，再报送；任何一处不通过"
+                    "都整体拒绝（422，details 逐格列出），什么也不改。不带请求体则报送已保存的"
+                    "数字。全表为空时拒绝，除非 zero_report 为 true（零报告）。"
+                ),
                 "parameters": [_id("submission_id")],
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": _SEND_BODY}},
+                },
                 "responses": {"200": _json(OBJECT), **_errors(400, 401, 403, 404, 409, 422)},
             },
         }
         for step, label in (("submit", "报送"), ("resubmit", "重新报送"))
+    },
+    "/api/submissions/{submission_id}/withdraw": {
+        "post": {
+            "summary": "撤回报送",
+            "description": "上级审核人员打开之前，本单位填报人员可以撤回已报送的报表。",
+            "parameters": [_id("submission_id")],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"version": {"type": "integer"}},
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            },
+            "responses": {"200": _json(OBJECT), **_errors(400, 401, 403, 404, 409, 422)},
+        },
     },
     **{
         f"/api/submissions/{{submission_id}}/{step}": {

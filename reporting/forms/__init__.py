@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from reporting.formdef import FormDefinition
 from reporting.forms.lh1 import LH1
 from reporting.forms.lh2 import LH2
@@ -20,4 +22,11 @@ FORMS: dict[str, FormDefinition] = {
     for form in (ZL1, ZL2, ZL3, LH1, LH2, QUARTERLY_PROGRESS, ANNUAL_SUMMARY, CAMPAIGN_SUMMARY)
 }
 
-__all__ = ["FORMS"]
+
+@cache
+def form_for(code: str, year: int) -> FormDefinition:
+    """The form as printed for a period of ``year`` (titles and notes carry that year)."""
+    return FORMS[code].for_year(year)
+
+
+__all__ = ["FORMS", "form_for"]

@@ -83,4 +83,5 @@ ZL2 = FormDefinition(
     ),
     class_axis="row",
     class_scheme="hospital_grade",
+    seed_year=2021,
 )

@@ -55,4 +55,5 @@ ZL3 = FormDefinition(
     notes=("注：本表报2021年1月-12月专项整治工作期间的累计数据。",),
     class_axis="row",
     class_scheme="hospital_grade",
+    seed_year=2021,
 )

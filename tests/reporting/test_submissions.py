@@ -102,6 +102,7 @@ def test_late_submission_is_marked(db):
     assert ob.due_on == date(2026, 10, 12)
     reporter = user(db, "reporter")
     sub = start_draft(db, reporter, ob)
+    save_draft(db, reporter, sub, {"public_l2|warnings": "1"})
     fire(db, reporter, sub, "submit")
     assert sub.late and ob.late
     summaries, _ = compliance(

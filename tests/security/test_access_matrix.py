@@ -162,6 +162,9 @@ POLICY: dict[str, Rule_] = {
     "reporting.save": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
+    "reporting.send": Rule_(
+        frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
+    ),
     "reporting.submission": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
     ),
@@ -186,6 +189,7 @@ POLICY: dict[str, Rule_] = {
     ),
     "reporting_api.save_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.submit_submission": Rule_(frozenset({"reporter"}), scoped=True),
+    "reporting_api.withdraw_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "scheduler.dry_run": Rule_(ADMIN),
     "scheduler.index": Rule_(ADMIN),
     "scheduler.retry": Rule_(ADMIN),

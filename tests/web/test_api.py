@@ -143,11 +143,12 @@ def submitted_form(db, unit_code: str = "C01-D01-H01"):
     """May's 统计表（三） of a hospital, submitted by its reporter and waiting for review."""
     from datetime import date
 
-    from reporting.submissions import fire, start_draft
+    from reporting.submissions import fire, save_draft, start_draft
     from tests.reporting.journey import obligation, reporter_of
 
     reporter = reporter_of(db, unit_code)
     sub = start_draft(db, reporter, obligation(db, unit_code, start=date(2026, 5, 1)))
+    save_draft(db, reporter, sub, {"public_l2|warnings": "1"})
     fire(db, reporter, sub, "submit")
     db.flush()
     return sub

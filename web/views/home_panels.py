@@ -15,7 +15,7 @@ from directory.jurisdiction import body_of, visible_unit_ids
 from directory.models import User
 from notifications.scheduler import LEASE_NAME, collect_jobs
 from notifications.status import scheduler_status
-from reporting.forms import FORMS
+from reporting.forms import FORMS, form_for
 from reporting.models import Obligation, ObligationState
 from tips.models import MailQuarantine, QuarantineStatus, Tip, TipStatus
 from workflow import timelimits
@@ -65,7 +65,9 @@ def reporter_obligations(session: Session, actor: User, today: date) -> Obligati
     rows = [
         (
             ob,
-            FORMS[ob.form_code].title if ob.form_code in FORMS else ob.form_code,
+            form_for(ob.form_code, ob.period_start.year).title
+            if ob.form_code in FORMS
+            else ob.form_code,
             obligation_badge(session, ob, today),
         )
         for ob in obligations

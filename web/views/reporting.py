@@ -23,25 +23,22 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cases.attachments import Upload
-from config.errors import DomainError, ValidationError
+from config.errors import DomainError
 from directory.jurisdiction import body_of, get_visible_unit
 from reporting import attachments as files
 from reporting import cells
-from reporting.access import is_filler
-from reporting.formdef import FormKind
-from reporting.forms import FORMS
+from reporting.filing import note_opened
+from reporting.forms import FORMS, form_for
 from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
 from reporting.models import Obligation
 from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
-from reporting.prefill import mismatches, prefill
+from reporting.sending import preview_send, send_typed
 from reporting.submissions import (
     amend,
-    available,
     fire,
     get_obligation,
     get_submission,
-    history,
     latest_submission,
     review_queue,
     save_draft,
@@ -49,6 +46,7 @@ from reporting.submissions import (
 )
 from web.db import db_session
 from web.views.home_panels import obligation_badge
+from web.views.reporting_form import posted_version, refused, render_editor, typed_fields
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 
@@ -104,69 +102,72 @@ def obligation(obligation_id: int):
     latest = latest_submission(sess, ob)
     if latest is not None:
         return redirect(url_for("reporting.submission", submission_id=latest.id))
-    return render_template("reporting/start.html", ob=ob, form=FORMS[ob.form_code])
+    form = form_for(ob.form_code, ob.period_start.year)
+    return render_template("reporting/start.html", ob=ob, form=form)
 
 
 @bp.route("/submissions/<int:submission_id>")
 def submission(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    return _render_editor(sess, sub)
-
-
-def _render_editor(sess, sub, *, typed=None, errors=None, status=200):
-    form = FORMS[sub.form_code]
-    ob = sub.obligation
-    filler = is_filler(sess, current_user, sub.unit)
-    stored = cells.decode(form, sub.values)
-    ledger = prefill(sess, form, sub.unit, ob.period_start, ob.period_end)
-    shown = {cells.key_text(k): v for k, v in stored.items()}
-    if typed is not None:
-        shown.update(typed)
-    return render_template(
-        "reporting/editor.html",
-        sub=sub,
-        ob=ob,
-        form=form,
-        is_text=form.kind is FormKind.TEXT,
-        headers=header_rows(form) if form.kind is FormKind.TABLE else [],
-        rows=body_rows(form) if form.kind is FormKind.TABLE else [],
-        values=shown,
-        errors=errors or {},
-        ledger={cells.key_text(k): v for k, v in ledger.values.items()},
-        pending={cells.key_text(k) for k in ledger.pending},
-        warnings=[] if typed is not None else mismatches(form, stored, ledger),
-        editable=sub.state in ("draft", "returned") and filler,
-        can_amend=sub.state == "accepted" and filler and latest_submission(sess, ob) is sub,
-        actions=available(sess, current_user, sub),
-        log=history(sess, current_user, sub),
-        lifecycle=SUBMISSION_LIFECYCLE,
-        files=_panel(sess, sub) if form.attachments_allowed else None,
-    ), status
+    if note_opened(sess, current_user, sub):
+        sess.commit()  # from now on the reporter can no longer withdraw it
+    return render_editor(sess, sub)
 
 
 @bp.route("/submissions/<int:submission_id>/save", methods=["POST"])
 def save(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    typed = {k: v for k, v in request.form.items() if "|" in k}
-    signatures = {k: request.form.get(k, "") for k in ("leader_name", "filler_name", "contact")}
+    typed, signatures = typed_fields()
     try:
-        version = int(request.form.get("version") or 0) or None
-        save_draft(sess, current_user, sub, typed, signatures=signatures, expected_version=version)
-    except ValidationError as err:
-        sess.rollback()
-        sub = get_submission(sess, current_user, submission_id)
-        flash(err.message, "error")
-        details = err.details if isinstance(err.details, list) else []
-        by_cell = {d["cell"]: d["message"] for d in details if isinstance(d, dict)}
-        return _render_editor(sess, sub, typed=typed, errors=by_cell, status=422)
+        save_draft(
+            sess, current_user, sub, typed, signatures=signatures, expected_version=posted_version()
+        )
     except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("reporting.submission", submission_id=submission_id))
+        return refused(sess, submission_id, err, typed, signatures)
     sess.commit()
     flash("已保存。", "success")
+    return redirect(url_for("reporting.submission", submission_id=sub.id))
+
+
+@bp.route("/submissions/<int:submission_id>/send", methods=["POST"])
+def send(submission_id: int):
+    """报送 from the editor's form: save what is on screen with every check, then send.
+
+    With JavaScript the browser has already asked for confirmation (with the totals) and
+    posts ``confirmed=1``; without it, the figures are saved and the page asks, showing
+    the totals, with a second 报送 inside the same form."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    typed, signatures = typed_fields()
+    zero = request.form.get("zero_report") == "1"
+    try:
+        if request.form.get("confirmed") != "1":
+            save_draft(
+                sess,
+                current_user,
+                sub,
+                typed,
+                signatures=signatures,
+                expected_version=posted_version(),
+            )
+            preview_send(sess, current_user, sub, zero_report=zero)
+            sess.commit()
+            return render_editor(sess, sub, confirm=True)
+        send_typed(
+            sess,
+            current_user,
+            sub,
+            typed,
+            signatures=signatures,
+            expected_version=posted_version(),
+            zero_report=zero,
+        )
+    except DomainError as err:
+        return refused(sess, submission_id, err, typed, signatures)
+    sess.commit()
+    flash(f"已报送，当前状态：{sub.state_label}。上级审核人员打开之前，可以撤回。", "success")
     return redirect(url_for("reporting.submission", submission_id=sub.id))
 
 
@@ -208,10 +209,6 @@ def _upload_dir():
 
 def _max_bytes() -> int:
     return current_app.config["QINGFENG"].max_upload_bytes
-
-
-def _panel(sess, sub) -> files.Panel:
-    return files.panel(sess, current_user, sub, _max_bytes())
 
 
 @bp.route("/submissions/<int:submission_id>/attachments", methods=["POST"])

@@ -15,13 +15,16 @@ from sqlalchemy import select
 from config.errors import DomainError, ValidationError
 from directory.jurisdiction import body_of
 from reporting.access import report_unit_ids
-from reporting.models import Obligation, Submission
+from reporting.filing import note_opened
+from reporting.models import Obligation, Submission, SubmissionState
+from reporting.sending import send_typed
 from reporting.submissions import (
     fire,
     get_obligation,
     get_submission,
     latest_submission,
     save_draft,
+    send_trigger,
     start_draft,
 )
 from web.db import db_session
@@ -61,6 +64,7 @@ def _submission(sub: Submission) -> dict:
         "return_reason": sub.return_reason,
         "submitted_at": sub.submitted_at.isoformat() if sub.submitted_at else None,
         "accepted_at": sub.accepted_at.isoformat() if sub.accepted_at else None,
+        "opened_at": sub.opened_at.isoformat() if sub.opened_at else None,
     }
 
 
@@ -96,7 +100,12 @@ def create_draft(obligation_id: int):
 
 @bp.get("/submissions/<int:submission_id>")
 def read_submission(submission_id: int):
-    return _submission(get_submission(db_session(), current_user, submission_id))
+    """One submission; a reviewer's first reading counts as opening it (no more 撤回)."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    if note_opened(sess, current_user, sub):
+        sess.commit()
+    return _submission(sub)
 
 
 @bp.put("/submissions/<int:submission_id>")
@@ -121,11 +130,69 @@ def save_submission(submission_id: int):
     return _submission(sub)
 
 
+_SEND_KEYS = frozenset(
+    {"values", "version", "leader_name", "filler_name", "contact", "zero_report"}
+)
+
+
 @bp.post("/submissions/<int:submission_id>/<any(submit, resubmit):trigger>")
 def submit_submission(submission_id: int, trigger: str):
+    """报送 / 重新报送. A body with ``values`` saves them first with every check of a save
+    (the same cell messages as ``PUT``), then sends; a refusal leaves nothing changed."""
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    fire(sess, current_user, sub, trigger)
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict) or set(body) - _SEND_KEYS:
+        raise ValidationError(
+            '请求体应为 {"values": {"行|列": 数值}, "version": 版本号, "zero_report": false}，'
+            "或为空。"
+        )
+    values, version, zero = body.get("values"), body.get("version"), body.get("zero_report", False)
+    if values is not None and not isinstance(values, dict):
+        raise ValidationError("values 须为对象。", details={"values": "not an object"})
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationError("version 须为整数。", details={"version": "not an integer"})
+    if not isinstance(zero, bool):
+        raise ValidationError(
+            "zero_report 须为 true 或 false。", details={"zero_report": "not a bool"}
+        )
+    signatures = {k: str(body[k]) for k in ("leader_name", "filler_name", "contact") if k in body}
+    try:
+        if trigger != send_trigger(sub):
+            fire(sess, current_user, sub, trigger)  # refused with the state's own message
+        send_typed(
+            sess,
+            current_user,
+            sub,
+            values,
+            signatures=signatures,
+            expected_version=version,
+            zero_report=zero,
+        )
+    except DomainError:
+        sess.rollback()  # neither the save nor the step is kept
+        raise
+    sess.commit()
+    return _submission(sub)
+
+
+@bp.post("/submissions/<int:submission_id>/withdraw")
+def withdraw_submission(submission_id: int):
+    """撤回: ``{"version": n}`` (optional); refused once a reviewer has opened it."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict) or set(body) - {"version"}:
+        raise ValidationError('请求体应为 {"version": 版本号}，或为空。')
+    version = body.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationError("version 须为整数。", details={"version": "not an integer"})
+    trigger = "withdraw_resubmission" if sub.state == SubmissionState.RESUBMITTED else "withdraw"
+    try:
+        fire(sess, current_user, sub, trigger, expected_version=version)
+    except DomainError:
+        sess.rollback()
+        raise
     sess.commit()
     return _submission(sub)
 
