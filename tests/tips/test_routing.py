@@ -105,3 +105,35 @@ def test_portal_forged_choice_is_refused_with_the_field_named_and_form_kept(clie
     assert response.status_code == 422 and "被反映单位" in text
     assert "医生收受患者红包" in text  # what was typed stays on the page
     assert db.scalar(select(Tip.id).order_by(Tip.id.desc()).limit(1)) == before
+
+
+def _mail(subject: str, body: str, message_id: str) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "匿名 <someone@example.org>"
+    msg["To"] = "jubao@example.org"
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id
+    msg["Date"] = "Mon, 15 Jun 2026 09:00:00 +0800"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def test_polled_mail_goes_where_it_names_and_the_rest_to_the_intake_body(db, tmp_path):
+    from tests.tips.helpers import make_vault
+    from tips.mailbox import IngestReport, ingest
+
+    vault = make_vault(tmp_path)
+    root, report = unit(db, "P"), IngestReport()
+    named = _mail("反映石门县人民医院问题", "石门县人民医院骨科医生收红包。", "<a@x>")
+    vague = _mail("反映问题", "某医院医生收红包。", "<b@x>")
+    ingest(db, root, named, vault, report, source="t", route=True)
+    ingest(db, root, vague, vault, report, source="t", route=True)
+    first, second = (db.get(Tip, i) for i in report.tips)
+    assert first.unit == unit(db, "C02-D03") and first.accused_unit == unit(db, "C02-D03-H01")
+    assert second.unit == root and second.accused_unit is None
+    # A clerk's own upload (route off) stays in the clerk's body.
+    county, more = unit(db, "C01-D01"), IngestReport()
+    ingest(db, county, _mail("x", "石门县人民医院", "<c@x>"), vault, more, source="t")
+    assert db.get(Tip, more.tips[0]).unit == county
