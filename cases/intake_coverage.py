@@ -18,7 +18,7 @@ from config.settings import Settings
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, User
 from directory.roles import ROLE_SCOPE, Role, Scope
-from tips.routing import NAMEABLE_KINDS, intake_unit, supervisor_of
+from tips.routing import NAMEABLE_KINDS, intake_unit, preload_bodies, supervisor_of
 
 
 class IntakeUncovered(DomainError):
@@ -35,6 +35,7 @@ def register_roles() -> tuple[Role, ...]:
 def receiving_bodies(session: Session, settings: Settings) -> list[OrgUnit]:
     """Every body a portal or mailbox tip can be filed with, in tree order."""
     bodies: dict[int, OrgUnit] = {}
+    preload_bodies(session)
     named = session.scalars(
         select(OrgUnit).where(OrgUnit.kind.in_(NAMEABLE_KINDS), OrgUnit.active.is_(True))
     )

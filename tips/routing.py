@@ -51,6 +51,12 @@ def supervisor_of(session: Session, unit: OrgUnit) -> OrgUnit:
     return parent or target
 
 
+def preload_bodies(session: Session) -> None:
+    """Load every body once, so ``supervisor_of`` over many units finds parents in the
+    session's identity map instead of one query each."""
+    session.scalars(select(OrgUnit).where(OrgUnit.kind.in_(BODY_KINDS))).all()
+
+
 def _nameable():
     return select(OrgUnit).where(OrgUnit.kind.in_(NAMEABLE_KINDS), OrgUnit.active.is_(True))
 
@@ -118,6 +124,7 @@ class DirectoryGroup:
 
 def portal_directory(session: Session) -> list[DirectoryGroup]:
     """The public list of names the portal offers, grouped by area (names only)."""
+    preload_bodies(session)
     units = session.scalars(_nameable().order_by(OrgUnit.path)).all()
     groups: dict[int, DirectoryGroup] = {}
     for unit in units:
