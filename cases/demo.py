@@ -7,13 +7,19 @@ calendar covers, whatever the day the demo is loaded.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cases.intake import intake
 from cases.service import NewClue, create_clue, fire
 from directory.models import OrgUnit, User
+from tips.protection import Keyring
+from tips.routing import supervisor_of
+from tips.service import NewTip, Vault
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -111,3 +117,21 @@ def load_demo(session: Session) -> None:
         for j, (username, trigger, raw) in enumerate(steps, start=1):
             data = {k: users[v].id if k == "handler_id" else v for k, v in raw.items()}
             fire(session, users[username], clue, trigger, data, now=when + timedelta(days=j))
+    _portal_tip(session, start + timedelta(days=7 * len(STORIES)))
+
+
+def _portal_tip(session: Session, when: datetime) -> None:
+    """A portal tip naming a county hospital, taken in and routed as the portal does it:
+    it waits in the county clerk's "网络举报待受理". Anonymous and without files, so the
+    throw-away vault is never used (no receipt code either: the demo prints none)."""
+    named = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01-H07")).one()
+    content = "网络举报：清河县博爱医院以免费体检为名招揽老年患者住院，虚计诊疗项目套取医保基金。"
+    vault = Vault(Keyring((Fernet.generate_key(),), b"demo"), Path("."), 0)
+    new = NewTip(
+        channel="portal",
+        content=content + "（演示数据）",
+        accused_unit_id=named.id,
+        accused_unit_name=named.name,
+        received_at=when,
+    )
+    intake(session, None, supervisor_of(session, named), new, vault, now=when)

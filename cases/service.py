@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import lifecycle as _lifecycle  # noqa: F401 - registers the lifecycle
+from cases.assignees import is_assignable
 from cases.ledger import next_number
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
@@ -277,15 +278,10 @@ def _forward(ctx: StepContext) -> dict[str, Any]:
 
 
 def _assign(ctx: StepContext) -> dict[str, Any]:
-    handler = ctx.session.get(User, ctx.data["handler_id"])
-    if (
-        handler is None
-        or not handler.active
-        or Role(handler.role) not in (Role.HANDLER, Role.LEADER)
-        or body_of(ctx.session, handler.unit).id != ctx.obj.unit_id
-    ):
+    handler_id = ctx.data["handler_id"]
+    if not is_assignable(ctx.session, ctx.obj, handler_id):
         raise ValidationError("承办人须为本单位在岗的承办人员。")
-    return {"handler_id": handler.id}
+    return {"handler_id": handler_id}
 
 
 def _propose(ctx: StepContext) -> dict[str, Any]:

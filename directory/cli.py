@@ -110,7 +110,40 @@ def init_command(admin_username: str | None, province: str) -> None:
     click.echo(f"已创建管理员 {admin_username}（单位：{root.name}）。")
 
 
-COMMANDS = [init_command, import_directory_command]
+@click.command("add-user")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="姓名。")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="角色（clerk 登记员、leader 分管/主要负责人 …）。",
+)
+@click.option("--unit", "unit_code", required=True, help="所在单位或处室的代码。")
+def add_user_command(username: str, display_name: str, role: str, unit_code: str) -> None:
+    """添加用户（密码取自 QINGFENG_USER_PASSWORD 或交互输入）：例如为收到举报的单位添加登记员。"""
+    with sessions() as factory, session_scope(factory) as session:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+        if unit is None:
+            raise click.ClickException(f"单位代码 {unit_code} 不存在。")
+        password = os.environ.get("QINGFENG_USER_PASSWORD") or click.prompt(
+            "密码", hide_input=True, confirmation_prompt=True
+        )
+        try:
+            add_user(
+                session,
+                username=username,
+                display_name=display_name,
+                password=password,
+                role=Role(role),
+                unit=unit,
+            )
+        except DomainError as err:
+            raise click.ClickException(err.message) from err
+    click.echo(f"已添加用户 {username}（{unit.name}）。")
+
+
+COMMANDS = [init_command, import_directory_command, add_user_command]
 
 
 @click.command("api-token")

@@ -58,6 +58,12 @@ DEMO_USERS = (
     DemoUser("handler", Role.HANDLER, "C01-D01-O01", "孙承办"),
     DemoUser("clerk", Role.CLERK, "C01-D01-O01", "李登记"),
     DemoUser("reporter", Role.REPORTER, "C01-D01-H01", "周填报"),
+    # Every body that receives portal and mailbox tips has a clerk (cases.intake_coverage).
+    DemoUser("clerk_p", Role.CLERK, "P-O01", "吴登记"),
+    DemoUser("clerk_dc", Role.CLERK, "C01-O01", "郑登记"),
+    DemoUser("clerk_yt", Role.CLERK, "C01-D02-O01", "冯登记"),
+    DemoUser("clerk_xs", Role.CLERK, "C02-O01", "陈登记"),
+    DemoUser("clerk_sm", Role.CLERK, "C02-D03-O01", "褚登记"),
 )
 
 

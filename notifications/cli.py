@@ -38,10 +38,23 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+        _check_intake(factory, settings)
         click.echo("定时任务进程已启动（按 Ctrl+C 停止）。")
         run_forever(factory, settings)
     finally:
         engine.dispose()
+
+
+def _check_intake(factory, settings) -> None:
+    """Refuse to start while a body that receives tips has nobody to register them."""
+    from cases.intake_coverage import check_intake_coverage
+    from config.errors import DomainError
+
+    with factory() as session:
+        try:
+            check_intake_coverage(session, settings)
+        except DomainError as err:
+            raise click.ClickException(err.message) from err
 
 
 def _run_once(job_id, known, factory, settings, jobs) -> None:

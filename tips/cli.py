@@ -132,7 +132,12 @@ def poll_command() -> None:
 
 @mailbox_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--unit", "unit_code", default="", help="受理单位代码；默认 QINGFENG_INTAKE_UNIT。")
+@click.option(
+    "--unit",
+    "unit_code",
+    default="",
+    help="受理单位代码；默认按邮件所指单位分送其主管机关，未指明的交 QINGFENG_INTAKE_UNIT。",
+)
 def import_command(file: Path, unit_code: str) -> None:
     """导入 .eml 或 .mbox 邮件文件。"""
     from config.database import session_scope
@@ -149,6 +154,7 @@ def import_command(file: Path, unit_code: str) -> None:
                 file.name,
                 file.read_bytes(),
                 _vault(settings),
+                route=not unit_code,
             )
     except DomainError as err:
         raise click.ClickException(err.message) from err

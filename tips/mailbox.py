@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from tips.attachments import Upload
 from tips.imap import fetch_new
 from tips.mail import MailParseError, ParsedMail, parse_message, read_eml_or_mbox
 from tips.models import MailboxState, MailOriginal, MailQuarantine, QuarantineStatus, Tip
+from tips.routing import intake_unit, named_in_text, supervisor_of
 from tips.service import (
     INTAKE_ROLES,
     Identity,
@@ -50,21 +51,6 @@ class IngestReport:
             f"新举报 {len(self.tips)} 件，隔离 {len(self.quarantined)} 封，"
             f"已存在跳过 {self.skipped} 封"
         )
-
-
-def intake_unit(session: Session, settings: Settings) -> OrgUnit:
-    """The body that receives mailbox and portal tips (``QINGFENG_INTAKE_UNIT``)."""
-    if settings.intake_unit:
-        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == settings.intake_unit))
-        if unit is None:
-            raise ValidationError(
-                f"QINGFENG_INTAKE_UNIT 指定的单位 {settings.intake_unit} 不存在。"
-            )
-        return unit
-    unit = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
-    if unit is None:
-        raise ValidationError("尚未建立组织机构，无法接收举报。")
-    return unit
 
 
 def new_tip_from_mail(mail: ParsedMail, uid: int | None) -> NewTip:
@@ -121,8 +107,12 @@ def ingest(
     *,
     source: str,
     uid: int | None = None,
+    route: bool = False,
 ) -> None:
-    """One raw message: a tip, a quarantine row, or nothing when it is already stored."""
+    """One raw message: a tip, a quarantine row, or nothing when it is already stored.
+
+    With ``route``, a message that names one unit of the directory goes to the body that
+    supervises it (``tips.routing``); ``unit`` receives the rest."""
     try:
         mail = parse_message(raw)
     except MailParseError as err:
@@ -140,9 +130,14 @@ def ingest(
         row = quarantine(session, unit, raw, reason, vault, source=source, uid=uid)
         _count_quarantine(report, row)
         return
+    new = new_tip_from_mail(mail, uid)
+    named = named_in_text(session, f"{mail.subject}\n{new.content}") if route else None
+    if named is not None:
+        new = replace(new, accused_unit_id=named.id, accused_unit_name=named.name)
     savepoint = session.begin_nested()
     try:
-        tip = create_tip(session, None, unit, new_tip_from_mail(mail, uid), vault)
+        body = supervisor_of(session, named) if named is not None else unit
+        tip = create_tip(session, None, body, new, vault)
         keep_original(session, tip, raw, vault)
     except DomainError as err:
         savepoint.rollback()
@@ -182,12 +177,19 @@ def _count_quarantine(report: IngestReport, row: MailQuarantine | None) -> None:
 
 
 def import_file(
-    session: Session, unit: OrgUnit, filename: str, data: bytes, vault: Vault
+    session: Session,
+    unit: OrgUnit,
+    filename: str,
+    data: bytes,
+    vault: Vault,
+    *,
+    route: bool = False,
 ) -> IngestReport:
-    """Every message of an .eml or .mbox file (a wrong file type is refused whole)."""
+    """Every message of an .eml or .mbox file (a wrong file type is refused whole); with
+    ``route`` each goes where it names, as a polled message would."""
     report = IngestReport()
     for index, raw in enumerate(read_eml_or_mbox(filename, data), start=1):
-        ingest(session, unit, raw, vault, report, source=f"{filename}#{index}")
+        ingest(session, unit, raw, vault, report, source=f"{filename}#{index}", route=route)
     return report
 
 
@@ -224,7 +226,7 @@ def poll(session: Session, settings: Settings, vault: Vault) -> PollResult:
     )
     report = IngestReport()
     for uid, raw in fetched.messages:
-        ingest(session, unit, raw, vault, report, source=f"IMAP UID {uid}", uid=uid)
+        ingest(session, unit, raw, vault, report, source=f"IMAP UID {uid}", uid=uid, route=True)
     state.uidvalidity = fetched.uidvalidity
     if fetched.highest_uid is not None:
         state.last_uid = max(fetched.highest_uid, state.last_uid or 0)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
 
+from cases.intake_coverage import check_intake_coverage
 from cases.timelimits import apply_overrides as apply_time_limits
 from config.settings import Settings, SettingsError
 from web import auth, db, errors, filters
@@ -28,8 +29,14 @@ class BoundedInt(IntegerConverter):
 
 
 def create_app(
-    settings: Settings | None = None, *, session_factory: sessionmaker | None = None
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker | None = None,
+    check_intake: bool = True,
 ) -> Flask:
+    """The web app. It refuses to start (``IntakeUncovered``) while a body that receives
+    tips has nobody who may register them; maintenance CLI commands pass
+    ``check_intake=False`` so the gap can be fixed."""
     settings = settings or Settings.from_env()
     require_reporter_key(settings)
     import_all_models()
@@ -51,6 +58,9 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = BoundedInt
     db.init_app(app, session_factory)
+    if check_intake:
+        with app.extensions["qingfeng_sessions"]() as session:
+            check_intake_coverage(session, settings)
     csrf.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

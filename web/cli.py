@@ -22,10 +22,16 @@ from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
 
 
-def _create_app():
+def _create_app(*, check_intake: bool = False):
+    """The app for CLI commands; only ``serve`` checks that every tip reaches somebody, so
+    the commands that fix the gap (add-user, import-directory) still run."""
+    from config.errors import DomainError
     from web.app import create_app
 
-    return create_app()
+    try:
+        return create_app(check_intake=check_intake)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
 
 
 # Demo data after the directory's, in dependency order.
@@ -45,7 +51,7 @@ def serve_command(host: str, port: int, with_scheduler: bool) -> None:
     """启动内置服务器（嵌入式 SQLite 部署）；生产环境请用 gunicorn，见 README。"""
     from werkzeug.serving import run_simple
 
-    app = _create_app()
+    app = _create_app(check_intake=True)
     scheduler = _start_background_scheduler(app) if with_scheduler else None
     click.echo(f"清风已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
     try:

@@ -40,7 +40,7 @@ def test_portal_report_and_status_without_javascript(make_page):
     page.goto("/portal/")
     assert "0772-6815093" in page.get_by_test_id("public-notice").inner_text()
     page.get_by_label("反映内容").fill("清河县博爱医院诱导患者做不必要的检查")
-    page.get_by_label("被反映机构").fill("清河县博爱医院")
+    page.get_by_label("名录中没有？请填写单位名称").fill("清河县博爱医院")
     page.get_by_role("button", name="提交举报").click()
     code = page.get_by_test_id("receipt-code").inner_text()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)

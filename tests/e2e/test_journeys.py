@@ -137,7 +137,7 @@ def test_b_handler_and_leader_take_the_clue_to_write_off(page):
     page.goto(clue)
     page.get_by_label("核查方案").fill("调取手术记录，约谈患者家属及科室人员")
     page.get_by_role("button", name="保存核查方案").click()
-    record(page, "登记当事人", {"姓名/名称": "刘某某"}, selects={"岗位（人员）": "医师"})
+    record(page, "登记当事人（人员）", {"姓名": "刘某某"}, selects={"岗位": "医师"})
     expect(page.get_by_test_id("subjects")).to_contain_text("刘某某")
     act(
         page,

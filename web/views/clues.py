@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaigns.inspections import clue_source
+from cases.assignees import assignable_handlers
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.reference import CHANNEL_LABELS
@@ -17,7 +18,6 @@ from cases.subscriptions import can_follow, subscribe, subscribers_of, unsubscri
 from config.errors import CalendarUnknown, DomainError
 from directory.jurisdiction import get_visible_unit, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
 from tips.portal import public_messages
 from web.db import db_session
 from web.errors import remember_unknown_year
@@ -162,20 +162,7 @@ def _choices(sess, clue, actions):
     kinds = {f.kind for t in actions for f in t.fields}
     result: dict[FieldKind, list[tuple[int, str]]] = {}
     if FieldKind.USER in kinds:
-        body = clue.unit
-        users = sess.scalars(
-            select(User)
-            .where(
-                User.active.is_(True),
-                User.role.in_([Role.HANDLER, Role.LEADER]),
-                User.unit_id.in_(
-                    select(OrgUnit.id).where(
-                        (OrgUnit.id == body.id) | (OrgUnit.parent_id == body.id)
-                    )
-                ),
-            )
-            .order_by(User.display_name)
-        ).all()
+        users = assignable_handlers(sess, clue)  # the rule ``assign`` itself applies
         result[FieldKind.USER] = [(u.id, f"{u.display_name}（{u.role_label}）") for u in users]
     if FieldKind.UNIT in kinds:
         result[FieldKind.UNIT] = [(u.id, u.name) for u in _bodies(sess) if u.id != clue.unit_id]

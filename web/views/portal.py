@@ -11,7 +11,6 @@ from cases.intake import intake
 from cases.portal import portal_progress
 from config.errors import DomainError
 from tips.channels import ACCUSED_POSTS
-from tips.mailbox import intake_unit
 from tips.portal import (
     LOOKUP_LIMIT,
     SUBMIT_LIMIT,
@@ -25,6 +24,7 @@ from tips.portal import (
     receipt_hash,
     reporter_message,
 )
+from tips.routing import chosen_unit, portal_directory, receiving_body
 from tips.service import NewTip
 from web.db import db_session
 from web.errors import public_message, remember_unknown_year
@@ -48,7 +48,18 @@ def _allowed(kind: str, limit) -> bool:
 
 @bp.route("/")
 def index():
-    return render_template("portal/index.html", posts=ACCUSED_POSTS, form={}, notices=_notices())
+    return _form({})
+
+
+def _form(form, error=None):
+    return render_template(
+        "portal/index.html",
+        posts=ACCUSED_POSTS,
+        form=form,
+        notices=_notices(),
+        directory=portal_directory(db_session()),
+        error=error,
+    )
 
 
 def _notices():
@@ -65,14 +76,19 @@ def report():
     code = new_receipt_code()
     cfg = settings()
     try:
+        # Filed with the body that supervises the unit named (tips.routing), so it lands
+        # in a queue somebody works.
+        typed = form.get("accused_unit_name", "")
+        named = chosen_unit(sess, form.get("accused_unit_id", ""), typed)
         tip, _clue = intake(
             sess,
             None,
-            intake_unit(sess, cfg),
+            receiving_body(sess, cfg, named),
             NewTip(
                 channel="portal",
                 content=form.get("content", ""),
-                accused_unit_name=form.get("accused_unit_name", ""),
+                accused_unit_id=named.id if named else None,
+                accused_unit_name=typed or (named.name if named else ""),
                 accused=accused_from(form),
                 named=form.get("named") == "y",
                 identity=identity_from(form),
@@ -84,9 +100,7 @@ def report():
     except DomainError as err:
         sess.rollback()
         remember_unknown_year(err, "网络举报")
-        return render_template(
-            "portal/index.html", posts=ACCUSED_POSTS, form=form, error=public_message(err)
-        ), (500 if err.status >= 500 else 422)
+        return _form(form, public_message(err)), (500 if err.status >= 500 else 422)
     sess.commit()
     return (
         render_template("portal/receipt.html", code=format_code(code), rejected=tip.rejected_files),
