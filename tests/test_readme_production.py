@@ -65,6 +65,7 @@ def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QINGFENG_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["QINGFENG_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    env["QINGFENG_USER_PASSWORD"] = ADMIN_PASSWORD
     return env
 
 

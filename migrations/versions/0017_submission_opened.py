@@ -1,7 +1,7 @@
 """submission opened by a reviewer: a reporter may withdraw (撤回) until then
 
 Revision ID: 0015_submission_opened
-Revises: 0014
+Revises: 0015_pending_deadlines
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0015_submission_opened"
-down_revision: Union[str, Sequence[str], None] = "0014"
+down_revision: Union[str, Sequence[str], None] = "0015_pending_deadlines"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
