@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from config.errors import DomainError
-from tips.protection import keyring_for, load_keyring, rotate_keyfile
+from tips.protection import load_keyring, rotate_keyfile
 
 
 @contextmanager
@@ -68,9 +68,9 @@ def mailbox_group() -> None:
 
 
 def _vault(settings):
-    from tips.service import Vault
+    from tips.service import vault_for
 
-    return Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
+    return vault_for(settings)
 
 
 @mailbox_group.command("poll")

@@ -6,8 +6,7 @@ from flask import current_app, request
 
 from config.settings import Settings
 from tips.attachments import Upload
-from tips.protection import keyring_for
-from tips.service import AccusedPerson, Identity, Vault
+from tips.service import AccusedPerson, Identity, Vault, vault_for
 
 
 def settings() -> Settings:
@@ -15,8 +14,7 @@ def settings() -> Settings:
 
 
 def vault() -> Vault:
-    cfg = settings()
-    return Vault(keyring_for(cfg), cfg.upload_path / "tips", cfg.max_upload_bytes)
+    return vault_for(settings())
 
 
 def uploads(field: str = "attachments") -> list[Upload]:
