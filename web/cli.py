@@ -16,6 +16,8 @@ from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from tips.cli import COMMANDS as TIPS_COMMANDS
 from web.backup import COMMANDS as BACKUP_COMMANDS
+from web.storage_cli import COMMANDS as STORAGE_COMMANDS
+from web.storage_cli import file_key_on_init
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
@@ -119,9 +121,14 @@ for command in [
     *TIPS_COMMANDS,
     *BACKUP_COMMANDS,
     *CASES_COMMANDS,
+    *STORAGE_COMMANDS,
 ]:
     main.add_command(command)
 
 # The working-day calendar must exist before any deadline is computed.
 if seed_on_init not in INIT_HOOKS:
     INIT_HOOKS.append(seed_on_init)
+
+# The instance key that seals uploaded files (and any plain files of an older version).
+if file_key_on_init not in INIT_HOOKS:
+    INIT_HOOKS.append(file_key_on_init)
