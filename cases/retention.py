@@ -23,7 +23,10 @@ from cases.handling_models import Attachment
 from cases.models import Clue
 from cases.states import ClueState
 from config.audit_log import record_event
-from config.filestore import FileStore
+from config.filestore import FileBlob, FileStore
+from directory.jurisdiction import require_role
+from directory.models import User
+from directory.roles import Role
 from tips.models import Tip, TipAttachment
 from workflow.models import TransitionLog
 
@@ -51,6 +54,20 @@ class DueClue:
 
 def _cutoff(days: int, now: datetime) -> datetime:
     return now - timedelta(days=days)
+
+
+def report_for_admin(session: Session, actor: User, days: int, now: datetime) -> list[DueClue]:
+    """The administrator's preview (the admin page): what the nightly job removes next."""
+    require_role(actor, Role.ADMIN)
+    return report(session, days, now)
+
+
+def stored_totals(session: Session) -> tuple[int, int]:
+    """Files in the database store and their size before sealing."""
+    count, size = session.execute(
+        select(func.count(FileBlob.name), func.coalesce(func.sum(FileBlob.size), 0))
+    ).one()
+    return int(count), int(size)
 
 
 def report(session: Session, days: int, now: datetime) -> list[DueClue]:

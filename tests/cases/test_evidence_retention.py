@@ -132,3 +132,20 @@ def clue_attachments(db, clue_id: int):
 def _no_other_tips(db):
     # Tips of the demo have no files; only this module's are counted.
     assert db.scalar(select(TipAttachment.id).join(Tip)) is None
+
+
+def test_the_admin_page_shows_what_would_be_removed(client, app, db, settings):
+    clue, _ = _closed_clue(db, settings)
+    db.commit()
+    login(client, "admin")
+    page = client.get("/admin/storage").get_data(as_text=True)
+    assert "未设置：全部保留" in page and "不会删除任何附件" in page
+    app.config["QINGFENG"] = settings.with_overrides(evidence_retention_days=DAYS)
+    with time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=SH), tick=False):
+        login(client, "admin")
+        page = client.get("/admin/storage").get_data(as_text=True)
+    assert "线索销号后 90 天" in page and 'data-testid="due"' in page
+    assert "笔录.pdf（线索附件）" in page and "现场.jpg（举报附件）" in page
+    assert f"/clues/{clue.id}" in page
+    login(client, "leader")
+    assert client.get("/admin/storage").status_code == 403

@@ -187,6 +187,7 @@ POLICY: dict[str, Rule_] = {
     "reporting_api.submit_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "scheduler.dry_run": Rule_(ADMIN),
     "scheduler.index": Rule_(ADMIN),
+    "storage.index": Rule_(ADMIN),
     "scheduler.retry": Rule_(ADMIN),
     "security.disable": Rule_(ALL),
     "security.enrol": Rule_(ALL),
