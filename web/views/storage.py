@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from cases.retention import report_for_admin, stored_totals
 from config.database import utcnow
+from reporting.models import size_label
 from web.db import db_session
 
 bp = Blueprint("storage", __name__, url_prefix="/admin/storage")
@@ -25,8 +26,9 @@ def index():
         days=days,
         due=due,
         count=count,
-        size=size,
+        size=size_label(size) if count else "0 KB",
         two_person=settings.reveal_two_person,
         due_files=sum(len(d.files) for d in due),
-        due_size=sum(d.size for d in due),
+        due_size=size_label(sum(d.size for d in due)),
+        size_label=size_label,
     )
