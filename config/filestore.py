@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -157,8 +158,7 @@ class DirectoryStore:
             write_whole(path, self.keys.seal(name, data))
         except OSError as err:
             raise StoreError(err.errno, err.strerror or str(err)) from err
-        # No file may outlive a row that was never committed.
-        event.listen(session, "after_rollback", lambda _s: _unlink(path), once=True)
+        _pending(session).written.append(path)  # removed again if the transaction rolls back
 
     def get(self, session: Session, name: str) -> bytes:
         path = self._path(name)
@@ -174,8 +174,40 @@ class DirectoryStore:
 
     def delete(self, session: Session, name: str) -> None:
         # Only once the row's removal is committed: a rollback must find the file still there.
-        path = self._path(name)
-        event.listen(session, "after_commit", lambda _s: _unlink(path), once=True)
+        _pending(session).deleted.append(self._path(name))
+
+
+@dataclass
+class _Pending:
+    """The directory store's files of a session's open transaction."""
+
+    written: list[Path] = field(default_factory=list)
+    deleted: list[Path] = field(default_factory=list)
+
+
+def _pending(session: Session) -> _Pending:
+    pending = session.info.get("qingfeng_files")
+    if pending is None:
+        pending = session.info["qingfeng_files"] = _Pending()
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_rollback", _rolled_back)
+    return pending
+
+
+def _committed(session: Session) -> None:
+    pending = session.info["qingfeng_files"]
+    for path in pending.deleted:
+        _unlink(path)
+    pending.written.clear()
+    pending.deleted.clear()
+
+
+def _rolled_back(session: Session) -> None:
+    pending = session.info["qingfeng_files"]
+    for path in pending.written:  # no file may outlive a row that was never committed
+        _unlink(path)
+    pending.written.clear()
+    pending.deleted.clear()
 
 
 def _unlink(path: Path) -> None:
