@@ -121,7 +121,9 @@ def require_reveal(session: Session, actor: User, tip: Tip, two_person: bool, pu
         )
     if approval.used_at is None:
         approval.used_at = utcnow()
-    return f"{approval.purpose}（申请 #{approval.id} 已批准）"
+    said = purpose.strip()
+    granted = f"申请 #{approval.id} 已批准：{approval.purpose}"
+    return (f"{said}（{granted}）" if said and said != approval.purpose else granted)[:200]
 
 
 def original_attachment(
