@@ -1,5 +1,5 @@
-"""Evidence attachments: checked for type and size, stored under the instance ``uploads/``
-directory with a random name, described in the database.
+"""Evidence attachments: checked for type and size, sealed in the file store
+(``config.filestore``) under a random name, described in the database.
 
 The declared content type is not trusted alone: the file's first bytes must match it.
 """
@@ -10,7 +10,9 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +21,8 @@ from cases.audit import record_event, require_section
 from cases.handling_models import Attachment
 from cases.models import Clue
 from config.errors import NotFound, ValidationError
-from config.files import not_stored_message, write_whole
+from config.files import not_stored_message
+from config.filestore import FileStore
 from directory.models import User
 
 log = logging.getLogger(__name__)
@@ -60,10 +63,10 @@ def add_attachments(
     actor: User,
     clue: Clue,
     uploads: list[Upload],
-    upload_dir: Path,
+    files: FileStore,
     max_bytes: int,
 ) -> UploadResult:
-    """Store each acceptable file; refused ones (bad type, or a full disk) are named with
+    """Store each acceptable file; refused ones (bad type, or a full store) are named with
     the reason, the rest kept."""
     require_section(session, actor, clue, "attachments")
     if not uploads:
@@ -75,9 +78,9 @@ def add_attachments(
             rejected.append(problem)
             continue
         try:
-            saved.append(_store(session, actor, clue, upload, upload_dir))
+            saved.append(_store(session, actor, clue, upload, files))
         except OSError as err:
-            # A full disk refuses this file only; what was stored before it is kept.
+            # A full store refuses this file only; what was stored before it is kept.
             log.error("clue %s: attachment not stored", clue.id, exc_info=err)
             rejected.append(not_stored_message(upload.filename, err))
     if saved:
@@ -112,12 +115,11 @@ def _human(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def _store(session: Session, actor: User, clue: Clue, upload: Upload, directory: Path):
+def _store(session: Session, actor: User, clue: Clue, upload: Upload, files: FileStore):
     name = Path(upload.filename).name[:255]
     ext = name.rsplit(".", 1)[-1].lower()
     stored = f"{secrets.token_hex(16)}.{ext}"
-    directory.mkdir(parents=True, exist_ok=True)
-    write_whole(directory / stored, upload.content)
+    files.put(session, stored, upload.content)
     attachment = Attachment(
         clue_id=clue.id,
         filename=name,
@@ -137,9 +139,18 @@ def attachments(session: Session, clue: Clue) -> list[Attachment]:
     return list(session.scalars(stmt))
 
 
-def attachment_path(session: Session, clue: Clue, attachment_id: int, upload_dir: Path):
-    """The stored file of one of the clue's attachments (the caller checked the clue)."""
+def attachment_content(
+    session: Session, clue: Clue, attachment_id: int, files: FileStore
+) -> tuple[Attachment, bytes]:
+    """One of the clue's attachments and its bytes (the caller checked the clue)."""
     row = session.get(Attachment, attachment_id)
     if row is None or row.clue_id != clue.id:
         raise NotFound("未找到该附件。")
-    return row, upload_dir / row.stored_name
+    if row.purged_at is not None:
+        raise NotFound(purged_message(row.purged_at))
+    return row, files.get(session, row.stored_name)
+
+
+def purged_message(when: datetime) -> str:
+    day = when.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    return f"该附件已于 {day} 按证据保存期限删除，仅保留文件名和校验值记录。"

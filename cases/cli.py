@@ -21,8 +21,7 @@ def import_ledger_command(file: Path, unit_code: str) -> None:
     from config.settings import Settings
     from directory.cli import sessions
     from directory.models import OrgUnit
-    from tips.protection import keyring_for
-    from tips.service import Vault
+    from tips.service import vault_for
 
     settings = Settings.from_env()
     try:
@@ -30,9 +29,7 @@ def import_ledger_command(file: Path, unit_code: str) -> None:
             unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
             if unit is None:
                 raise click.ClickException(f"单位代码 {unit_code} 不存在。")
-            vault = Vault(
-                keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes
-            )
+            vault = vault_for(settings)
             report = import_ledger(session, unit, file.name, file.read_bytes(), vault)
     except DomainError as err:
         lines = [err.message, *(err.details if isinstance(err.details, list) else [])]

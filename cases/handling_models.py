@@ -84,7 +84,7 @@ class InquiryLetter(Base):
 
 
 class Attachment(StoredFile, Base):
-    """Evidence file metadata; the bytes live under the instance ``uploads/`` directory."""
+    """Evidence file metadata; the bytes are sealed in the file store (``config.filestore``)."""
 
     __tablename__ = "clue_attachments"
 

@@ -17,9 +17,10 @@ from config.database import utcnow
 
 
 class StoredFile:
-    """The metadata columns of an uploaded file kept on disk (a mixin for the tables of
-    clue evidence and report attachments): the name as uploaded (shown, never used on
-    disk), the random stored name, the type decided by content, size and SHA-256."""
+    """The metadata columns of an uploaded file (a mixin for the tables of clue evidence
+    and report attachments): the name as uploaded (shown, never used to store it), the
+    random stored name (its key in ``config.filestore``), the type decided by content,
+    size and SHA-256 of the plain file."""
 
     filename: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
@@ -28,6 +29,8 @@ class StoredFile:
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the retention job removed the bytes; the row stays as the record of the file.
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 def write_whole(path: Path, data: bytes) -> None:

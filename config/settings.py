@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PREFIX = "QINGFENG_"
 DEV_ENVS = ("development", "testing")
@@ -59,6 +60,14 @@ class Settings:
     intake_unit: str = ""
     # Overrides of the default time limits, e.g. "accept_notice=15,shelved_review=90".
     time_limits: str = ""
+    # Where uploaded files live, sealed (config/filestore.py): "database" or "directory".
+    file_store: str = "database"
+    # The instance key that wraps every file's key; default ``instance/file.key``.
+    file_key_file: Path | None = None
+    # Days after a clue is written off (销号) before its evidence may be removed; 0 = kept.
+    evidence_retention_days: int = 0
+    # Revealing a reporter needs a second authorised person's approval (custodian rule).
+    reveal_two_person: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -67,6 +76,14 @@ class Settings:
     @property
     def upload_path(self) -> Path:
         return self.instance_path / "uploads"
+
+    @property
+    def file_key_path(self) -> Path:
+        return self.file_key_file or self.instance_path / "file.key"
+
+    @property
+    def file_store_path(self) -> Path:
+        return self.upload_path / "sealed"
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -123,7 +140,26 @@ class Settings:
             imap_mailbox=get("IMAP_MAILBOX", "INBOX"),
             imap_ssl=get("IMAP_SSL", "0") in _YES,
             intake_unit=get("INTAKE_UNIT"),
+            **_file_settings(get),
         )
+
+
+def _file_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
+    store = get("FILE_STORE", "database")
+    if store not in ("database", "directory"):
+        raise SettingsError("QINGFENG_FILE_STORE 只能是 database（默认）或 directory。")
+    retention = get("EVIDENCE_RETENTION_DAYS", "0")
+    if not retention.isdigit():
+        raise SettingsError(
+            "QINGFENG_EVIDENCE_RETENTION_DAYS 必须是非负整数（天数，0 表示永久保留）。"
+        )
+    key_file = get("FILE_KEY_FILE", "")
+    return {
+        "file_store": store,
+        "file_key_file": Path(key_file) if key_file else None,
+        "evidence_retention_days": int(retention),
+        "reveal_two_person": get("REVEAL_TWO_PERSON", "0") in _YES,
+    }
 
 
 def _dev_secret(instance: Path) -> str:

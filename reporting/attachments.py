@@ -1,9 +1,9 @@
 """Attachments of the free-text reports (季度工作进展, 年度工作总结, 专项行动总结): 盖章PDF …
 
-The checks and the disk writes are the clue attachments' own, called rather than copied:
+The checks and the storage are the clue attachments' own, called rather than copied:
 ``cases.attachments.check_upload`` (type by extension *and* first bytes, size limit, the
-same Chinese messages) and ``config.files.write_whole`` (a file is on disk whole or
-not at all, also on a full disk). Files live under ``uploads/reports/`` with random names.
+same Chinese messages) and ``config.filestore`` (each file sealed under a random name, in
+the database by default, whole or not at all, also when the store is full).
 
 Who and when: only the unit that owns the submission (its fillers) adds or removes
 files, and only while the version is a draft or returned — once submitted the files went
@@ -15,9 +15,9 @@ version keeps its own files, read-only and still downloadable there, and a stamp
 the old text does not vouch for the amended one — carrying it over would make the new
 version look signed when nobody has signed it. The reporter uploads what still applies.
 
-Nothing half-written: a file is written before its row and removed again if the row is
-not flushed; the caller removes the files of a transaction it could not commit
-(``discard``) and deletes a removed attachment's file only after committing (``unlink``).
+Nothing half-written: a file is stored in the same transaction as its row (the database
+store) or removed again when that transaction rolls back and deleted only after the
+removal is committed (the directory store).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from cases.attachments import ALLOWED, ALLOWED_LABEL, Upload, check_upload
+from cases.attachments import ALLOWED, ALLOWED_LABEL, Upload, check_upload, purged_message
 from config.audit_log import record_event
 from config.database import utcnow
 from config.errors import (
@@ -44,10 +44,8 @@ from config.errors import (
     PermissionDenied,
     ValidationError,
 )
-
-# Defined in tips, where intake needed them first; cases.attachments uses the same two.
-from config.files import not_stored_message, write_whole
-from config.settings import Settings
+from config.files import not_stored_message
+from config.filestore import FileStore
 from directory.models import User
 from reporting.access import can_read, is_filler
 from reporting.forms import FORMS
@@ -84,10 +82,6 @@ class Panel:
     limit_label: str = ""
     previous_id: int | None = None
     previous_number: int = 0
-
-
-def storage_dir(settings: Settings) -> Path:
-    return settings.upload_path / "reports"
 
 
 def _refusal(session: Session, actor: User, sub: Submission) -> DomainError | None:
@@ -173,7 +167,7 @@ def add_attachments(
     actor: User,
     sub: Submission,
     uploads: list[Upload],
-    upload_dir: Path,
+    files: FileStore,
     max_bytes: int,
     *,
     now: datetime | None = None,
@@ -200,26 +194,22 @@ def add_attachments(
     now = now or utcnow()
     _hold_editable(session, sub, now)
     saved: list[SubmissionAttachment] = []
-    try:
-        for upload in accepted:
-            try:
-                saved.append(_store(session, actor, sub, upload, upload_dir, now))
-            except OSError as err:
-                # A full disk refuses this file only; the files stored before it are kept.
-                log.error("submission %s: attachment not stored", sub.id, exc_info=err)
-                rejected.append(not_stored_message(upload.filename, err))
-        if saved:
-            record_event(
-                session,
-                actor_id=actor.id,
-                kind="submission.attachment_add",
-                subject_type="submission",
-                subject_id=sub.id,
-                detail={"files": [_described(a) for a in saved]},
-            )
-    except BaseException:
-        discard(saved, upload_dir)
-        raise
+    for upload in accepted:
+        try:
+            saved.append(_store(session, actor, sub, upload, files, now))
+        except OSError as err:
+            # A full store refuses this file only; the files stored before it are kept.
+            log.error("submission %s: attachment not stored", sub.id, exc_info=err)
+            rejected.append(not_stored_message(upload.filename, err))
+    if saved:
+        record_event(
+            session,
+            actor_id=actor.id,
+            kind="submission.attachment_add",
+            subject_type="submission",
+            subject_id=sub.id,
+            detail={"files": [_described(a) for a in saved]},
+        )
     return UploadResult(saved, rejected)
 
 
@@ -228,18 +218,17 @@ def _store(
     actor: User,
     sub: Submission,
     upload: Upload,
-    upload_dir: Path,
+    files: FileStore,
     now: datetime,
 ) -> SubmissionAttachment:
     name = Path(upload.filename).name[:255]
     ext = name.rsplit(".", 1)[-1].lower()  # check_upload accepted it: it has a known one
-    path = upload_dir / f"{secrets.token_hex(16)}.{ext}"
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    write_whole(path, upload.content)
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    files.put(session, stored, upload.content)
     row = SubmissionAttachment(
         submission_id=sub.id,
         filename=name,
-        stored_name=path.name,
+        stored_name=stored,
         content_type=ALLOWED[ext][0],
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
@@ -247,24 +236,20 @@ def _store(
         uploaded_at=now,
     )
     session.add(row)
-    try:
-        session.flush()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    session.flush()
     return row
 
 
 def remove_attachment(
-    session: Session, actor: User, sub: Submission, attachment_id: int, upload_dir: Path
-) -> tuple[str, Path]:
-    """Delete the row (audited); returns its name and the file the caller unlinks after commit."""
+    session: Session, actor: User, sub: Submission, attachment_id: int, files: FileStore
+) -> str:
+    """Delete the row and its file (audited, one transaction); returns the file's name."""
     refusal = _refusal(session, actor, sub)
     if refusal is not None:
         raise refusal
     row = _own(session, sub, attachment_id)
     _hold_editable(session, sub, utcnow())
-    name, path = row.filename, upload_dir / row.stored_name
+    name = row.filename
     record_event(
         session,
         actor_id=actor.id,
@@ -273,23 +258,22 @@ def remove_attachment(
         subject_id=sub.id,
         detail=_described(row),
     )
+    files.delete(session, row.stored_name)
     session.delete(row)
     session.flush()
-    return name, path
+    return name
 
 
 def attachment_file(
-    session: Session, actor: User, sub: Submission, attachment_id: int, upload_dir: Path
-) -> tuple[SubmissionAttachment, Path]:
-    """One of the version's files, for anyone who may read the submission."""
+    session: Session, actor: User, sub: Submission, attachment_id: int, files: FileStore
+) -> tuple[SubmissionAttachment, bytes]:
+    """One of the version's files and its bytes, for anyone who may read the submission."""
     if not can_read(session, actor, sub.unit):
         raise NotFound(_NOT_FOUND)
     row = _own(session, sub, attachment_id)
-    path = upload_dir / row.stored_name
-    if not path.is_file():
-        log.error("submission %s: attachment %s has no file %s", sub.id, row.id, path)
-        raise NotFound("附件文件缺失，请联系系统管理员。")
-    return row, path
+    if row.purged_at is not None:
+        raise NotFound(purged_message(row.purged_at))
+    return row, files.get(session, row.stored_name)
 
 
 def _described(row: SubmissionAttachment) -> dict[str, object]:
@@ -302,16 +286,3 @@ def _own(session: Session, sub: Submission, attachment_id: int) -> SubmissionAtt
     if row is None or row.submission_id != sub.id:
         raise NotFound("未找到该附件。")
     return row
-
-
-def discard(rows: Iterable[SubmissionAttachment], upload_dir: Path) -> None:
-    """Remove the files of rows that will not be committed (the transaction failed)."""
-    for row in rows:
-        unlink(upload_dir / row.stored_name)
-
-
-def unlink(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as err:  # the row is gone either way; an orphan file is only disk space
-        log.error("attachment file %s not removed", path, exc_info=err)

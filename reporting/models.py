@@ -175,8 +175,8 @@ class Submission(Base):
 class SubmissionAttachment(StoredFile, Base):
     """A file attached to one version of a free-text report (``reporting.attachments``).
 
-    The bytes live under the instance ``uploads/reports/`` directory under ``stored_name``;
-    ``filename`` is the name as uploaded, shown and offered on download, never used on disk.
+    The bytes are sealed in the file store (``config.filestore``) under ``stored_name``;
+    ``filename`` is the name as uploaded, shown and offered on download, never used to store.
     """
 
     __tablename__ = "submission_attachments"

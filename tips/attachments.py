@@ -1,8 +1,10 @@
-"""Attachments: type decided by the file's content (magic bytes), size limited, stored on disk.
+"""Attachments: type decided by the file's content (magic bytes), size limited, sealed in the store.
 
 The name and declared type of an upload say nothing reliable (an ``.exe`` renamed
-``证据.pdf``): we look at the first bytes. Files live under the instance's uploads
-directory with random names; the database keeps the original name and a SHA-256.
+``证据.pdf``): we look at the first bytes. Files are sealed in the file store
+(``config.filestore``) under random names; the database keeps the name as sent and the
+size and SHA-256 of the file as received. A photo is kept twice: without its metadata
+(what staff open) and as received (``tips.metadata``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import io
 import secrets
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from config.filenames import client_filename
-from config.files import write_whole
+from config.filestore import FileStore
+from tips.metadata import strip_metadata
 from tips.models import Tip, TipAttachment
 
 ALLOWED_LABEL = "PDF、JPG、PNG、Word（.docx）"
@@ -66,24 +70,33 @@ def check(upload: Upload, max_bytes: int) -> str | None:
     return None
 
 
-def store(tip: Tip, upload: Upload, directory: Path) -> TipAttachment:
-    """Write an accepted file (after ``check``) and attach its record to the tip."""
+def store(session: Session, tip: Tip, upload: Upload, files: FileStore) -> TipAttachment:
+    """Seal an accepted file (after ``check``) in the store and attach its record to the tip.
+
+    Raises ``OSError`` (``StoreError``) when the store refuses it; nothing of it is kept then.
+    """
     kind = sniff(upload.data)
     assert kind is not None  # check() ran first
     content_type, ext = kind
-    directory.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{ext}"
-    write_whole(directory / stored_name, upload.data)
+    clean = strip_metadata(upload.data)
+    original_name = None
+    if clean != upload.data:
+        original_name = f"{secrets.token_hex(16)}.orig.{ext}"
+        files.put(session, original_name, upload.data)
+    try:
+        files.put(session, stored_name, clean)
+    except BaseException:
+        if original_name:
+            files.delete(session, original_name)
+        raise
     record = TipAttachment(
         filename=(upload.filename or f"附件.{ext}")[:255],
         content_type=content_type,
         size=len(upload.data),
         sha256=hashlib.sha256(upload.data).hexdigest(),
         stored_name=stored_name,
+        original_name=original_name,
     )
     tip.attachments.append(record)
     return record
-
-
-def path_of(attachment: TipAttachment, directory: Path) -> Path:
-    return directory / attachment.stored_name

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from config.errors import DomainError
-from tips.protection import keyring_for, load_keyring, rotate_keyfile
+from tips.protection import load_keyring, rotate_keyfile
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -110,9 +110,9 @@ def mailbox_group() -> None:
 
 
 def _vault(settings):
-    from tips.service import Vault
+    from tips.service import vault_for
 
-    return Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
+    return vault_for(settings)
 
 
 @mailbox_group.command("poll")

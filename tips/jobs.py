@@ -12,8 +12,7 @@ from config.jobs import JobSpec
 from config.settings import Settings
 from tips.imap import MailboxUnavailable, mark_seen
 from tips.mailbox import poll
-from tips.protection import keyring_for
-from tips.service import Vault
+from tips.service import vault_for
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ def poll_mailbox(session_factory: sessionmaker, settings: Settings, now: datetim
     """Read the tip mailbox; flag messages \\Seen only after the tips are committed."""
     if not settings.imap_host:
         return "未配置举报邮箱，跳过"
-    vault = Vault(keyring_for(settings), settings.upload_path / "tips", settings.max_upload_bytes)
+    vault = vault_for(settings)
     with session_scope(session_factory) as session:
         result = poll(session, settings, vault)
     try:

@@ -134,9 +134,13 @@ class TipAttachment(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    # Name of the file under ``Settings.upload_path / "tips"``; random, never user-chosen.
+    # Key of the file in the store (``config.filestore``); random, never user-chosen. For a
+    # photo it is the copy without metadata (EXIF, GPS); ``original_name`` keeps the file as
+    # received, for the roles that may see the reporter (tips.metadata).
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
     tip: Mapped[Tip] = relationship(back_populates="attachments")
 
@@ -151,6 +155,26 @@ class RevealLog(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     purpose: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RevealRequest(Base):
+    """A request to see a reporter, approved by a second person (``Settings.reveal_two_person``).
+
+    pending → approved (by a leader other than the requester) → used (the one reveal it
+    allows); or denied. Every step is also an audit event.
+    """
+
+    __tablename__ = "reveal_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    purpose: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
 
 
 class QuarantineStatus(StrEnum):

@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -23,11 +22,14 @@ from sqlalchemy.orm import Session
 from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from config.files import not_stored_reason
+from config.filestore import FileStore, store_for
+from config.settings import Settings
 from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from tips import attachments as files
 from tips.channels import ACCUSED_POSTS, validate_metadata
+from tips.custody import can_reveal, require_reveal
 from tips.models import (
     MailOriginal,
     MailQuarantine,
@@ -37,7 +39,14 @@ from tips.models import (
     TipBand,
     TipContact,
 )
-from tips.protection import Keyring, ReencryptResult, blind_index, normalize_contact, reencrypt_all
+from tips.protection import (
+    Keyring,
+    ReencryptResult,
+    blind_index,
+    keyring_for,
+    normalize_contact,
+    reencrypt_all,
+)
 from tips.similarity import band_keys
 
 log = logging.getLogger(__name__)
@@ -45,9 +54,6 @@ log = logging.getLogger(__name__)
 INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 # Inspectors oversee the work and may read tips, but never the reporter (规则第七章).
 READ_ROLES = (*INTAKE_ROLES, Role.INSPECTOR)
-# Who may see a named reporter: the leader, and the clerk or handler of the tip's body.
-# Inspectors, institution reporters and administrators never see it.
-REVEAL_ROLES = (Role.LEADER, Role.CLERK, Role.HANDLER)
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,15 @@ class NewTip:
 
 @dataclass(frozen=True)
 class Vault:
-    """What intake needs from outside the database: the reporter keys and the upload area."""
+    """What intake needs beside the session: the reporter keys and the file store."""
 
     keyring: Keyring
-    upload_dir: Path
+    files: FileStore
     max_upload_bytes: int
+
+
+def vault_for(settings: Settings) -> Vault:
+    return Vault(keyring_for(settings), store_for(settings), settings.max_upload_bytes)
 
 
 def can_read(session: Session, actor: User, tip: Tip) -> bool:
@@ -200,7 +210,7 @@ def create_tip(
             rejected.append({"filename": upload.filename, "reason": reason})
             continue
         try:
-            files.store(tip, upload, vault.upload_dir)
+            files.store(session, tip, upload, vault.files)
         except OSError as err:
             # The tip must not be lost with the file: keep it, name the file, alert the admins.
             log.error("tip %s: attachment not stored", tip.id, exc_info=err)
@@ -212,16 +222,20 @@ def create_tip(
     return tip
 
 
-def can_reveal(session: Session, actor: User, tip: Tip) -> bool:
-    return Role(actor.role) in REVEAL_ROLES and unit_visible(session, actor, tip.unit)
-
-
 def reveal_identity(
-    session: Session, actor: User, tip: Tip, keyring: Keyring, purpose: str = ""
+    session: Session,
+    actor: User,
+    tip: Tip,
+    keyring: Keyring,
+    purpose: str = "",
+    *,
+    two_person: bool = False,
 ) -> Identity:
-    """Decrypt the reporter's identity for an entitled user; log who saw it, when (规则第七章)."""
-    if not can_reveal(session, actor, tip):
-        raise PermissionDenied("您无权查看举报人信息。")
+    """Decrypt the reporter's identity for an entitled user; log who saw it, when (规则第七章).
+
+    With ``two_person`` (``Settings.reveal_two_person``) a second person must have approved
+    (``tips.custody``)."""
+    purpose = require_reveal(session, actor, tip, two_person, purpose)
     if tip.identity_token is None:
         return Identity()
     data = json.loads(keyring.decrypt(tip.identity_token))

@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         search,
         security,
         stats,
+        storage,
         tips,
         tips_api,
     )
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clues.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(scheduler.bp)
+    app.register_blueprint(storage.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token requests carry no cookie; cookie writes are checked in api.py
     app.register_blueprint(api_handling.bp)

@@ -17,6 +17,8 @@ from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from tips.cli import COMMANDS as TIPS_COMMANDS
 from tips.cli import reporter_key_on_init
 from web.backup import COMMANDS as BACKUP_COMMANDS
+from web.storage_cli import COMMANDS as STORAGE_COMMANDS
+from web.storage_cli import file_key_on_init
 from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
@@ -126,6 +128,7 @@ for command in [
     *TIPS_COMMANDS,
     *BACKUP_COMMANDS,
     *CASES_COMMANDS,
+    *STORAGE_COMMANDS,
 ]:
     main.add_command(command)
 
@@ -134,3 +137,7 @@ for command in [
 for hook in (seed_on_init, reporter_key_on_init):
     if hook not in INIT_HOOKS:
         INIT_HOOKS.append(hook)
+
+# The instance key that seals uploaded files (and any plain files of an older version).
+if file_key_on_init not in INIT_HOOKS:
+    INIT_HOOKS.append(file_key_on_init)

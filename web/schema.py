@@ -18,6 +18,7 @@ def import_all_models() -> MetaData:
     import cases.models  # noqa: F401
     import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
     import config.audit_log  # noqa: F401
+    import config.filestore  # noqa: F401
     import directory.models  # noqa: F401
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401

@@ -9,8 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from config.settings import Settings
 from tips.attachments import Upload
-from tips.protection import keyring_for
-from tips.service import AccusedPerson, Identity, Vault
+from tips.service import AccusedPerson, Identity, Vault, vault_for
 
 
 def settings() -> Settings:
@@ -18,8 +17,7 @@ def settings() -> Settings:
 
 
 def vault() -> Vault:
-    cfg = settings()
-    return Vault(keyring_for(cfg), cfg.upload_path / "tips", cfg.max_upload_bytes)
+    return vault_for(settings())
 
 
 # The quoted file name as the browser wrote it (WHATWG multipart: no backslash escapes).

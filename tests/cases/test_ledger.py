@@ -19,6 +19,8 @@ from cases.models import Clue
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender, register_xlsx
 from cases.states import ClueState
 from config.errors import PermissionDenied, ValidationError
+from config.filekeys import load_file_keys
+from config.filestore import DatabaseStore
 from tests.cases.factories import clue_in_state
 from tests.conftest import unit, user
 
@@ -173,6 +175,7 @@ def test_red_packet_register(db):
 
 def test_uploads_refuse_oversized_and_disallowed_files_and_keep_the_rest(db, tmp_path):
     clue = clue_in_state(db, ClueState.VERIFYING)
+    store = DatabaseStore(load_file_keys(tmp_path / "file.key", create_if_missing=True))
     result = add_attachments(
         db,
         user(db, "handler"),
@@ -183,7 +186,7 @@ def test_uploads_refuse_oversized_and_disallowed_files_and_keep_the_rest(db, tmp
             Upload("大图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2000),
             Upload("假的.pdf", b"<html>"),
         ],
-        tmp_path,
+        store,
         max_bytes=1000,
     )
     assert [a.filename for a in result.saved] == ["处方.pdf"]
@@ -193,5 +196,5 @@ def test_uploads_refuse_oversized_and_disallowed_files_and_keep_the_rest(db, tmp
         "“假的.pdf”的内容与扩展名不符，未上传。",
     ]
     (saved,) = attachments(db, clue)
-    assert (tmp_path / saved.stored_name).read_bytes() == b"%PDF-1.7 evidence"
+    assert store.get(db, saved.stored_name) == b"%PDF-1.7 evidence"
     assert saved.content_type == "application/pdf" and saved.size == 17

@@ -1,21 +1,33 @@
-"""The disk fills up while an attachment is being stored.
+"""The file store fills up while an attachment is being stored.
 
-The upload area is a real, tiny tmpfs (mounted for the test, so the kernel itself answers
-ENOSPC part-way through the write, after some bytes have landed). Decision: the tip is
-kept — its text, its reporter and every attachment that fitted are saved; the attachment
-that did not fit is listed with a plain Chinese reason on the page (portal receipt, desk
-flash, tip page) and no partial file is left behind. Refusing the whole submission instead
-would lose the tip: a browser cannot give the files back, and the disk is still full.
+Each test runs against each store, made full for real:
+
+- ``directory``: the store's folder is a tiny tmpfs (mounted for the test, so the kernel
+  itself answers ENOSPC part-way through the write, after some bytes have landed);
+- ``database`` on SQLite: ``PRAGMA max_page_count`` a few pages above the database's size,
+  so SQLite itself answers SQLITE_FULL ("database or disk is full") mid-insert;
+- ``database`` on PostgreSQL: the server raises its disk-full error (SQLSTATE 53100) for a
+  row over 16 KiB, from a trigger that lives only in the test's transaction (see
+  ``full_store`` for why not a real full tablespace).
+
+Decision: the tip is kept — its text, its reporter and every attachment that fitted are
+saved; the attachment that did not fit is listed with a plain Chinese reason on the page
+(portal receipt, desk flash, tip page) and nothing of it is left behind. Refusing the whole
+submission instead would lose the tip: a browser cannot give the files back, and the store
+is still full.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +38,7 @@ from sqlalchemy import select
 
 from cases.handling_models import Attachment
 from cases.states import ClueState
+from config.filestore import FileBlob, FileStore, StoreError, store_for
 from tests.cases.factories import clue_in_state
 from tests.conftest import csrf_token, login
 from tests.dbutil import REQUIRE_ALL
@@ -53,16 +66,15 @@ def _unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture
-def tiny_disk(app) -> Iterator[Path]:
-    """Mount a 32 KiB tmpfs over the app's upload directory for the test's duration."""
-    uploads = app.config["QINGFENG"].upload_path
-    uploads.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def _tmpfs(target: Path, owner: str | None = None) -> Iterator[Path]:
+    """Mount a 32 KiB tmpfs at ``target`` for the duration."""
+    target.mkdir(parents=True, exist_ok=True)
     mount = shutil.which("mount")
     if os.geteuid() != 0 or mount is None:
         _unavailable("需要 root 权限和 mount 命令")
     done = subprocess.run(  # noqa: S603 -- fixed arguments, our own temporary directory
-        [mount, "-t", "tmpfs", "-o", f"size={FS_SIZE},mode=0700", "qf-full", str(uploads)],
+        [mount, "-t", "tmpfs", "-o", f"size={FS_SIZE},mode=0700", "qf-full", str(target)],
         capture_output=True,
         text=True,
         check=False,
@@ -70,15 +82,70 @@ def tiny_disk(app) -> Iterator[Path]:
     if done.returncode != 0:
         _unavailable(done.stderr.strip() or f"mount 返回 {done.returncode}")
     try:
-        yield uploads
+        if owner:
+            shutil.chown(target, owner, owner)
+        yield target
     finally:
-        subprocess.run(["umount", "-l", str(uploads)], check=False)  # noqa: S603, S607
+        subprocess.run(["umount", "-l", str(target)], check=False)  # noqa: S603, S607
 
 
-def _files(root: Path) -> dict[str, int]:
-    return {
-        str(p.relative_to(root)): p.stat().st_size for p in sorted(root.rglob("*")) if p.is_file()
-    }
+@dataclass
+class Full:
+    """The store under test, full; ``names()`` lists what it holds."""
+
+    kind: str
+    store: FileStore
+    folder: Path | None = None
+
+    def names(self, db) -> list[str]:
+        if self.folder is not None:  # every file whole: no ".part" left behind
+            return sorted(p.name for p in self.folder.iterdir())
+        return sorted(db.scalars(select(FileBlob.name)))
+
+
+@pytest.fixture(params=["directory", "database"])
+def store_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def full_store(store_kind, app, db, connection) -> Iterator[Full]:
+    cfg = app.config["QINGFENG"].with_overrides(file_store=store_kind)
+    app.config["QINGFENG"] = cfg
+    if store_kind == "directory":
+        with _tmpfs(cfg.file_store_path) as folder:
+            yield Full("directory", store_for(cfg), folder)
+    elif connection.dialect.name == "sqlite":
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {int(pages or 0) + 8}")
+        try:
+            yield Full("database", store_for(cfg))
+        finally:
+            connection.exec_driver_sql("PRAGMA max_page_count = 1073741823")
+    else:
+        # PostgreSQL: the server refuses rows over 16 KiB with its own disk-full error
+        # (SQLSTATE 53100), raised by a trigger created in the test's transaction and rolled
+        # back with it. Not a real full disk: a tablespace on a tiny tmpfs was tried and
+        # crashed the shared server (the checkpointer PANICs when it cannot fsync a file of
+        # the unmounted tablespace), so the fault is raised in the one session instead.
+        connection.exec_driver_sql(PG_FULL_FUNCTION)
+        connection.exec_driver_sql(
+            "CREATE TRIGGER file_blobs_full BEFORE INSERT ON file_blobs "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.file_blobs_full()"
+        )
+        yield Full("database", store_for(cfg))
+
+
+PG_FULL_FUNCTION = """
+CREATE FUNCTION pg_temp.file_blobs_full() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF octet_length(NEW.sealed) > 16384 THEN
+        RAISE EXCEPTION 'could not extend file "file_blobs": No space left on device'
+            USING ERRCODE = 'disk_full';
+    END IF;
+    RETURN NEW;
+END $$
+"""
 
 
 def _latest_tip(db) -> Tip:
@@ -88,17 +155,28 @@ def _latest_tip(db) -> Tip:
     return tip
 
 
-def test_the_tiny_disk_really_fails_with_enospc_part_way(tiny_disk):
+def test_the_tiny_disk_really_fails_with_enospc_part_way(tmp_path):
     """The fault is real: a plain write into the mount stops with ENOSPC after some bytes."""
-    target = tiny_disk / "probe.bin"
-    with pytest.raises(OSError, match="No space left on device"):
-        target.write_bytes(BIG_PDF)
-    assert 0 < target.stat().st_size < len(BIG_PDF)
-    target.unlink()
+    with _tmpfs(tmp_path / "probe") as tiny:
+        target = tiny / "probe.bin"
+        with pytest.raises(OSError, match="No space left on device"):
+            target.write_bytes(BIG_PDF)
+        assert 0 < target.stat().st_size < len(BIG_PDF)
+        target.unlink()
+
+
+def test_the_full_store_really_refuses_a_big_file_and_takes_a_small_one(db, full_store):
+    """The fault is real in every store: the database or the disk itself says it is full."""
+    full_store.store.put(db, "probe-small.png", PNG)
+    with pytest.raises(StoreError) as refused:
+        full_store.store.put(db, "probe-big.pdf", BIG_PDF)
+    assert refused.value.errno == errno.ENOSPC, refused.value
+    assert full_store.names(db) == ["probe-small.png"]
+    assert full_store.store.get(db, "probe-small.png") == PNG
 
 
 def test_portal_tip_is_kept_when_the_disk_fills_and_no_partial_file_is_left(
-    client, app, db, tiny_disk
+    client, app, db, full_store
 ):
     app.config["QINGFENG"] = app.config["QINGFENG"].with_overrides(intake_unit="C01-D01")
     content = "清河县人民医院骨科李医生收受耗材回扣，附缴费单和录音整理稿"
@@ -126,17 +204,16 @@ def test_portal_tip_is_kept_when_the_disk_fills_and_no_partial_file_is_left(
     assert tip.content == content and tip.clue_id is not None
     assert [a.filename for a in tip.attachments] == ["缴费单.png"]
     assert [r["filename"] for r in tip.rejected_files] == ["录音整理稿.pdf"]
-    # On disk: the file that fitted, whole; nothing of the one that did not.
-    stored = tiny_disk / "tips" / tip.attachments[0].stored_name
-    assert _files(tiny_disk) == {f"tips/{stored.name}": len(PNG)}
-    assert stored.read_bytes() == PNG
+    # In the store: the file that fitted, whole; nothing of the one that did not.
+    assert full_store.names(db) == [tip.attachments[0].stored_name]
+    assert full_store.store.get(db, tip.attachments[0].stored_name) == PNG
 
     # Staff see the note on the tip page, so they can ask the reporter for the file again.
     login(client, "clerk")
     assert f"{NO_SPACE}" in client.get(f"/tips/{tip.id}").get_data(as_text=True)
 
 
-def test_desk_intake_keeps_the_tip_and_tells_the_clerk(client, db, tiny_disk):
+def test_desk_intake_keeps_the_tip_and_tells_the_clerk(client, db, full_store):
     login(client, "clerk")
     content = "来电反映清河县人民医院药房人员收取药品回扣"
     response = client.post(
@@ -158,10 +235,10 @@ def test_desk_intake_keeps_the_tip_and_tells_the_clerk(client, db, tiny_disk):
     tip = _latest_tip(db)
     assert tip.content == content and tip.clue_id is not None
     assert tip.attachments == [] and len(tip.rejected_files) == 1
-    assert _files(tiny_disk) == {}
+    assert full_store.names(db) == []
 
 
-def test_clue_evidence_upload_keeps_what_fitted_and_names_what_did_not(client, db, tiny_disk):
+def test_clue_evidence_upload_keeps_what_fitted_and_names_what_did_not(client, db, full_store):
     clue = clue_in_state(db, ClueState.VERIFYING)
     db.commit()
     login(client, "handler")
@@ -180,4 +257,5 @@ def test_clue_evidence_upload_keeps_what_fitted_and_names_what_did_not(client, d
     db.expire_all()
     rows = db.scalars(select(Attachment).where(Attachment.clue_id == clue.id)).all()
     assert [r.filename for r in rows] == ["谈话笔录.pdf"]
-    assert _files(tiny_disk) == {rows[0].stored_name: len(PDF)}
+    assert full_store.names(db) == [rows[0].stored_name]
+    assert full_store.store.get(db, rows[0].stored_name) == PDF

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, make_session_factory
+from config.filestore import FileBlob
 from directory.models import UnitKind
 from directory.service import add_unit
 from tests.dbutil import fresh_database
@@ -43,7 +44,6 @@ class World:
     proxy: TcpProxy
     factory: sessionmaker
     env: dict[str, str]
-    uploads: Path
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def world(tmp_path: Path) -> Iterator[World]:
             "QINGFENG_INTAKE_UNIT": "X01",
         }
         try:
-            yield World(server, proxy, factory, env, tmp_path / "uploads" / "tips")
+            yield World(server, proxy, factory, env)
         finally:
             proxy.down()
             engine.dispose()
@@ -87,7 +87,8 @@ def stored(world: World) -> dict[str, object]:
         return {
             "tips": sorted(ids),
             "attachments": session.scalar(select(func.count()).select_from(TipAttachment)),
-            "files": len(list(world.uploads.glob("*"))) if world.uploads.exists() else 0,
+            # Sealed in the database store, in the same transaction as their rows.
+            "files": session.scalar(select(func.count()).select_from(FileBlob)),
             "last_uid": state.last_uid if state else None,
         }
 

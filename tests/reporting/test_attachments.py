@@ -7,7 +7,6 @@ import hashlib
 import io
 import re
 from datetime import date, datetime
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +16,14 @@ from sqlalchemy import select, update
 from cases.attachments import Upload
 from config.audit_log import AuditEvent
 from config.errors import InvalidTransition, ValidationError
+from config.filestore import (
+    DatabaseStore,
+    FileBlob,
+    FileStore,
+    StoreError,
+    file_keys_for,
+    store_for,
+)
 from reporting import attachments as files
 from reporting.models import Submission, SubmissionAttachment
 from reporting.submissions import amend, fire, save_draft, start_draft
@@ -46,13 +53,13 @@ def _draft(db) -> Submission:
     return start_draft(db, user(db, "reporter"), ob)
 
 
-def _store_dir(app) -> Path:
-    return files.storage_dir(app.config["QINGFENG"])
+def _store(app) -> FileStore:
+    return store_for(app.config["QINGFENG"])
 
 
-def _stored(app) -> list[Path]:
-    folder = _store_dir(app)
-    return sorted(p for p in folder.iterdir()) if folder.exists() else []
+def _stored(db) -> list[str]:
+    """The names in the file store (the database: the app writes on the test's connection)."""
+    return sorted(db.scalars(select(FileBlob.name)))
 
 
 def _rows(db, sub: Submission) -> list[SubmissionAttachment]:
@@ -72,7 +79,7 @@ def _upload(client, sub_id: int, *chosen: tuple[str, bytes], token_from: str | N
 
 def _attach(app, db, sub: Submission, name: str = STAMPED) -> SubmissionAttachment:
     result = files.add_attachments(
-        db, user(db, "reporter"), sub, [Upload(name, PDF)], _store_dir(app), LIMIT
+        db, user(db, "reporter"), sub, [Upload(name, PDF)], _store(app), LIMIT
     )
     assert result.rejected == []
     return result.saved[0]
@@ -112,8 +119,10 @@ def test_owner_uploads_and_the_reviewers_download(client, app, db):
     assert row.uploaded_by_id == user(db, "reporter").id
     assert row.uploaded_at == OCT_9
     assert row.stored_name != STAMPED and "/" not in row.stored_name
-    assert [p.name for p in _stored(app)] == [row.stored_name]
-    assert (_store_dir(app) / row.stored_name).read_bytes() == PDF
+    assert _stored(db) == [row.stored_name]
+    sealed = db.scalar(select(FileBlob.sealed).where(FileBlob.name == row.stored_name))
+    assert sealed is not None and PDF not in sealed  # encrypted at rest
+    assert _store(app).get(db, row.stored_name) == PDF
     link = f"{path}/attachments/{row.id}"
     assert f'href="{link}"' in page and STAMPED in page
 
@@ -155,7 +164,7 @@ def test_another_institutions_reporter_is_refused(client, app, db):
     removed = client.post(f"{path}/attachments/{row.id}/delete", data={"csrf_token": token})
     assert removed.status_code == 404
     assert [r.id for r in _rows(db, sub)] == [row.id]
-    assert [p.name for p in _stored(app)] == [row.stored_name]
+    assert _stored(db) == [row.stored_name]
 
 
 def test_files_are_locked_once_submitted_and_an_amendment_starts_empty(client, app, db):
@@ -177,7 +186,7 @@ def test_files_are_locked_once_submitted_and_an_amendment_starts_empty(client, a
     removed = post_form(client, f"{path}/attachments/{row.id}/delete", {}, token_from=path)
     assert removed.status_code == 303
     assert [r.id for r in _rows(db, sub)] == [row.id]
-    assert [p.name for p in _stored(app)] == [row.stored_name]
+    assert _stored(db) == [row.stored_name]
 
     fire(db, user(db, "leader"), sub, "accept")
     locked = _upload(client, sub.id, ("补充材料.pdf", PDF))
@@ -204,18 +213,18 @@ def test_disallowed_file_is_refused_with_a_message_and_the_draft_is_kept(client,
     assert "“工作总结.exe”的文件类型不允许上传（允许：PDF、JPG、PNG、DOCX、XLSX、MP3）" in page
     assert "“盖章件.pdf”的内容与扩展名不符，未上传" in page
     assert "开展警示教育三次" in page and "暂无附件" in page
-    assert _rows(db, sub) == [] and _stored(app) == []
+    assert _rows(db, sub) == [] and _stored(db) == []
 
     too_big = _upload(client, sub.id, ("扫描件.pdf", PDF + b"%" * LIMIT))
     assert "“扫描件.pdf”超过大小限制（最大 64 KB）" in client.get(
         too_big.headers["Location"]
     ).get_data(as_text=True)
-    assert _rows(db, sub) == [] and _stored(app) == []
+    assert _rows(db, sub) == [] and _stored(db) == []
 
     mixed = _upload(client, sub.id, (STAMPED, PDF), ("病毒.exe", b"MZ"))
     page = client.get(mixed.headers["Location"]).get_data(as_text=True)
     assert "已上传 1 个附件" in page and "“病毒.exe”的文件类型不允许上传" in page
-    assert [r.filename for r in _rows(db, sub)] == [STAMPED] and len(_stored(app)) == 1
+    assert [r.filename for r in _rows(db, sub)] == [STAMPED] and len(_stored(db)) == 1
 
     nothing = _upload(client, sub.id)
     assert "请选择要上传的文件" in client.get(nothing.headers["Location"]).get_data(as_text=True)
@@ -230,26 +239,29 @@ def test_owner_removes_an_attachment_from_a_draft(client, app, db):
     removed = post_form(client, f"{link}/delete", {}, token_from=path)
     assert removed.status_code == 303
     assert f"已删除附件“{STAMPED}”" in client.get(path).get_data(as_text=True)
-    assert _rows(db, sub) == [] and _stored(app) == []
+    assert _rows(db, sub) == [] and _stored(db) == []
     event = db.scalar(select(AuditEvent).where(AuditEvent.kind == "submission.attachment_remove"))
     assert event is not None and event.subject_id == sub.id
     assert event.detail["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert client.get(link).status_code == 404
 
 
-def test_a_full_disk_refuses_the_file_and_stores_no_row(app, db, monkeypatch):
+class _FullStore(DatabaseStore):
+    """A store that is full (the real faults are in tests/faults/test_disk_full.py)."""
+
+    def put(self, session, name, data):
+        raise StoreError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_store_refuses_the_file_and_stores_no_row(app, db):
     sub = _draft(db)
-
-    def full(path, data):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(files, "write_whole", full)
+    full = _FullStore(file_keys_for(app.config["QINGFENG"]))
     result = files.add_attachments(
-        db, user(db, "reporter"), sub, [Upload(STAMPED, PDF)], _store_dir(app), LIMIT
+        db, user(db, "reporter"), sub, [Upload(STAMPED, PDF)], full, LIMIT
     )
     assert result.saved == []
     assert result.rejected == [f"“{STAMPED}”未能保存：服务器存储空间不足。"]
-    assert _rows(db, sub) == [] and _stored(app) == []
+    assert _rows(db, sub) == [] and _stored(db) == []
 
 
 def test_a_failure_after_writing_removes_the_files(app, db, monkeypatch):
@@ -261,8 +273,10 @@ def test_a_failure_after_writing_removes_the_files(app, db, monkeypatch):
     monkeypatch.setattr(files, "record_event", broken)
     uploads = [Upload("一.pdf", PDF), Upload("二.pdf", PDF)]
     with pytest.raises(RuntimeError):
-        files.add_attachments(db, user(db, "reporter"), sub, uploads, _store_dir(app), LIMIT)
-    assert _stored(app) == []  # the caller rolls back the rows; no file outlives them
+        files.add_attachments(db, user(db, "reporter"), sub, uploads, _store(app), LIMIT)
+    assert len(_stored(db)) == 2  # stored in the transaction that is about to fail
+    db.rollback()  # the caller rolls back the rows: the files go with them
+    assert _stored(db) == []
 
 
 def test_a_submit_that_won_the_race_refuses_the_upload(app, db):
@@ -277,13 +291,13 @@ def test_a_submit_that_won_the_race_refuses_the_upload(app, db):
     assert sub.state == "draft"
     with pytest.raises(InvalidTransition, match="已报送"):
         files.add_attachments(
-            db, user(db, "reporter"), sub, [Upload(STAMPED, PDF)], _store_dir(app), LIMIT
+            db, user(db, "reporter"), sub, [Upload(STAMPED, PDF)], _store(app), LIMIT
         )
-    assert _stored(app) == []
+    assert _stored(db) == []
 
 
 def test_statistical_tables_take_no_attachments(app, db):
     reporter = user(db, "reporter")
     sub = start_draft(db, reporter, obligation(db, "C01-D01-H01"))
     with pytest.raises(ValidationError, match="该报表不接受附件"):
-        files.add_attachments(db, reporter, sub, [Upload(STAMPED, PDF)], _store_dir(app), LIMIT)
+        files.add_attachments(db, reporter, sub, [Upload(STAMPED, PDF)], _store(app), LIMIT)

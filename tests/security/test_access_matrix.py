@@ -192,6 +192,7 @@ POLICY: dict[str, Rule_] = {
     "reporting_api.withdraw_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "scheduler.dry_run": Rule_(ADMIN),
     "scheduler.index": Rule_(ADMIN),
+    "storage.index": Rule_(ADMIN),
     "scheduler.retry": Rule_(ADMIN),
     "security.disable": Rule_(ALL),
     "security.enrol": Rule_(ALL),
@@ -208,6 +209,15 @@ POLICY: dict[str, Rule_] = {
     "tips.reply": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
+    # The photo as received (EXIF/GPS) is a reveal: the same roles, logged.
+    "tips.original": Rule_(
+        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
+    ),
+    "tips.request_reveal": Rule_(
+        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
+    ),
+    # The second person of the two-person rule: a leader over the tip (not the requester).
+    "tips.decide_reveal": Rule_(frozenset({"leader", "leader2"}), scoped=True),
     "tips.reveal": Rule_(
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
@@ -254,6 +264,7 @@ OBJECT_ARGS = {
     "campaign_id",
     "task_id",
     "inspection_id",
+    "request_id",
 }
 
 
@@ -265,7 +276,10 @@ def _url(app, rule: Rule, world: World, side: str, username: str) -> str:
         "clue_id": s.clue_id,
         "attachment_id": s.clue_attachment_id
         if rule.endpoint.startswith("handling.")
+        else s.tip_photo_id
+        if rule.endpoint == "tips.original"
         else s.tip_attachment_id,
+        "request_id": s.reveal_request_id,
         "tip_id": s.tip_id,
         "obligation_id": s.obligation_id,
         "submission_id": s.submission_id,

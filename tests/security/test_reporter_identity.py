@@ -66,6 +66,8 @@ def test_identity_shown_only_by_a_logged_reveal(app, db, world, username, caplog
     if username in reveal_roles:
         assert shown == 2, "the reveal shows the name and the phone"  # so the search works
         home_tip = world.sides[HOME[username]].tip_id
-        assert [(r.tip_id, r.user_id) for r in reveals] == [(home_tip, user(db, username).id)]
+        # Two looks, both logged: the identity, and the photo as received (GPS may name them).
+        assert [(r.tip_id, r.user_id) for r in reveals] == [(home_tip, user(db, username).id)] * 2
+        assert sum(r.purpose.startswith("下载原始附件“现场.jpg”") for r in reveals) == 1
     else:
         assert reveals == []

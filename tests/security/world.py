@@ -10,13 +10,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from cases.attachments import Upload, add_attachments
 from cases.states import ClueState
+from config.filestore import store_for
 from directory.demo import DEMO_PASSWORD
 from directory.roles import Role
 from directory.service import add_user
@@ -25,7 +25,8 @@ from reporting.submissions import start_draft
 from tests.cases.factories import clue_in_state
 from tests.conftest import csrf_token, login, unit, user
 from tests.reporting.journey import obligation, reporter_of
-from tests.tips.helpers import PDF
+from tests.tips.helpers import EXIF_JPEG, PDF
+from tips.custody import request_reveal
 from tips.mailbox import quarantine
 from tips.models import Tip
 from web.tipsweb import vault
@@ -42,6 +43,8 @@ class Side:
     clue_attachment_id: int = 0
     tip_id: int = 0
     tip_attachment_id: int = 0
+    tip_photo_id: int = 0  # a JPEG with EXIF: kept as received beside a copy without it
+    reveal_request_id: int = 0
     obligation_id: int = 0
     submission_id: int = 0
     user_id: int = 0
@@ -97,7 +100,7 @@ def _named_tip(app: Flask, db: Session, clerk: str, side: str) -> Tip:
         "accused_name": ACCUSED[side],
         "accused_post": "doctor",
         "csrf_token": csrf_token(client, "/intake/"),
-        "attachments": [(io.BytesIO(PDF), "录音.pdf")],
+        "attachments": [(io.BytesIO(PDF), "录音.pdf"), (io.BytesIO(EXIF_JPEG), "现场.jpg")],
     }
     response = client.post(
         "/intake/?channel=hotline", data=data, content_type="multipart/form-data"
@@ -158,7 +161,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
             user(db, handler),
             clue,
             [Upload("证据.pdf", PDF)],
-            Path(cfg.upload_path),
+            store_for(cfg),
             cfg.max_upload_bytes,
         )
         s.clue_attachment_id = saved.saved[0].id
@@ -176,6 +179,8 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         db.commit()
         tip = _named_tip(app, db, clerk, side)
         s.tip_id, s.tip_attachment_id = tip.id, tip.attachments[0].id
+        s.tip_photo_id = tip.attachments[1].id
+        s.reveal_request_id = request_reveal(db, user(db, clerk), tip, "核实举报人身份").id
         s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
         world.sides[side] = s
     delivery = Delivery(

@@ -138,7 +138,7 @@ def test_bad_attachments_are_refused_and_the_rest_kept(db, tmp_path):
     ]
     tip, clue = intake(db, clerk, clerk.unit, hotline("医生收红包", attachments=uploads), vault)
     assert [a.filename for a in tip.attachments] == ["证据.pdf"]
-    assert (vault.upload_dir / tip.attachments[0].stored_name).read_bytes() == PDF
+    assert vault.files.get(db, tip.attachments[0].stored_name) == PDF
     reasons = {r["filename"]: r["reason"] for r in tip.rejected_files}
     assert "类型不被接受" in reasons["病毒.pdf"] and "超过大小上限" in reasons["大文件.pdf"]
     assert clue.id is not None

@@ -10,17 +10,17 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 
 from cases import outcomes, records
-from cases.attachments import Upload, add_attachments, attachment_path, attachments
+from cases.attachments import Upload, add_attachments, attachment_content, attachments
 from cases.audit import history
 from cases.service import get_clue
 from config.errors import DomainError
 from web.db import db_session
+from web.files import file_store, send_bytes
 
 bp = Blueprint("handling", __name__, url_prefix="/clues")
 
@@ -84,7 +84,7 @@ def upload(clue_id: int):
     files = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f]
     try:
         result = add_attachments(
-            sess, current_user, clue, files, settings.upload_path, settings.max_upload_bytes
+            sess, current_user, clue, files, file_store(), settings.max_upload_bytes
         )
     except DomainError as err:
         sess.rollback()
@@ -102,12 +102,8 @@ def upload(clue_id: int):
 def download(clue_id: int, attachment_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    row, path = attachment_path(
-        sess, clue, attachment_id, current_app.config["QINGFENG"].upload_path
-    )
-    return send_file(
-        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename
-    )
+    row, data = attachment_content(sess, clue, attachment_id, file_store())
+    return send_bytes(data, row.content_type, row.filename)
 
 
 @bp.route("/<int:clue_id>/card")

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -45,6 +44,7 @@ from reporting.submissions import (
     start_draft,
 )
 from web.db import db_session
+from web.files import file_store, send_bytes
 from web.views.home_panels import obligation_badge
 from web.views.reporting_form import posted_version, refused, render_editor, typed_fields
 from workflow.calendar_service import calendar_alerts
@@ -203,10 +203,6 @@ def amend_view(submission_id: int):
     return redirect(url_for("reporting.submission", submission_id=new.id))
 
 
-def _upload_dir():
-    return files.storage_dir(current_app.config["QINGFENG"])
-
-
 def _max_bytes() -> int:
     return current_app.config["QINGFENG"].max_upload_bytes
 
@@ -221,26 +217,13 @@ def upload_attachments(submission_id: int):
         for f in request.files.getlist("files")
         if f and (f.filename or "").strip()
     ]
-    upload_dir = _upload_dir()
     try:
-        result = files.add_attachments(
-            sess,
-            current_user,
-            sub,
-            chosen,
-            upload_dir,
-            _max_bytes(),
-        )
+        result = files.add_attachments(sess, current_user, sub, chosen, file_store(), _max_bytes())
     except DomainError as err:
         sess.rollback()
         flash(err.message, "error")
         return back
-    try:
-        sess.commit()
-    except Exception:
-        sess.rollback()
-        files.discard(result.saved, upload_dir)  # no file may outlive its row
-        raise
+    sess.commit()  # the files were stored in this transaction: they commit with their rows
     for problem in result.rejected:
         flash(problem, "error")
     if result.saved:
@@ -252,10 +235,8 @@ def upload_attachments(submission_id: int):
 def attachment(submission_id: int, attachment_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    row, path = files.attachment_file(sess, current_user, sub, attachment_id, _upload_dir())
-    return send_file(
-        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename
-    )
+    row, data = files.attachment_file(sess, current_user, sub, attachment_id, file_store())
+    return send_bytes(data, row.content_type, row.filename)
 
 
 @bp.route(
@@ -266,7 +247,7 @@ def delete_attachment(submission_id: int, attachment_id: int):
     sub = get_submission(sess, current_user, submission_id)
     back = redirect(url_for("reporting.submission", submission_id=submission_id), 303)
     try:
-        name, path = files.remove_attachment(sess, current_user, sub, attachment_id, _upload_dir())
+        name = files.remove_attachment(sess, current_user, sub, attachment_id, file_store())
     except DomainError as err:
         sess.rollback()
         if err.status == 404:
@@ -274,7 +255,6 @@ def delete_attachment(submission_id: int, attachment_id: int):
         flash(err.message, "error")
         return back
     sess.commit()
-    files.unlink(path)  # only now: had the commit failed, the row would still need it
     flash(f"已删除附件“{name}”。", "success")
     return back
 

@@ -6,20 +6,22 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from cases.attachments import purged_message
 from cases.models import Clue
-from config.errors import DomainError
+from config.errors import DomainError, NotFound
 from config.filenames import client_filename
 from directory.models import User
-from tips.attachments import path_of
+from tips import custody
 from tips.channels import CHANNEL_FIELDS, CHANNELS
 from tips.models import PortalMessage, TipAttachment
 from tips.portal import office_reply
 from tips.service import can_reveal, get_tip, reveal_identity, reveal_log, tips_query
 from web.db import db_session
+from web.files import file_store, send_bytes
 from web.tipsweb import settings, vault
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -60,20 +62,27 @@ def _render_tip(sess, tip, identity=None, status=200):
         select(PortalMessage).where(PortalMessage.tip_id == tip.id).order_by(PortalMessage.id)
     ).all()
     logs = reveal_log(sess, current_user, tip) if tip.identity_token else []
-    names = dict(
-        sess.execute(
-            select(User.id, User.display_name).where(User.id.in_({r.user_id for r in logs}))
-        ).all()
-    )
+    may_reveal = can_reveal(sess, current_user, tip)
+    two_person = settings().reveal_two_person
+    requests = custody.requests_for(sess, tip) if two_person and tip.identity_token else []
+    if not may_reveal:
+        requests = []
+    people = {r.user_id for r in logs} | {r.requested_by_id for r in requests}
+    people |= {r.decided_by_id for r in requests if r.decided_by_id}
+    names = dict(sess.execute(select(User.id, User.display_name).where(User.id.in_(people))).all())
     return render_template(
         "tips/show.html",
         tip=tip,
         clue=clue,
         channels=CHANNELS,
         fields=CHANNEL_FIELDS.get(tip.channel, ()),
-        may_reveal=can_reveal(sess, current_user, tip),
+        may_reveal=may_reveal,
+        two_person=two_person,
+        approval=custody.approval_for(sess, current_user, tip) if two_person else None,
+        reveal_requests=requests,
+        request_labels=custody.STATUS_LABELS,
         identity=identity,
-        reveals=logs if can_reveal(sess, current_user, tip) else [],
+        reveals=logs if may_reveal else [],
         messages=messages,
         names=names,
     ), status
@@ -90,9 +99,21 @@ def reveal(tip_id: int):
     """Shown once on this response (never put in the session or a redirect)."""
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
-    identity = reveal_identity(
-        sess, current_user, tip, vault().keyring, request.form.get("purpose", "")
-    )
+    try:
+        identity = reveal_identity(
+            sess,
+            current_user,
+            tip,
+            vault().keyring,
+            request.form.get("purpose", ""),
+            two_person=settings().reveal_two_person,
+        )
+    except DomainError as err:
+        sess.rollback()
+        if not can_reveal(sess, current_user, tip):
+            raise  # 403: this role never sees the reporter
+        flash(err.message, "error")  # the two-person rule: no approval yet
+        return redirect(url_for("tips.show", tip_id=tip_id))
     sess.commit()
     response, status = _render_tip(sess, tip, identity)
     return response, status, {"Cache-Control": "no-store"}
@@ -105,12 +126,71 @@ def attachment(tip_id: int, attachment_id: int):
     record = sess.get(TipAttachment, attachment_id)
     if record is None or record.tip_id != tip.id:
         abort(404)
-    return send_file(
-        path_of(record, vault().upload_dir),
-        mimetype=record.content_type,
-        as_attachment=True,
-        download_name=client_filename(record.filename, "附件"),  # rows stored before the rule
-    )
+    if record.purged_at is not None:
+        raise NotFound(purged_message(record.purged_at))
+    data = file_store().get(sess, record.stored_name)
+    return send_bytes(
+        data, record.content_type, client_filename(record.filename, "附件")
+    )  # rows stored before the rule
+
+
+@bp.route("/<int:tip_id>/attachments/<int:attachment_id>/original", methods=["POST"])
+def original(tip_id: int, attachment_id: int):
+    """The photo as received (EXIF, GPS…): may name the reporter, so it is a logged reveal."""
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    try:
+        record = custody.original_attachment(
+            sess, current_user, tip, attachment_id, settings().reveal_two_person
+        )
+    except DomainError as err:
+        sess.rollback()
+        if err.status == 404 or not can_reveal(sess, current_user, tip):
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("tips.show", tip_id=tip_id))
+    if record.purged_at is not None or record.original_name is None:
+        raise NotFound(purged_message(record.purged_at or record.created_at))
+    data = file_store().get(sess, record.original_name)
+    sess.commit()  # the reveal is logged before the file leaves
+    return send_bytes(data, record.content_type, "原始文件-" + record.filename)
+
+
+@bp.route("/<int:tip_id>/reveal-requests", methods=["POST"])
+def request_reveal(tip_id: int):
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    try:
+        custody.request_reveal(sess, current_user, tip, request.form.get("purpose", ""))
+    except DomainError as err:
+        sess.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    else:
+        sess.commit()
+        flash("已提交查看申请，须由另一名领导批准后方可查看。", "success")
+    return redirect(url_for("tips.show", tip_id=tip_id))
+
+
+@bp.route("/<int:tip_id>/reveal-requests/<int:request_id>", methods=["POST"])
+def decide_reveal(tip_id: int, request_id: int):
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    approve = request.form.get("decision") == "approve"
+    try:
+        found = custody.decide_reveal(sess, current_user, request_id, approve=approve)
+        if found.tip_id != tip.id:
+            raise NotFound("未找到该查看申请。")
+    except DomainError as err:
+        sess.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    else:
+        sess.commit()
+        flash("已批准查看申请。" if approve else "已拒绝查看申请。", "success")
+    return redirect(url_for("tips.show", tip_id=tip_id))
 
 
 @bp.route("/<int:tip_id>/reply", methods=["POST"])
