@@ -6,8 +6,8 @@ calendar covers, whatever the day the demo is loaded.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from cases.intake import intake
 from cases.service import NewClue, create_clue, fire
+from config.filekeys import FileKeys
+from config.filestore import DatabaseStore
 from directory.models import OrgUnit, User
 from tips.protection import Keyring
 from tips.routing import supervisor_of
@@ -126,7 +128,8 @@ def _portal_tip(session: Session, when: datetime) -> None:
     throw-away vault is never used (no receipt code either: the demo prints none)."""
     named = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01-H07")).one()
     content = "网络举报：清河县博爱医院以免费体检为名招揽老年患者住院，虚计诊疗项目套取医保基金。"
-    vault = Vault(Keyring((Fernet.generate_key(),), b"demo"), Path("."), 0)
+    throwaway = DatabaseStore(FileKeys((secrets.token_bytes(32),)))
+    vault = Vault(Keyring((Fernet.generate_key(),), b"demo"), throwaway, 0)
     new = NewTip(
         channel="portal",
         content=content + "（演示数据）",
