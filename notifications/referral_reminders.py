@@ -30,10 +30,10 @@ from notifications.clue_reminders import (
     CLOSED,
     Level,
     People,
-    in_working_time,
     levels_for,
     responsible_people,
 )
+from notifications.hours import in_working_time
 from workflow.calendar import WorkingCalendar, load_calendar
 
 
