@@ -1,5 +1,9 @@
 """Demo: seed ``001_…`` (陕卫办医发〔2020〕36号) entered as a campaign of the demo province.
 
+The campaign is the seed's, moved to the day the demo is loaded: it began a month ago,
+its phases keep the seed's lengths, and its report deadlines lie ahead, so the first
+reminder sweep never speaks of 2020.
+
 The eight tasks come in through the task-division import, exactly as the seed prints the
 table; the offices the demo province lacks are created by name (the import's option). A
 county leader inspects the 清河县人民医院 against the checklist, finds 红包, and turns the
@@ -8,7 +12,8 @@ finding into a clue.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,10 +22,22 @@ from campaigns.inspections import NewInspection, finding_to_clue, record_inspect
 from campaigns.models import Campaign
 from campaigns.service import NewCampaign, add_obligation, add_phase, create_campaign, set_notice
 from campaigns.tasks import import_tasks
+from config.database import utcnow
 from directory.models import OrgUnit, UnitKind, User
 
-NAME = "2020年全省卫生健康行业作风专项整治行动"
-DOC_NUMBER = "陕卫办医发〔2020〕36号"
+SH = ZoneInfo("Asia/Shanghai")
+# The campaign began this many days before the demo is loaded (inside its first phase).
+STARTED_DAYS_AGO = 30
+
+
+def name(year: int) -> str:
+    return f"{year}年全省卫生健康行业作风专项整治行动"
+
+
+def doc_number(year: int) -> str:
+    """The demo province's own number, in the seed's form (示范 for 陕)."""
+    return f"示范卫办医发〔{year}〕36号"
+
 
 # The 任务分工表 of seed 001_…, as printed (序号, 重点任务, 责任处室).
 TASK_TABLE = """序号,重点任务,责任处室
@@ -34,19 +51,27 @@ TASK_TABLE = """序号,重点任务,责任处室
 8,基层医疗机构行风治理,基层处
 """
 
-# 三、实施步骤 of seed 001_….
+# 三、实施步骤 of seed 001_…: 7月15日–8月31日, 9月1日–10月31日, 11月1日–12月31日,
+# as (name, first day, last day) counted in days from the campaign's start.
 PHASES = (
-    ("全面清查、集中整治", date(2020, 7, 15), date(2020, 8, 31)),
-    ("专项督查、巩固提高", date(2020, 9, 1), date(2020, 10, 31)),
-    ("总结通报", date(2020, 11, 1), date(2020, 12, 31)),
+    ("全面清查、集中整治", 0, 47),
+    ("专项督查、巩固提高", 48, 108),
+    ("总结通报", 109, 169),
 )
+# The seed's two report deadlines: 8月底前 (the end of the first phase) and 12月15日前.
+FIRST_REPORT_DAY, FINAL_REPORT_DAY = 47, 153
+INSPECTED_DAY = 20
 
 NOTICE = (
-    "我省正在开展2020年全省卫生健康行业作风专项整治行动，重点整治欺诈骗取医保基金、"
+    "我省正在开展{year}年全省卫生健康行业作风专项整治行动，重点整治欺诈骗取医保基金、"
     "收受“红包”礼金和医药耗材企业回扣、违法违规执业等群众反映强烈的问题。"
     "如您在就诊过程中发现医疗机构有乱收费、收受“红包”礼金等违法违规行为，"
     "请及时向我们举报，我们将认真排查您提供的线索，及时查处违法违规行为。"
 )
+
+
+def _md(d: date) -> str:
+    return f"{d.month}月{d.day}日"
 
 
 def _user(session: Session, username: str) -> User:
@@ -55,42 +80,49 @@ def _user(session: Session, username: str) -> User:
     return found
 
 
-def load_demo(session: Session) -> Campaign:
-    """Enter the seed 001 campaign with its phases, tasks, deadlines, notice and one inspection."""
+def load_demo(session: Session, now: datetime | None = None) -> Campaign:
+    """Enter the seed 001 campaign with its phases, tasks, deadlines, notice and one
+    inspection, begun ``STARTED_DAYS_AGO`` days before ``now``."""
+    start = (now or utcnow()).astimezone(SH).date() - timedelta(days=STARTED_DAYS_AGO)
+
+    def day(n: int) -> date:
+        return start + timedelta(days=n)
+
     admin, leader = _user(session, "admin"), _user(session, "leader")
     campaign = create_campaign(
         session,
         admin,
         NewCampaign(
-            name=NAME,
-            doc_number=DOC_NUMBER,
-            issued_on=date(2020, 7, 15),
-            starts_on=date(2020, 7, 15),
-            ends_on=date(2020, 12, 31),
+            name=name(start.year),
+            doc_number=doc_number(start.year),
+            issued_on=start,
+            starts_on=start,
+            ends_on=day(PHASES[-1][2]),
         ),
     )
-    for name, start, end in PHASES:
-        add_phase(session, admin, campaign, name, start, end)
+    for phase, first, last in PHASES:
+        add_phase(session, admin, campaign, phase, day(first), day(last))
     import_tasks(
         session, admin, campaign, "任务分工表.csv", TASK_TABLE.encode(), create_missing_offices=True
     )
     kinds = (UnitKind.CITY, UnitKind.INSTITUTION)
     add_obligation(
         session, admin, campaign, form_code="campaign_summary", unit_kinds=kinds,
-        period_start=date(2020, 7, 15), period_end=date(2020, 8, 31), due=date(2020, 8, 31),
-        label="8月底前报送清理清查发现的行风问题及整改情况",
+        period_start=start, period_end=day(FIRST_REPORT_DAY), due=day(FIRST_REPORT_DAY),
+        label=f"{_md(day(FIRST_REPORT_DAY))}前报送清理清查发现的行风问题及整改情况",
     )  # fmt: skip
     add_obligation(
         session, admin, campaign, form_code="campaign_summary", unit_kinds=kinds,
-        period_start=date(2020, 11, 1), period_end=date(2020, 12, 15), due=date(2020, 12, 15),
-        label="12月15日前报送专项行动整体工作书面总结",
+        period_start=day(PHASES[-1][1]), period_end=day(FINAL_REPORT_DAY),
+        due=day(FINAL_REPORT_DAY),
+        label=f"{_md(day(FINAL_REPORT_DAY))}前报送专项行动整体工作书面总结",
     )  # fmt: skip
     set_notice(
         session,
         admin,
         campaign,
         title="卫生健康行业作风专项整治行动工作公告",
-        text=NOTICE,
+        text=NOTICE.format(year=start.year),
         hotline="示范省卫生健康委举报电话：0000-12320",
         mailbox="jubao@demo.qingfeng.local",
         address="示范省卫生健康委员会（示范市健康路1号）",
@@ -104,7 +136,7 @@ def load_demo(session: Session) -> Campaign:
         campaign,
         NewInspection(
             institution_id=hospital.id,
-            inspected_on=date(2020, 8, 20),
+            inspected_on=day(INSPECTED_DAY),
             inspectors="钱分管、孙承办",
             accompanying="医务科 张科长",
             answers={

@@ -1,13 +1,14 @@
 """Demo clues in every stage of handling, so each role's pages show real work.
 
-Dates lie in the past on purpose: deadlines then fall inside years the official
-calendar covers, whatever the day the demo is loaded.
+Dates are relative to the day the demo is loaded: the clues came in over the last five
+weeks, so the first reminder sweep speaks of the demo's own recent work, never of a
+deadline years ago.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
@@ -16,12 +17,15 @@ from sqlalchemy.orm import Session
 
 from cases.intake import intake
 from cases.service import NewClue, create_clue, fire
+from config.database import utcnow
+from config.errors import CalendarUnknown
 from config.filekeys import FileKeys
 from config.filestore import DatabaseStore
 from directory.models import OrgUnit, User
 from tips.protection import Keyring
 from tips.routing import supervisor_of
 from tips.service import NewTip, Vault
+from workflow.calendar import load_calendar
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -94,13 +98,45 @@ STORIES: list[tuple[str, str, bool, bool, list[Step]]] = [
 ]
 
 
-def load_demo(session: Session) -> None:
+# Days between two stories. The further along a clue is, the earlier it came in: the last
+# story (handled up to its result) came in 1 + SPACING * 6 days before the demo is loaded,
+# the first (not yet registered) yesterday.
+SPACING = 6
+
+
+def received_at(now: datetime, i: int) -> datetime:
+    """When story ``i`` came in: 09:30 local, ``1 + SPACING * i`` days before ``now``."""
+    day = (now.astimezone(SH) - timedelta(days=1 + SPACING * i)).date()
+    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=SH)
+
+
+def load_demo(session: Session, now: datetime | None = None) -> None:
+    """Clues received over the five weeks before ``now``, each at its stage."""
+    now = now or utcnow()
+    try:
+        with session.begin_nested():
+            _play(session, now)
+    except CalendarUnknown:
+        # A deadline falls in a year nobody has confirmed yet (from about November until
+        # next year's calendar is entered, where deadlines of such years are not yet kept
+        # pending): play the stories where every deadline still fits the calendar.
+        with session.begin_nested():
+            _play(session, _fitting(session))
+
+
+def _fitting(session: Session) -> datetime:
+    """A day late enough in the last confirmed year that every story's clock fits in it."""
+    last = max(load_calendar(session).years)
+    day = date(last, 12, 31) - timedelta(days=100)
+    return datetime(day.year, day.month, day.day, 18, tzinfo=SH)
+
+
+def _play(session: Session, now: datetime) -> None:
     users = {u.username: u for u in session.scalars(select(User))}
     county = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01")).one()
     hospital = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01-H01")).one()
-    start = datetime(2026, 9, 7, 9, 30, tzinfo=SH)
     for i, (summary, channel, named, petition, steps) in enumerate(STORIES):
-        when = start + timedelta(days=7 * i)
+        when = received_at(now, i)
         clue = create_clue(
             session,
             users["clerk"],
@@ -118,8 +154,9 @@ def load_demo(session: Session) -> None:
         )
         for j, (username, trigger, raw) in enumerate(steps, start=1):
             data = {k: users[v].id if k == "handler_id" else v for k, v in raw.items()}
-            fire(session, users[username], clue, trigger, data, now=when + timedelta(days=j))
-    _portal_tip(session, start + timedelta(days=7 * len(STORIES)))
+            # A step every two hours: even the longest story is over before the next begins.
+            fire(session, users[username], clue, trigger, data, now=when + timedelta(hours=2 * j))
+    _portal_tip(session, now - timedelta(hours=3))
 
 
 def _portal_tip(session: Session, when: datetime) -> None:

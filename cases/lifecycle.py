@@ -19,7 +19,15 @@ from cases.states import (
 )
 from cases.timelimits import RULES
 from directory.roles import Role
-from workflow.lifecycle import ClockOp, FieldKind, FieldSpec, Lifecycle, Transition, register
+from workflow.lifecycle import (
+    ClockOp,
+    FieldKind,
+    FieldSpec,
+    Lifecycle,
+    Notify,
+    Transition,
+    register,
+)
 
 S = ClueState
 CLERK, HANDLER, LEADER, INSPECTOR = Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR
@@ -31,6 +39,23 @@ NOTICE_METHODS = (
     ("in_person", "当面"),
     ("portal", "网上平台"),
 )
+
+
+# Who is told of which step (notifications.router reads these): the handler or the body's
+# leaders, in their own words; the clue's followers (关注) in theirs.
+REGISTERED = Notify("clue.registered", followers="已受理登记")
+ASSIGNED = Notify("clue.assigned", "handler", template="clue_assigned", followers="已交办承办人")
+APPROVAL_REQUESTED = Notify(
+    "clue.approval_requested", "leaders", "待您审批", followers="已提请审批"
+)
+ROUTE_APPROVED = Notify(
+    "clue.route_approved", "handler", "处置方式已获批准", followers="处置方式已获批准"
+)
+RETURNED = Notify("clue.returned", "handler", "已被退回", followers="已被退回")
+RESULT_SUBMITTED = Notify(
+    "clue.result_submitted", "leaders", "办理结果待审核", followers="办理结果已提交审核"
+)
+REFERRED = Notify("clue.referred", "leaders", "已移送司法机关", followers="已移送司法机关")
 
 
 def roles(*rs: Role) -> frozenset[str]:
@@ -62,7 +87,7 @@ def approve(route: Route, *, clocks: tuple[ClockOp, ...] = (), fields=()) -> Tra
         guards=(f"route_is_{route.value}",),
         approval=True,
         clocks=clocks,
-        notify="clue.route_approved",
+        notify=ROUTE_APPROVED,
         style="primary",
     )
 
@@ -77,7 +102,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(CLERK, LEADER),
         fields=(reason("受理意见", required=False),),
         clocks=(*STOP_INTAKE_CLOCKS, ClockOp("start", "petition_conclusion", when="is_petition")),
-        notify="clue.registered",
+        notify=REGISTERED,
         style="primary",
     ),
     Transition(
@@ -133,7 +158,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "指定承办人",
         roles(CLERK, LEADER),
         fields=(FieldSpec("handler_id", "承办人", FieldKind.USER),),
-        notify="clue.assigned",
+        notify=ASSIGNED,
         style="primary",
     ),
     Transition(
@@ -143,7 +168,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "提出拟办意见",
         roles(HANDLER, LEADER),
         fields=(choice("route", "处置方式", ROUTE_LABELS), reason("拟办意见")),
-        notify="clue.approval_requested",
+        notify=APPROVAL_REQUESTED,
         style="primary",
     ),
     approve(Route.TALK, clocks=(ClockOp("start", "inquiry_reply"),)),
@@ -162,7 +187,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(LEADER),
         fields=(reason("退回理由"),),
         approval=True,
-        notify="clue.returned",
+        notify=RETURNED,
     ),
     # 谈话函询.
     Transition(
@@ -219,7 +244,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(HANDLER, LEADER),
         fields=(FieldSpec("organ", "接收机关"), reason("移送理由")),
         guards=("findings_not_unfounded",),
-        notify="clue.referred",
+        notify=REFERRED,
     ),
     Transition(
         "conclude_findings",
@@ -257,7 +282,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(HANDLER),
         fields=(reason("办理结果"),),
         clocks=(ClockOp("stop", "petition_conclusion"), ClockOp("stop", "superior")),
-        notify="clue.result_submitted",
+        notify=RESULT_SUBMITTED,
         style="primary",
     ),
     Transition(
@@ -279,7 +304,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(LEADER),
         fields=(reason("退回理由"),),
         approval=True,
-        notify="clue.returned",
+        notify=RETURNED,
     ),
     Transition(
         "give_feedback",
@@ -302,7 +327,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(HANDLER),
         fields=(reason("说明", required=False),),
         guards=("feedback_done", "file_complete"),
-        notify="clue.approval_requested",
+        notify=APPROVAL_REQUESTED,
         style="primary",
     ),
     Transition(

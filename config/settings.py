@@ -68,6 +68,8 @@ class Settings:
     evidence_retention_days: int = 0
     # Revealing a reporter needs a second authorised person's approval (custodian rule).
     reveal_two_person: bool = False
+    # Local hours [start, end) in which e-mail and webhook messages go out on working days.
+    working_hours: tuple[int, int] = (8, 18)
 
     @property
     def is_production(self) -> bool:
@@ -130,6 +132,7 @@ class Settings:
             smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
             time_limits=get("TIME_LIMITS"),
+            working_hours=_hours(get("WORKING_HOURS", "8-18")),
             idle_minutes=int(get("IDLE_MINUTES", "30")),
             login_ip_max_failures=int(get("LOGIN_IP_MAX_FAILURES", "20")),
             login_ip_window_minutes=int(get("LOGIN_IP_WINDOW_MINUTES", "15")),
@@ -160,6 +163,20 @@ def _file_settings(get: Callable[[str, str], str]) -> dict[str, Any]:
         "evidence_retention_days": int(retention),
         "reveal_two_person": get("REVEAL_TWO_PERSON", "0") in _YES,
     }
+
+
+def _hours(text: str) -> tuple[int, int]:
+    """``QINGFENG_WORKING_HOURS`` as "8-18": from 8:00 up to (not including) 18:00."""
+    start, sep, end = text.partition("-")
+    try:
+        hours = (int(start), int(end))
+    except ValueError:
+        hours = (-1, -1)
+    if not sep or not 0 <= hours[0] < hours[1] <= 24:
+        raise SettingsError(
+            f"QINGFENG_WORKING_HOURS 格式不正确：{text!r}，应为“开始-结束”小时，如 8-18。"
+        )
+    return hours
 
 
 def _dev_secret(instance: Path) -> str:

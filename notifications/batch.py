@@ -34,6 +34,8 @@ class Message:
     template: str
     context: dict[str, Any]
     address: str = ""
+    # E-mail and webhook go out at once, not held to working hours (in-app always does).
+    urgent: bool = False
     # The unit the subject belongs to: the dry run shows an administrator only the
     # reminders about their own jurisdiction. Not stored; the sweeps ignore it.
     unit_id: int | None = None
@@ -67,7 +69,7 @@ def routes_for_many(
 _COLUMNS = (
     "channel", "recipient_user_id", "address", "subject_ref", "level", "business_date",
     "idempotency_key", "template", "context", "status", "attempts", "last_error",
-    "created_at", "next_attempt_at",
+    "created_at", "next_attempt_at", "urgent",
 )  # fmt: skip
 
 
@@ -117,9 +119,15 @@ class Target(NamedTuple):
 
 def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
     """Each message on each of its recipient's channels (one query for all preferences):
-    what ``enqueue_many`` inserts and the administrators' dry run lists."""
+    what ``enqueue_many`` inserts and the administrators' dry run lists.
+
+    One delivery per destination: a reporter whose address is also the unit's contact
+    address is sent one e-mail, not one per role they are reached through (the key is
+    the destination's, see ``idempotency_key``); the first message for it wins.
+    """
     users = {m.user.id: m.user for m in messages if m.user is not None}
     routes = routes_for_many(session, users.values())
+    seen: set[str] = set()
     for m in messages:
         uid = m.user.id if m.user is not None else None
         for channel, address in routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]:
@@ -131,7 +139,9 @@ def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
                 level=m.level,
                 business_date=m.business_date,
             )
-            yield Target(m, uid, channel, address, key)
+            if key not in seen:
+                seen.add(key)
+                yield Target(m, uid, channel, address, key)
 
 
 def enqueue_many(session: Session, messages: list[Message]) -> int:
@@ -173,6 +183,7 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
                 "",
                 bind.now,
                 bind.now,
+                m.urgent,
             )
         )  # fmt: skip  -- in the order of _COLUMNS
     if not rows:  # an empty executemany would be sent as one statement without values

@@ -19,10 +19,14 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
     """启动定时任务进程（提醒、发送通知、每日摘要）；多个进程同时运行时只有一个生效。"""
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
+    from notifications.router import RouteError
     from notifications.scheduler import collect_jobs, run_forever
     from web.schema import import_all_models
 
-    import_all_models()
+    try:
+        import_all_models()  # checks that every declared notification has a route
+    except RouteError as err:
+        raise click.ClickException(str(err)) from err
     jobs = collect_jobs()
     if list_jobs:
         for job in jobs:

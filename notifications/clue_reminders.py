@@ -30,10 +30,10 @@ from config.errors import CalendarUnknown
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
+from notifications.hours import in_working_time
 from workflow.calendar import WorkingCalendar, load_calendar
 
 ESCALATE_AFTER_WORKING_DAYS = 3
-WORKING_HOURS = (8, 18)  # local time, [start, end)
 CLOSED = [str(s) for s in CLOSED_STATES]
 
 
@@ -89,11 +89,6 @@ def _levels(due: date, today: date, between: Callable[[date, date], int]) -> lis
     if left <= 3:
         return [Level("due_3", left)]
     return []
-
-
-def in_working_time(now: datetime, calendar: WorkingCalendar, tz: str) -> bool:
-    local = now.astimezone(ZoneInfo(tz))
-    return calendar.is_workday(local.date()) and WORKING_HOURS[0] <= local.hour < WORKING_HOURS[1]
 
 
 def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:

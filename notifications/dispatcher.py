@@ -1,6 +1,8 @@
 """The dispatcher: claims due deliveries one by one, sends them, records the outcome.
 
-A row is claimed with one conditional UPDATE (status still pending/failed and due), so two
+E-mail and webhook rows wait for working time (working days, ``Settings.working_hours``)
+unless their kind is urgent; in-app rows are sent at once. A row is claimed with one
+conditional UPDATE (status still pending/failed and due), so two
 dispatchers never send the same row; every step commits on its own, so a crash loses nothing.
 """
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.database import utcnow
@@ -23,8 +25,10 @@ from notifications.channels import (
     TransientError,
     default_channels,
 )
+from notifications.hours import in_working_time
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.templates import render
+from workflow.calendar import load_calendar
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +62,19 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
-def _due(now: datetime):
-    return and_(Delivery.status.in_(CLAIMABLE), Delivery.next_attempt_at <= now)
+def _due(now: datetime, working: bool = True):
+    due = and_(Delivery.status.in_(CLAIMABLE), Delivery.next_attempt_at <= now)
+    if working:
+        return due
+    # Outside working time only in-app messages and urgent kinds go out (notifications.hours).
+    return and_(due, or_(Delivery.channel == Channel.INAPP.value, Delivery.urgent.is_(True)))
 
 
-def claim(session: Session, delivery_id: int, now: datetime) -> bool:
+def is_working_time(session: Session, settings: Settings, now: datetime) -> bool:
+    return in_working_time(now, load_calendar(session), settings.timezone, settings.working_hours)
+
+
+def claim(session: Session, delivery_id: int, now: datetime, working: bool = True) -> bool:
     """Take one row for sending; False when another dispatcher got there first.
 
     The WHERE repeats the due condition, so under concurrency only one UPDATE matches
@@ -70,7 +82,7 @@ def claim(session: Session, delivery_id: int, now: datetime) -> bool:
     """
     result = session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, _due(now))
+        .where(Delivery.id == delivery_id, _due(now, working))
         .values(
             status=DeliveryStatus.SENDING.value,
             attempts=Delivery.attempts + 1,
@@ -81,10 +93,10 @@ def claim(session: Session, delivery_id: int, now: datetime) -> bool:
     return cast(CursorResult, result).rowcount == 1
 
 
-def due_ids(session: Session, now: datetime, batch: int) -> list[int]:
+def due_ids(session: Session, now: datetime, batch: int, working: bool = True) -> list[int]:
     stmt = (
         select(Delivery.id)
-        .where(_due(now))
+        .where(_due(now, working))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(batch)
     )
@@ -104,11 +116,12 @@ def dispatch_pending(
     by_channel = {Channel(k): v for k, v in (channels or default_channels(settings)).items()}
     result = DispatchResult()
     with session_factory() as session:
-        ids = due_ids(session, now, batch)
+        working = is_working_time(session, settings, now)
+        ids = due_ids(session, now, batch, working)
         session.rollback()
     for delivery_id in ids:
         with session_factory() as session:
-            if not claim(session, delivery_id, now):
+            if not claim(session, delivery_id, now, working):
                 session.rollback()
                 result.skipped += 1
                 continue

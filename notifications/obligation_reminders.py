@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, aliased
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
-from notifications.clue_reminders import in_working_time, levels_for, sweep_horizon
+from notifications.clue_reminders import levels_for, sweep_horizon
+from notifications.hours import in_working_time
 from reporting.forms import FORMS
 from reporting.models import Obligation, ObligationState
 from workflow.calendar import WorkingCalendar, load_calendar

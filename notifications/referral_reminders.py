@@ -30,11 +30,11 @@ from notifications.clue_reminders import (
     CLOSED,
     Level,
     People,
-    in_working_time,
     levels_for,
     responsible_people,
     sweep_horizon,
 )
+from notifications.hours import in_working_time
 from workflow.calendar import WorkingCalendar, load_calendar
 
 

@@ -38,9 +38,16 @@ def idempotency_key(
     level: str,
     business_date: date,
 ) -> str:
-    # A group robot has no user: its address stands in for the recipient.
-    who = f"user:{recipient_id}" if recipient_id is not None else f"addr:{address}"
-    raw = "|".join((who, subject_ref, level, business_date.isoformat(), str(channel)))
+    """The key of one message to one destination: the inbox of a user, an e-mail address
+    (case-insensitive) or a webhook URL — not the person or role it was reached through,
+    so one mailbox never receives the same reminder twice."""
+    if Channel(channel) is Channel.INAPP or not address:
+        where = f"user:{recipient_id}"
+    elif Channel(channel) is Channel.EMAIL:
+        where = f"addr:{address.strip().lower()}"
+    else:
+        where = f"addr:{address.strip()}"
+    raw = "|".join((where, subject_ref, level, business_date.isoformat(), str(channel)))
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -64,6 +71,7 @@ def enqueue(
     template: str,
     context: dict[str, Any],
     address: str | None = None,
+    urgent: bool = False,
 ) -> Delivery | None:
     """Queue one message; returns None when the same key is already queued (idempotent).
 
@@ -99,6 +107,7 @@ def enqueue(
             template=template,
             context=context,
             status=DeliveryStatus.PENDING.value,
+            urgent=urgent,
         )
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(Delivery.id)

@@ -16,11 +16,17 @@ from typing import Any
 
 from directory.roles import Role
 from reporting.models import SUBMISSION_STATE_LABELS, SubmissionState
-from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Transition, register
+from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Notify, Transition, register
 
 S = SubmissionState
 FILLERS = frozenset({Role.REPORTER.value, Role.HANDLER.value, Role.LEADER.value})
 REVIEWERS = frozenset({Role.HANDLER.value, Role.LEADER.value})
+
+# Who is told (notifications.router reads these): the reviewers of the body above when a
+# form comes in, the unit's fillers (its 机构填报员) when it is returned or accepted.
+SUBMITTED = Notify("submission.submitted", "reviewers", "已报送，待审核")
+RETURNED = Notify("submission.returned", "fillers", "已被退回修改，请查看退回理由后重新报送")
+ACCEPTED = Notify("submission.accepted", "fillers", "已审核接收")
 
 TRANSITIONS = (
     Transition(
@@ -29,7 +35,7 @@ TRANSITIONS = (
         S.SUBMITTED,
         "报送",
         FILLERS,
-        notify="submission.submitted",
+        notify=SUBMITTED,
         confirm="报送后不能再修改，确定报送？",
         style="primary",
     ),
@@ -58,7 +64,7 @@ TRANSITIONS = (
         "退回修改",
         REVIEWERS,
         fields=(FieldSpec("reason", "退回理由", FieldKind.TEXTAREA),),
-        notify="submission.returned",
+        notify=RETURNED,
         style="danger",
     ),
     Transition(
@@ -67,7 +73,7 @@ TRANSITIONS = (
         S.RESUBMITTED,
         "重新报送",
         FILLERS,
-        notify="submission.submitted",
+        notify=SUBMITTED,
         style="primary",
     ),
     Transition(
@@ -77,7 +83,7 @@ TRANSITIONS = (
         "审核接收",
         REVIEWERS,
         fields=(FieldSpec("reason", "审核意见", FieldKind.TEXTAREA, required=False),),
-        notify="submission.accepted",
+        notify=ACCEPTED,
         confirm="接收后报表锁定，只能通过新版本更正，确定接收？",
         style="primary",
     ),

@@ -43,6 +43,13 @@ DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """清风 — 行风问题线索工作平台。"""
+    from notifications.router import RouteError
+    from web.schema import import_all_models
+
+    try:  # every command starts with its lifecycles checked (a notify kind without a route)
+        import_all_models()
+    except RouteError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command("serve")

@@ -1,7 +1,7 @@
 """Imports every package's models so ``Base.metadata`` holds the whole schema.
 
-Used by Alembic's env, the app factory and the migration tests; add new model
-modules here.
+Used by Alembic's env, the app factory, the scheduler and the migration tests; add new
+model modules here. It also checks that every declared notification has a route.
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ def import_all_models() -> MetaData:
     import workflow.calendar_models  # noqa: F401
     import workflow.models  # noqa: F401
     import workflow.pending  # noqa: F401
+    from notifications.router import check_routes
 
+    # Every process (web app, scheduler, CLI, migrations, tests) passes here once its
+    # lifecycles are loaded: a notify kind without a route stops it now, not at run time.
+    check_routes()
     return Base.metadata
 
 

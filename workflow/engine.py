@@ -240,7 +240,7 @@ def fire(
         conn.execute(
             _OUTBOX_INSERT,
             dict(
-                kind=t.notify,
+                kind=t.notify.kind,
                 lifecycle=lifecycle.name,
                 subject_id=obj.id,
                 created_at=now,

