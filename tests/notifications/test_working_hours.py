@@ -40,7 +40,7 @@ def test_a_step_at_night_is_in_the_inbox_at_once_and_mailed_at_eight(
     with time_machine.travel(NIGHT, tick=False):
         reporter = user(db, "reporter")
         sub = start_draft(db, reporter, obligation(db, "C01-D01-H01"))
-        fire(db, reporter, sub, "submit")
+        fire(db, reporter, sub, "submit", zero_report=True)
         assert route_events(db, NIGHT) == 1
         db.commit()
     night = _dispatch(session_factory, mail_settings, NIGHT)
