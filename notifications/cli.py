@@ -45,11 +45,20 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
 
 
 def _run_once(job_id, known, factory, settings, jobs) -> None:
-    from notifications.scheduler import run_job_once
+    from notifications import lease
+    from notifications.scheduler import LEASE_NAME, holder_id, run_job_once
 
     if job_id not in known:
         raise click.ClickException(f"没有这个任务：{job_id}（用 --list 查看全部任务）")
-    outcome = run_job_once(job_id, factory, settings, jobs=jobs)
+    holder = holder_id()
+    try:
+        outcome = run_job_once(job_id, factory, settings, jobs=jobs, holder=holder)
+    finally:
+        # A one-off run gives the lease back as it exits, so the next ``--once`` or a
+        # scheduler started now is not told that another one is running.
+        with factory() as session:
+            lease.release(session, LEASE_NAME, holder)
+            session.commit()
     click.echo(f"{job_id}: {outcome.status} {outcome.message}")
     if outcome.status == "error":
         raise SystemExit(1)
