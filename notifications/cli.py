@@ -20,9 +20,8 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
     from notifications.scheduler import collect_jobs, run_forever
-    from web.schema import import_all_models
 
-    import_all_models()
+    # The models, hooks and settings were set up by ``bootstrap`` (``web/cli.py``'s group).
     jobs = collect_jobs()
     if list_jobs:
         for job in jobs:

@@ -349,7 +349,7 @@ def _accepted(ctx: StepContext) -> dict[str, Any]:
     return {"accepted_at": ctx.now}
 
 
-engine.HOOKS["submission"] = Hooks(
+HOOKS = Hooks(
     can_see=lambda session, actor, sub: can_read(session, actor, sub.unit),
     effects={
         "submit": _submitted,
@@ -358,3 +358,8 @@ engine.HOOKS["submission"] = Hooks(
         "accept": _accepted,
     },
 )
+
+
+def register_hooks() -> None:
+    """Called by ``app_boot.bootstrap``: the submission lifecycle's hooks."""
+    engine.HOOKS["submission"] = HOOKS

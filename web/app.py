@@ -9,10 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
 
-from cases.timelimits import apply_overrides as apply_time_limits
+from app_boot import bootstrap
 from config.settings import Settings
 from web import auth, db, errors, filters
-from web.schema import import_all_models
 
 csrf = CSRFProtect()
 # Primary keys are INTEGER columns (32-bit on PostgreSQL): a larger bound value overflows.
@@ -30,9 +29,7 @@ class BoundedInt(IntegerConverter):
 def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker | None = None
 ) -> Flask:
-    settings = settings or Settings.from_env()
-    import_all_models()
-    apply_time_limits(settings.time_limits)
+    settings = bootstrap(settings or Settings.from_env())
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         QINGFENG=settings,

@@ -8,15 +8,14 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
-import cases.service  # noqa: F401 - registers the clue lifecycle
 import reporting.demo
+from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
+from config.settings import Settings, SettingsError
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
-from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from tips.cli import COMMANDS as TIPS_COMMANDS
 from web.backup import COMMANDS as BACKUP_COMMANDS
-from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
 
@@ -34,6 +33,11 @@ DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """清风 — 行风问题线索工作平台。"""
+    # Every command, the scheduler included, starts through the one composition root.
+    try:
+        bootstrap(Settings.from_env())
+    except (SettingsError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command("serve")
@@ -121,7 +125,3 @@ for command in [
     *CASES_COMMANDS,
 ]:
     main.add_command(command)
-
-# The working-day calendar must exist before any deadline is computed.
-if seed_on_init not in INIT_HOOKS:
-    INIT_HOOKS.append(seed_on_init)
