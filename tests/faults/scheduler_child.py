@@ -6,7 +6,8 @@ ticking), so a test can start a process "eleven minutes after" another without w
 The process starts the way ``qingfeng scheduler`` does (``bootstrap(settings)``, then
 ``run_forever``). Its jobs are the real ``notifications.dispatch`` on a 1-second interval
 instead of one minute, so the test does not wait for the first tick, plus any other real
-jobs named in ``QINGFENG_CHILD_JOBS`` (comma-separated ids) on their own triggers; the
+jobs named in ``QINGFENG_CHILD_JOBS`` (comma-separated ids) on their own triggers, and
+any test job list named in ``QINGFENG_CHILD_EXTRA_JOBS`` (``module:ATTRIBUTE``); the
 recovery check runs every second and the first retry waits one second. Lease, jobs,
 dispatcher and SMTP are real.
 
@@ -20,6 +21,7 @@ Fault points, for the test to act at a precise moment (nothing is mocked):
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -74,6 +76,9 @@ def main() -> None:
             else job
             for job in jobs
         ]
+        if extra := os.environ.get("QINGFENG_CHILD_EXTRA_JOBS"):
+            module, _, attribute = extra.partition(":")
+            jobs += getattr(importlib.import_module(module), attribute)
         engine = make_engine(settings.database_url)
         if marker := os.environ.get("QINGFENG_CHILD_PAUSE_ON"):
             pause_on(engine, marker, Path(os.environ["QINGFENG_CHILD_FAULT_DIR"]))
