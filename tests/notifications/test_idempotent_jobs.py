@@ -48,3 +48,27 @@ def test_every_job_run_twice_adds_nothing_the_second_time(db, session_factory, s
         db.expire_all()
         assert _counts(db) == first
     assert db.scalar(select(func.count()).select_from(Delivery)) == first["deliveries"]
+
+
+def test_the_scheduler_page_shows_the_last_success_and_the_next_retry(client, db):
+    from notifications.models import JobRun
+    from tests.conftest import login
+
+    db.add(
+        JobRun(
+            job_id="notifications.obligation_reminders",
+            last_started_at=T0,
+            last_finished_at=T0,
+            last_status="error",
+            last_message="OperationalError: server closed the connection unexpectedly",
+            holder="sched-1",
+            last_succeeded_at=datetime(2026, 6, 8, 1, 30, 5, tzinfo=UTC),
+            failures=2,
+            retry_at=datetime(2026, 6, 9, 1, 32, tzinfo=UTC),
+        )
+    )
+    db.commit()
+    login(client, "admin")
+    page = client.get("/admin/scheduler").get_data(as_text=True)
+    assert "最近成功" in page and "2026-06-08 09:30" in page
+    assert "连续失败 2 次，将于 2026-06-09 09:32 重试，当日有效" in page
