@@ -35,8 +35,14 @@ def main() -> None:
     """清风 — 行风问题线索工作平台。"""
     # Every command, the scheduler included, starts through the one composition root.
     try:
-        bootstrap(Settings.from_env())
-    except (SettingsError, ValueError) as err:
+        settings = Settings.from_env()
+    except SettingsError:
+        # Incomplete settings (e.g. production without a secret key): a command that needs
+        # them reads them itself and says what is missing; one that does not still runs.
+        return
+    try:
+        bootstrap(settings)
+    except ValueError as err:  # e.g. an unreadable QINGFENG_TIME_LIMITS
         raise click.ClickException(str(err)) from err
 
 
