@@ -1,8 +1,8 @@
 """Inspection figures for 工作量化统计表一/二 (seed ``000_…`` 附件3/4), for reporting's prefill.
 
-Reporting may not import campaigns, so this module registers itself as the source of the
-``inspections.`` prefill keys (``reporting.prefill.register_source``) when it is imported
-(``web.schema.import_all_models`` imports it). A unit's figures are those of its body's
+Reporting may not import campaigns, so ``register`` (called by ``app_boot.bootstrap``)
+makes this module the source of the ``inspections.`` prefill keys
+(``reporting.prefill.register_source``). A unit's figures are those of its body's
 subtree, for inspections dated inside the period:
 
 * 表一 ``inspections.total_in_jurisdiction.<row>``: active institutions by ``stat_row``;
@@ -163,9 +163,6 @@ def inspection_figures(
     }
 
 
-register_source(PREFIX, inspection_figures)
-
-
 def campaign_rule_scope(session: Session, rule: ObligationRule) -> ColumnElement[bool] | None:
     """A campaign's deadlines bind the units its notice reaches: inside the issuing body's
     subtree and, where the office chose a scope, on the way to or inside it."""
@@ -180,4 +177,8 @@ def campaign_rule_scope(session: Session, rule: ObligationRule) -> ColumnElement
     )
 
 
-register_rule_scope(campaign_rule_scope)
+def register() -> None:
+    """Called by ``app_boot.bootstrap``: the ``inspections.`` prefill source and the
+    campaigns' obligation scope."""
+    register_source(PREFIX, inspection_figures)
+    register_rule_scope(campaign_rule_scope)

@@ -133,6 +133,8 @@ def _resolve_inquiry(session: Session, letter_id: int) -> int:
     return 1
 
 
-pending.register("clue", _resolve_clue)
-pending.register(REFERRAL, _resolve_referral)
-pending.register(INQUIRY, _resolve_inquiry)
+def register() -> None:
+    """The resolvers of the clue's pending deadlines (called by ``app_boot.bootstrap``)."""
+    pending.register("clue", _resolve_clue)
+    pending.register(REFERRAL, _resolve_referral)
+    pending.register(INQUIRY, _resolve_inquiry)

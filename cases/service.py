@@ -354,11 +354,16 @@ EFFECTS = {
     "extend": _extend,
 }
 
-engine.HOOKS["clue"] = Hooks(
+HOOKS = Hooks(
     can_see=can_see,
     effects=EFFECTS,
     fixed_due=lambda clue, clock: clue.superior_due if clock == "superior" else None,
 )
+
+
+def register_hooks() -> None:
+    """Called by ``app_boot.bootstrap``: the clue lifecycle's hooks."""
+    engine.HOOKS["clue"] = HOOKS
 
 
 def is_open(clue: Clue) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from app_boot import import_all_models
 from config.database import Base, UTCDateTime, make_engine
-from web.schema import import_all_models
 
 import_all_models()
 target_metadata = Base.metadata

@@ -19,14 +19,9 @@ def scheduler_command(once: str | None, list_jobs: bool) -> None:
     """启动定时任务进程（提醒、发送通知、每日摘要）；多个进程同时运行时只有一个生效。"""
     from config.database import make_engine, make_session_factory
     from config.settings import Settings
-    from notifications.router import RouteError
     from notifications.scheduler import collect_jobs, run_forever
-    from web.schema import import_all_models
 
-    try:
-        import_all_models()  # checks that every declared notification has a route
-    except RouteError as err:
-        raise click.ClickException(str(err)) from err
+    # The models, hooks and settings were set up by ``bootstrap`` (``web/cli.py``'s group).
     jobs = collect_jobs()
     if list_jobs:
         for job in jobs:
@@ -62,11 +57,20 @@ def _check_intake(factory, settings) -> None:
 
 
 def _run_once(job_id, known, factory, settings, jobs) -> None:
-    from notifications.scheduler import run_job_once
+    from notifications import lease
+    from notifications.scheduler import LEASE_NAME, holder_id, run_job_once
 
     if job_id not in known:
         raise click.ClickException(f"没有这个任务：{job_id}（用 --list 查看全部任务）")
-    outcome = run_job_once(job_id, factory, settings, jobs=jobs)
+    holder = holder_id()
+    try:
+        outcome = run_job_once(job_id, factory, settings, jobs=jobs, holder=holder)
+    finally:
+        # A one-off run gives the lease back as it exits, so the next ``--once`` or a
+        # scheduler started now is not told that another one is running.
+        with factory() as session:
+            lease.release(session, LEASE_NAME, holder)
+            session.commit()
     click.echo(f"{job_id}: {outcome.status} {outcome.message}")
     if outcome.status == "error":
         raise SystemExit(1)

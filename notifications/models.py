@@ -122,6 +122,9 @@ class SchedulerLease(Base):
 
 
 class JobRun(Base):
+    """The last run of one job, and what recovery needs: who ran it, when it last succeeded,
+    how many times in a row it failed and when it may be retried."""
+
     __tablename__ = "job_runs"
 
     job_id: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -129,4 +132,13 @@ class JobRun(Base):
     last_finished_at: Mapped[datetime | None] = mapped_column()
     last_status: Mapped[str] = mapped_column(String(16), default="")
     last_message: Mapped[str] = mapped_column(Text, default="")
+    # The business date (Asia/Shanghai) of the last run started: retries stay within it.
     last_business_date: Mapped[date | None] = mapped_column(Date)
+    # The lease holder that started the last run; a 'running' row whose holder no longer
+    # holds the lease was abandoned (the process died) and is run again.
+    holder: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Catch-up is judged by this, never by a start that may not have finished.
+    last_succeeded_at: Mapped[datetime | None] = mapped_column()
+    # Consecutive failures since the last success.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column()

@@ -13,6 +13,8 @@ import logging
 import os
 import signal
 import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from config.database import utcnow
@@ -33,8 +36,16 @@ from config.settings import Settings
 from notifications import lease
 from notifications.digest import business_date
 from notifications.models import JobRun
+from notifications.recovery import RETRY_BASE, reason_to_run, retry_delay
 
-__all__ = ["JobOutcome", "JobSpec", "build_scheduler", "collect_jobs", "run_job_once"]
+__all__ = [
+    "JobOutcome",
+    "JobSpec",
+    "build_scheduler",
+    "collect_jobs",
+    "recover",
+    "run_job_once",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +54,12 @@ TRIGGERS: dict[str, type[BaseTrigger]] = {
     "interval": IntervalTrigger,
     "date": DateTrigger,
 }
-# Bound on how many missed fire times we walk through when looking for the latest one.
-MAX_MISSED_SCAN = 20_000
 
 LEASE_NAME = "scheduler"
 LEASE_TTL = timedelta(minutes=5)
+# The recovery check's own id and period (it also keeps the lease renewed).
+RECOVER_JOB = "scheduler.recover"
+RECOVER_EVERY = timedelta(seconds=30)
 # Packages whose ``jobs.py`` may define ``JOBS``; a package not yet written is skipped.
 JOB_PACKAGES = (
     "directory",
@@ -87,6 +99,17 @@ class JobOutcome:
     message: str = ""
 
 
+# Jobs executing in this process now: a 'running' row of ours that is not here was
+# abandoned (its outcome could not be written, e.g. while the database was down).
+_running: set[str] = set()
+_running_lock = threading.Lock()
+
+
+def running_here() -> frozenset[str]:
+    with _running_lock:
+        return frozenset(_running)
+
+
 def run_job_once(
     job_id: str,
     session_factory: sessionmaker,
@@ -95,8 +118,13 @@ def run_job_once(
     now: datetime | None = None,
     holder: str | None = None,
     jobs: Sequence[JobSpec] | None = None,
+    retry_base: timedelta = RETRY_BASE,
 ) -> JobOutcome:
-    """Run one job now if this process holds (or can take) the lease; record it in ``JobRun``."""
+    """Run one job now if this process holds (or can take) the lease; record it in ``JobRun``.
+
+    A failure schedules a retry (``retry_at``, exponential backoff); the recovery check
+    runs it then. Success clears the failures and marks the time catch-up is judged by.
+    """
     specs = {job.id: job for job in (collect_jobs() if jobs is None else jobs)}
     spec = specs.get(job_id)
     if spec is None:
@@ -108,25 +136,55 @@ def run_job_once(
             session.rollback()
             log.info("job %s skipped: another scheduler holds the lease", job_id)
             return JobOutcome("skipped", "另一个调度进程正在运行。")
-        run = session.get(JobRun, job_id) or JobRun(job_id=job_id)
+        run = session.get(JobRun, job_id) or JobRun(job_id=job_id, failures=0)
         session.add(run)
         run.last_started_at = now
         run.last_status = "running"
+        run.holder = holder
+        run.last_business_date = business_date(now, settings.timezone)
         session.commit()
+    with _running_lock:
+        _running.add(job_id)
+    started = time.monotonic()
     try:
         message = spec.func(session_factory, settings, now) or ""
         outcome = JobOutcome("ok", message)
     except Exception as err:
         log.exception("job %s failed", job_id)
         outcome = JobOutcome("error", f"{type(err).__name__}: {err}")
+    finally:
+        with _running_lock:
+            _running.discard(job_id)
+    finished = now + timedelta(seconds=time.monotonic() - started)
+    try:
+        _record_outcome(session_factory, job_id, outcome, finished, retry_base)
+    except SQLAlchemyError:
+        # The row stays 'running'; as it is not running here, the recovery check runs it
+        # again once the database answers.
+        log.exception("job %s: its outcome could not be recorded", job_id)
+    return outcome
+
+
+def _record_outcome(
+    session_factory: sessionmaker,
+    job_id: str,
+    outcome: JobOutcome,
+    finished: datetime,
+    retry_base: timedelta,
+) -> None:
     with session_factory() as session:
         run = session.get_one(JobRun, job_id)
-        run.last_finished_at = utcnow()
+        run.last_finished_at = finished
         run.last_status = outcome.status
         run.last_message = outcome.message[:2000]
-        run.last_business_date = business_date(now, settings.timezone)
+        if outcome.status == "ok":
+            run.last_succeeded_at = finished
+            run.failures = 0
+            run.retry_at = None
+        else:
+            run.failures = (run.failures or 0) + 1
+            run.retry_at = finished + retry_delay(run.failures, retry_base)
         session.commit()
-    return outcome
 
 
 def make_trigger(spec: JobSpec, timezone: str) -> BaseTrigger:
@@ -135,29 +193,37 @@ def make_trigger(spec: JobSpec, timezone: str) -> BaseTrigger:
     return TRIGGERS[kind](timezone=timezone, **kwargs)
 
 
-def catch_up_time(
-    trigger: BaseTrigger, last_started: datetime | None, now: datetime, grace: timedelta
-) -> datetime | None:
-    """``now`` when a tick was missed while no scheduler ran and the latest missed tick is
-    within the grace period; the job then runs once, however many ticks were missed.
-
-    Our own ``JobRun`` table is the memory across restarts (there is no persistent job store).
-    A job that never ran is not caught up: a new installation starts on its next tick.
-    """
-    if last_started is None:
-        return None
-    latest = None
-    fire = trigger.get_next_fire_time(None, last_started + timedelta(microseconds=1))
-    for _ in range(MAX_MISSED_SCAN):
-        if fire is None or fire > now:
-            break
-        latest = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
-    else:
-        latest = now  # a very long outage of a frequent job: run it once now
-    if latest is None or now - latest > grace:
-        return None
-    return now
+def recover(
+    sched: BaseScheduler,
+    session_factory: sessionmaker,
+    settings: Settings,
+    specs: Sequence[JobSpec],
+    *,
+    holder: str,
+    now: datetime | None = None,
+) -> list[str]:
+    """The recovery check: as lease holder, bring forward every job that must run now
+    (see ``notifications.recovery``); returns the ids brought forward."""
+    now = now or utcnow()
+    with session_factory() as session:
+        if not lease.acquire(session, LEASE_NAME, holder, LEASE_TTL, now=now):
+            session.rollback()
+            return []
+        session.commit()
+        runs = {run.job_id: run for run in session.scalars(select(JobRun))}
+    today = business_date(now, settings.timezone)
+    here = running_here()
+    due: list[str] = []
+    for spec in specs:
+        trigger = make_trigger(spec, settings.timezone)
+        grace = timedelta(seconds=spec.misfire_grace_time)
+        why = reason_to_run(runs.get(spec.id), trigger, grace, now, today, running_here=here)
+        if why is None or sched.get_job(spec.id) is None:
+            continue
+        log.info("job %s brought forward: %s", spec.id, why)
+        sched.modify_job(spec.id, next_run_time=now)
+        due.append(spec.id)
+    return due
 
 
 def build_scheduler(
@@ -168,49 +234,70 @@ def build_scheduler(
     jobs: Sequence[JobSpec] | None = None,
     scheduler: BaseScheduler | None = None,
     now: datetime | None = None,
+    recover_every: timedelta = RECOVER_EVERY,
+    retry_base: timedelta = RETRY_BASE,
 ) -> BaseScheduler:
     """An APScheduler with one entry per job: coalesced and single-instance, so ticks missed
-    while the process was stalled run once, not once per tick, and a run never overlaps itself;
-    ticks missed while it was down are caught up once from ``JobRun`` (see ``catch_up_time``)."""
+    while the process was stalled run once, not once per tick, and a run never overlaps itself.
+
+    Beside them, the recovery check (at start, then every ``recover_every``) catches up ticks
+    missed while no scheduler ran, re-runs a run abandoned by a dead process and retries a
+    failed one; see ``notifications.recovery``. A standby takes over the same way.
+    """
     specs = list(collect_jobs() if jobs is None else jobs)
     now = now or utcnow()
-    with session_factory() as session:
-        rows = session.execute(select(JobRun.job_id, JobRun.last_started_at)).all()
-        last_runs = {job_id: started for job_id, started in rows}
     sched = scheduler or BlockingScheduler(timezone=settings.timezone)
     for spec in specs:
-        trigger = make_trigger(spec, settings.timezone)
-        options: dict = {}
-        catch_up = catch_up_time(
-            trigger, last_runs.get(spec.id), now, timedelta(seconds=spec.misfire_grace_time)
-        )
-        if catch_up is not None:
-            options["next_run_time"] = catch_up
         sched.add_job(
             run_job_once,
-            trigger,
+            make_trigger(spec, settings.timezone),
             args=(spec.id, session_factory, settings),
-            kwargs={"holder": holder, "jobs": specs},
+            kwargs={"holder": holder, "jobs": specs, "retry_base": retry_base},
             id=spec.id,
             name=spec.label or spec.id,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=spec.misfire_grace_time,
             replace_existing=True,
-            **options,
         )
+    sched.add_job(
+        recover,
+        IntervalTrigger(seconds=recover_every.total_seconds(), timezone=settings.timezone),
+        args=(sched, session_factory, settings, specs),
+        kwargs={"holder": holder},
+        id=RECOVER_JOB,
+        name="补跑中断或失败的任务",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(recover_every.total_seconds()) + 60,
+        replace_existing=True,
+        next_run_time=now,
+    )
     return sched
 
 
 def run_forever(
-    session_factory: sessionmaker, settings: Settings, *, jobs: Sequence[JobSpec] | None = None
+    session_factory: sessionmaker,
+    settings: Settings,
+    *,
+    jobs: Sequence[JobSpec] | None = None,
+    recover_every: timedelta = RECOVER_EVERY,
+    retry_base: timedelta = RETRY_BASE,
 ) -> None:
     """Run the scheduler until interrupted, then hand the lease over at once.
 
-    ``jobs`` defaults to every package's; the fault tests pass a faster-ticking copy.
+    ``jobs`` defaults to every package's; the fault tests pass a faster-ticking copy (and
+    shorter recovery and retry periods).
     """
     holder = holder_id()
-    sched = build_scheduler(session_factory, settings, holder=holder, jobs=jobs)
+    sched = build_scheduler(
+        session_factory,
+        settings,
+        holder=holder,
+        jobs=jobs,
+        recover_every=recover_every,
+        retry_base=retry_base,
+    )
 
     def _stop(signum: int, _frame: object) -> None:
         raise SystemExit(0)  # service managers stop with SIGTERM: release the lease first

@@ -303,4 +303,6 @@ def date_pending_obligations(session: Session, year: int) -> int:
     return _date_undated(session, calendar, GenerateResult())
 
 
-register_year_hook("reporting.obligations", date_pending_obligations)
+def register_year_hooks() -> None:
+    """Obligations waiting for a year are dated when it is confirmed (``app_boot``)."""
+    register_year_hook("reporting.obligations", date_pending_obligations)

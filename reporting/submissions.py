@@ -401,7 +401,7 @@ def _accepted(ctx: StepContext) -> dict[str, Any]:
     return {"accepted_at": ctx.now}
 
 
-engine.HOOKS["submission"] = Hooks(
+HOOKS = Hooks(
     can_see=lambda session, actor, sub: can_read(session, actor, sub.unit),
     effects={
         "submit": _submitted,
@@ -412,3 +412,8 @@ engine.HOOKS["submission"] = Hooks(
         "accept": _accepted,
     },
 )
+
+
+def register_hooks() -> None:
+    """Called by ``app_boot.bootstrap``: the submission lifecycle's hooks."""
+    engine.HOOKS["submission"] = HOOKS

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app_boot import bootstrap
 from config.database import make_engine, session_scope
 from config.settings import Settings
 from directory.demo import DEMO_PASSWORD, load_demo
@@ -22,6 +23,22 @@ from workflow.calendar_source import seed_from_package
 def pytest_report_header(config):
     url = suite_database_url()
     return [f"qingfeng database: {url or 'temporary SQLite file'}"]
+
+
+# The settings every test starts from (a test's own ``settings`` fixture may differ).
+BOOT_SETTINGS = Settings(
+    env="testing",
+    instance_path=Path("instance"),
+    database_url="sqlite://",
+    secret_key="test-secret-key-not-for-production",
+)
+
+
+@pytest.fixture(autouse=True)
+def _bootstrapped() -> None:
+    """Tests start as every process does (``app_boot.bootstrap``), with default settings,
+    so a test that applied other time limits leaves nothing behind."""
+    bootstrap(BOOT_SETTINGS)
 
 
 @pytest.fixture(scope="session")

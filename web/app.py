@@ -9,11 +9,10 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
 
+from app_boot import bootstrap
 from cases.intake_coverage import check_intake_coverage
-from cases.timelimits import apply_overrides as apply_time_limits
 from config.settings import Settings, SettingsError
 from web import auth, db, errors, filters
-from web.schema import import_all_models
 
 csrf = CSRFProtect()
 # Primary keys are INTEGER columns (32-bit on PostgreSQL): a larger bound value overflows.
@@ -39,8 +38,7 @@ def create_app(
     ``check_intake=False`` so the gap can be fixed."""
     settings = settings or Settings.from_env()
     require_reporter_key(settings)
-    import_all_models()
-    apply_time_limits(settings.time_limits)
+    bootstrap(settings)
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         QINGFENG=settings,

@@ -8,18 +8,18 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
-import cases.service  # noqa: F401 - registers the clue lifecycle
 import reporting.demo
+from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
+from config.settings import Settings, SettingsError
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
+from notifications.router import RouteError
 from tips.cli import COMMANDS as TIPS_COMMANDS
-from tips.cli import reporter_key_on_init
 from web.backup import COMMANDS as BACKUP_COMMANDS
 from web.storage_cli import COMMANDS as STORAGE_COMMANDS
 from web.storage_cli import file_key_on_init
-from workflow.calendar_source import seed_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
 
@@ -43,13 +43,20 @@ DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """清风 — 行风问题线索工作平台。"""
-    from notifications.router import RouteError
-    from web.schema import import_all_models
-
-    try:  # every command starts with its lifecycles checked (a notify kind without a route)
-        import_all_models()
-    except RouteError as err:
+    # Every command, the scheduler included, starts through the one composition root.
+    try:
+        settings = Settings.from_env()
+    except SettingsError:
+        # Incomplete settings (e.g. production without a secret key): a command that needs
+        # them reads them itself and says what is missing; one that does not still runs.
+        return
+    try:
+        bootstrap(settings)
+    except (ValueError, RouteError) as err:  # an unreadable QINGFENG_TIME_LIMITS…
         raise click.ClickException(str(err)) from err
+    # The instance key that seals uploaded files (web's own init step: the storage CLI).
+    if file_key_on_init not in INIT_HOOKS:
+        INIT_HOOKS.append(file_key_on_init)
 
 
 @main.command("serve")
@@ -138,13 +145,3 @@ for command in [
     *STORAGE_COMMANDS,
 ]:
     main.add_command(command)
-
-# The working-day calendar must exist before any deadline is computed; the reporter key
-# before the web process starts (it refuses to in production without one).
-for hook in (seed_on_init, reporter_key_on_init):
-    if hook not in INIT_HOOKS:
-        INIT_HOOKS.append(hook)
-
-# The instance key that seals uploaded files (and any plain files of an older version).
-if file_key_on_init not in INIT_HOOKS:
-    INIT_HOOKS.append(file_key_on_init)

@@ -1,42 +1,16 @@
-"""Imports every package's models so ``Base.metadata`` holds the whole schema.
-
-Used by Alembic's env, the app factory, the scheduler and the migration tests; add new
-model modules here. It also checks that every declared notification has a route.
-"""
+"""Alembic helpers, and ``import_all_models`` (kept here for Alembic's env and the
+migration tests; the list itself lives in ``app_boot``, the composition root)."""
 
 from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from config.database import Base
+import app_boot
 
 
 def import_all_models() -> MetaData:
-    import campaigns.models  # noqa: F401
-    import campaigns.stats  # noqa: F401 - registers the inspections.* prefill source
-    import cases.handling_models  # noqa: F401
-    import cases.models  # noqa: F401
-    import cases.service  # noqa: F401 - registers the clue lifecycle's hooks
-    import config.audit_log  # noqa: F401
-    import config.filestore  # noqa: F401
-    import directory.models  # noqa: F401
-    import directory.security_models  # noqa: F401
-    import directory.tokens  # noqa: F401
-    import notifications.models  # noqa: F401
-    import reporting.models  # noqa: F401
-    import reporting.obligations  # noqa: F401 - registers the pending-year hook
-    import reporting.submissions  # noqa: F401 - registers the submission lifecycle's hooks
-    import tips.models  # noqa: F401
-    import workflow.audit_models  # noqa: F401
-    import workflow.calendar_models  # noqa: F401
-    import workflow.models  # noqa: F401
-    import workflow.pending  # noqa: F401
-    from notifications.router import check_routes
-
-    # Every process (web app, scheduler, CLI, migrations, tests) passes here once its
-    # lifecycles are loaded: a notify kind without a route stops it now, not at run time.
-    check_routes()
-    return Base.metadata
+    """The whole schema; the list lives in the composition root (``app_boot``)."""
+    return app_boot.import_all_models()
 
 
 def alembic_config(database_url: str | None = None, connection=None):

@@ -29,6 +29,7 @@ class TcpProxy:
     cut_reply_after: Cut | None = None
     cut_request_on: bytes | None = None
     cuts: int = 0  # connections dropped so far
+    cut_limit: int | None = None  # stop cutting after this many (a restart, then service)
     _listener: socket.socket | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _open: list[socket.socket] = field(default_factory=list)
@@ -89,7 +90,11 @@ class TcpProxy:
 
     def _pump_requests(self, client: socket.socket, upstream: socket.socket) -> None:
         while data := _recv(client):
-            if self.cut_request_on is not None and self.cut_request_on in data:
+            if (
+                self.cut_request_on is not None
+                and self.cut_request_on in data
+                and (self.cut_limit is None or self.cuts < self.cut_limit)
+            ):
                 self._cut(client, upstream)
                 return
             upstream.sendall(data)
