@@ -125,6 +125,10 @@ POLICY: dict[str, Rule_] = {
     "mailbox.download_raw": Rule_(
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
+    # The mail a tip came in, byte for byte: intake roles of the tip's body.
+    "mailbox.original": Rule_(
+        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
+    ),
     "mailbox.open_tip": Rule_(
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),

@@ -27,7 +27,7 @@ from tests.conftest import csrf_token, login, unit, user
 from tests.reporting.journey import obligation, reporter_of
 from tests.tips.helpers import EXIF_JPEG, PDF
 from tips.custody import request_reveal
-from tips.mailbox import quarantine
+from tips.mailbox import keep_original, quarantine
 from tips.models import Tip
 from web.tipsweb import vault
 
@@ -181,6 +181,8 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         s.tip_id, s.tip_attachment_id = tip.id, tip.attachments[0].id
         s.tip_photo_id = tip.attachments[1].id
         s.reveal_request_id = request_reveal(db, user(db, clerk), tip, "核实举报人身份").id
+        with app.app_context():  # as if the tip had come by mail: its original is kept
+            keep_original(db, tip, f"Subject: tip {side}\r\n\r\nbody".encode(), vault())
         s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
         world.sides[side] = s
     delivery = Delivery(
