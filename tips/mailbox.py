@@ -26,6 +26,7 @@ from tips.imap import fetch_new
 from tips.mail import MailParseError, ParsedMail, parse_message, read_eml_or_mbox
 from tips.models import MailboxState, MailQuarantine, QuarantineStatus, Tip
 from tips.service import (
+    CONTENT_MAX,
     INTAKE_ROLES,
     Identity,
     NewTip,
@@ -67,11 +68,13 @@ def intake_unit(session: Session, settings: Settings) -> OrgUnit:
 
 def new_tip_from_mail(mail: ParsedMail, uid: int | None) -> NewTip:
     content = mail.body.strip() or mail.subject.strip() or "（邮件无正文，见附件）"
+    # A mail has no one to ask to shorten it: keep the tip, cut at the limit.
+    content = content[:CONTENT_MAX]
     return NewTip(
         channel="mailbox",
         content=content,
         summary=mail.subject.strip()[:200],
-        meta={"message_id": mail.message_id, "subject": mail.subject},
+        meta={"message_id": mail.message_id[:255], "subject": mail.subject.strip()[:500]},
         identity=Identity(name=mail.from_name, email=mail.from_address),
         attachments=[Upload(a.filename, a.data) for a in mail.attachments],
         received_at=mail.date or utcnow(),

@@ -1,0 +1,116 @@
+"""Text that fits its column, on every database: limits read from the models, one message.
+
+SQLite stores a string of any length in a ``String(100)`` column; PostgreSQL refuses it
+and the request used to end in a 500 with the tip lost. So the width of a column is
+declared once, in the model, and read from there:
+
+* ``checked(value, Model.attr, "被反映人")`` at the boundary (a service's input): the text
+  stripped, or a ``ValidationError`` whose message names the field and whose details are
+  ``{field: message}`` (the same answer to a form and to the JSON API);
+* ``fit(value, Model.attr)`` for derived columns (a normalised key, a summary cut from a
+  text), which must be computed within their width rather than refused;
+* ``guard_flush``, a ``before_flush`` hook wired in ``config.database``: the last line,
+  it refuses, before any SQL is sent, a string longer than its column, a NUL character
+  (PostgreSQL cannot store one) or a lone surrogate (not encodable as UTF-8), so that no
+  path the boundary checks missed can answer 500 on PostgreSQL and succeed on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import String, inspect
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm.attributes import QueryableAttribute
+
+from config.errors import ValidationError
+
+# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def width(attr: QueryableAttribute[Any]) -> int | None:
+    """The declared length of a ``String(n)`` column attribute (None for ``Text`` etc.)."""
+    column = attr.property.columns[0]  # type: ignore[attr-defined]
+    return column.type.length if isinstance(column.type, String) else None
+
+
+def unstorable(text: str) -> bool:
+    """Whether ``text`` holds a character no database column can keep."""
+    return _UNSTORABLE.search(text) is not None
+
+
+def too_long(label: str, limit: int, actual: int) -> str:
+    return f"{label}不能超过 {limit} 个字（现为 {actual} 个字），请删减后重新提交。"
+
+
+def bad_characters(label: str) -> str:
+    return f"{label}含有无法保存的字符（空字符或残缺的 Unicode 字符），请删除后重新提交。"
+
+
+def problem(text: str, label: str, limit: int | None) -> str | None:
+    """The message for ``text`` in a field of ``limit`` characters, or None if it fits."""
+    if unstorable(text):
+        return bad_characters(label)
+    if limit is not None and len(text) > limit:
+        return too_long(label, limit, len(text))
+    return None
+
+
+def checked(
+    value: object,
+    attr: QueryableAttribute[Any] | None,
+    label: str,
+    *,
+    field: str | None = None,
+    limit: int | None = None,
+) -> str:
+    """``value`` as stripped text that fits ``attr``'s column (or ``limit`` characters);
+    else a ``ValidationError`` naming the field (details ``{field: message}``)."""
+    text = "" if value is None else str(value).strip()
+    bound = limit if limit is not None else (width(attr) if attr is not None else None)
+    message = problem(text, label, bound)
+    if message:
+        key = field or (attr.key if attr is not None else label)
+        raise ValidationError(message, details={key: message})
+    return text
+
+
+def fit(value: str, attr: QueryableAttribute[Any]) -> str:
+    """``value`` cut to ``attr``'s width (for derived columns: keys, excerpts)."""
+    limit = width(attr)
+    return value if limit is None else value[:limit]
+
+
+# -- the last line: every flush ----------------------------------------------------
+_STRING_COLUMNS: dict[type, list[tuple[str, int | None, str]]] = {}
+
+
+def _string_columns(mapper: Mapper[Any]) -> list[tuple[str, int | None, str]]:
+    found = _STRING_COLUMNS.get(mapper.class_)
+    if found is None:
+        found = []
+        for prop in mapper.column_attrs:
+            column = prop.columns[0]
+            if isinstance(column.type, String):  # Text is a String without a length
+                table = mapper.local_table.description
+                label = column.info.get("label") or f"{table}.{column.name}"
+                found.append((prop.key, column.type.length, label))
+        _STRING_COLUMNS[mapper.class_] = found
+    return found
+
+
+def guard_flush(session: Session, _context: object, _instances: object) -> None:
+    """Refuse, before any SQL is sent, text that one of the databases could not store."""
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        changed = None if state.key is None else set(state.committed_state)
+        for key, limit, label in _string_columns(state.mapper):
+            if changed is not None and key not in changed:
+                continue
+            value = state.dict.get(key)
+            if isinstance(value, str):
+                message = problem(value, f"“{label}”", limit)
+                if message:
+                    raise ValidationError(message, details={key: message})
