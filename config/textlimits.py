@@ -41,20 +41,23 @@ def unstorable(text: str) -> bool:
     return _UNSTORABLE.search(text) is not None
 
 
-def too_long(label: str, limit: int, actual: int) -> str:
-    return f"{label}不能超过 {limit} 个字（现为 {actual} 个字），请删减后重新提交。"
+SHORTEN = "请删减后重新提交。"
+
+
+def too_long(label: str, limit: int, actual: int, hint: str = SHORTEN) -> str:
+    return f"{label}不能超过 {limit} 个字（现为 {actual} 个字），{hint}"
 
 
 def bad_characters(label: str) -> str:
     return f"{label}含有无法保存的字符（空字符或残缺的 Unicode 字符），请删除后重新提交。"
 
 
-def problem(text: str, label: str, limit: int | None) -> str | None:
+def problem(text: str, label: str, limit: int | None, hint: str = SHORTEN) -> str | None:
     """The message for ``text`` in a field of ``limit`` characters, or None if it fits."""
     if unstorable(text):
         return bad_characters(label)
     if limit is not None and len(text) > limit:
-        return too_long(label, limit, len(text))
+        return too_long(label, limit, len(text), hint)
     return None
 
 
@@ -65,12 +68,13 @@ def checked(
     *,
     field: str | None = None,
     limit: int | None = None,
+    hint: str = SHORTEN,
 ) -> str:
     """``value`` as stripped text that fits ``attr``'s column (or ``limit`` characters);
     else a ``ValidationError`` naming the field (details ``{field: message}``)."""
     text = "" if value is None else str(value).strip()
     bound = limit if limit is not None else (width(attr) if attr is not None else None)
-    message = problem(text, label, bound)
+    message = problem(text, label, bound, hint)
     if message:
         key = field or (attr.key if attr is not None else label)
         raise ValidationError(message, details={key: message})

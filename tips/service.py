@@ -44,6 +44,8 @@ REVEAL_ROLES = (Role.LEADER, Role.CLERK, Role.HANDLER)
 # Limits of the texts that have no column width of their own: the content (a Text
 # column) and the reporter's particulars (kept only inside one encrypted token).
 CONTENT_MAX = 50_000
+# Many people in one 被反映人 field (the case found on PostgreSQL): say what to do instead.
+MANY_PEOPLE = "多人可填写“张某等 N 人”，名单写入反映内容。"
 IDENTITY_FIELDS = {
     "name": ("举报人姓名", 100),
     "phone": ("联系电话", 50),
@@ -219,7 +221,9 @@ def check_new_tip(new: NewTip) -> dict[str, Any]:
     (the same answer on the portal, the intake desk, the JSON API and an import)."""
     accused = []
     for i, person in enumerate(new.accused):
-        name = checked(person.name, TipAccused.name, "被反映人", field=f"accused.{i}.name")
+        name = checked(
+            person.name, TipAccused.name, "被反映人", field=f"accused.{i}.name", hint=MANY_PEOPLE
+        )
         if name:
             accused.append((name, str(person.post)[:20]))
     given = new.identity or Identity()

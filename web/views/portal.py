@@ -85,7 +85,11 @@ def report():
         sess.rollback()
         remember_unknown_year(err, "网络举报")
         return render_template(
-            "portal/index.html", posts=ACCUSED_POSTS, form=form, error=err.message
+            "portal/index.html",
+            posts=ACCUSED_POSTS,
+            form=form,
+            error=err.message,
+            invalid=invalid_inputs(err.details),
         ), 422
     sess.commit()
     return (
@@ -93,6 +97,28 @@ def report():
         200,
         NO_STORE,
     )
+
+
+# The service names a field by its key; the form's input for it.
+_INPUT_OF = {
+    "content": "content",
+    "accused_unit_name": "accused_unit_name",
+    "accused": "accused_name",
+    "identity.name": "reporter_name",
+    "identity.phone": "reporter_phone",
+    "identity.email": "reporter_email",
+}
+
+
+def invalid_inputs(details: object) -> set[str]:
+    """The ids of the inputs a domain error's details name (marked ``aria-invalid``)."""
+    keys = details if isinstance(details, dict) else {}
+    found = set()
+    for key in keys:
+        for prefix, input_id in _INPUT_OF.items():
+            if key == prefix or key.startswith(prefix + "."):
+                found.add(input_id)
+    return found
 
 
 @bp.route("/status", methods=["GET", "POST"])
