@@ -9,6 +9,8 @@ from typing import Any
 
 from config.errors import ValidationError
 
+INT_MAX = 2**31 - 1
+
 
 class Reader:
     """Collects every field's problem, then raises one ``ValidationError`` naming them all."""
@@ -83,10 +85,14 @@ class Reader:
                 self.errors[name] = f"请选择“{label}”。"
             return None
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             self.errors[name] = f"“{label}”的值无效。"
             return None
+        if abs(number) > INT_MAX:  # no INTEGER column (32-bit on PostgreSQL) holds it
+            self.errors[name] = f"“{label}”的值超出范围。"
+            return None
+        return number
 
     def error(self, name: str, message: str) -> None:
         self.errors[name] = message

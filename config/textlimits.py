@@ -11,16 +11,18 @@ declared once, in the model, and read from there:
   text), which must be computed within their width rather than refused;
 * ``guard_flush``, a ``before_flush`` hook wired in ``config.database``: the last line,
   it refuses, before any SQL is sent, a string longer than its column, a NUL character
-  (PostgreSQL cannot store one) or a lone surrogate (not encodable as UTF-8), so that no
-  path the boundary checks missed can answer 500 on PostgreSQL and succeed on SQLite.
+  (PostgreSQL cannot store one), a lone surrogate (not encodable as UTF-8) or a number
+  beyond its ``Integer``/``Numeric(p, s)`` column, so that no path the boundary checks
+  missed can answer 500 on PostgreSQL and succeed on SQLite.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, inspect
+from sqlalchemy import Numeric, String, inspect
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import QueryableAttribute
 
@@ -88,33 +90,56 @@ def fit(value: str, attr: QueryableAttribute[Any]) -> str:
 
 
 # -- the last line: every flush ----------------------------------------------------
-_STRING_COLUMNS: dict[type, list[tuple[str, int | None, str]]] = {}
+# (attribute key, "text" or "number", limit, label) of the columns a database bounds.
+_Checked = tuple[str, str, Any, str]
+_COLUMNS: dict[type, list[_Checked]] = {}
+INT_LIMITS = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
 
 
-def _string_columns(mapper: Mapper[Any]) -> list[tuple[str, int | None, str]]:
-    found = _STRING_COLUMNS.get(mapper.class_)
+def _checked_columns(mapper: Mapper[Any]) -> list[_Checked]:
+    found = _COLUMNS.get(mapper.class_)
     if found is None:
         found = []
+        table = mapper.local_table.description
         for prop in mapper.column_attrs:
             column = prop.columns[0]
-            if isinstance(column.type, String):  # Text is a String without a length
-                table = mapper.local_table.description
-                label = column.info.get("label") or f"{table}.{column.name}"
-                found.append((prop.key, column.type.length, label))
-        _STRING_COLUMNS[mapper.class_] = found
+            label = column.info.get("label") or f"{table}.{column.name}"
+            kind = column.type
+            if isinstance(kind, String):  # Text is a String without a length
+                found.append((prop.key, "text", kind.length, label))
+            elif isinstance(kind, Numeric) and kind.precision:
+                bound = Decimal(10) ** (kind.precision - (kind.scale or 0))
+                found.append((prop.key, "number", bound, label))
+            elif type(kind).__name__ in INT_LIMITS:
+                found.append((prop.key, "number", INT_LIMITS[type(kind).__name__], label))
+        _COLUMNS[mapper.class_] = found
     return found
 
 
 def guard_flush(session: Session, _context: object, _instances: object) -> None:
-    """Refuse, before any SQL is sent, text that one of the databases could not store."""
+    """Refuse, before any SQL is sent, a value that one of the databases could not store:
+    text too long or unstorable, a number beyond its column's range."""
     for obj in (*session.new, *session.dirty):
         state = inspect(obj)
         changed = None if state.key is None else set(state.committed_state)
-        for key, limit, label in _string_columns(state.mapper):
+        for key, kind, limit, label in _checked_columns(state.mapper):
             if changed is not None and key not in changed:
                 continue
             value = state.dict.get(key)
-            if isinstance(value, str):
+            message = None
+            if kind == "text" and isinstance(value, str):
                 message = problem(value, f"“{label}”", limit)
-                if message:
-                    raise ValidationError(message, details={key: message})
+            elif kind == "number" and _beyond(value, limit):
+                message = f"“{label}”的数值超出范围，请核对后重新提交。"
+            if message:
+                raise ValidationError(message, details={key: message})
+
+
+def _beyond(value: object, limit: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    if isinstance(value, Decimal) and not value.is_finite():
+        return True
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return True
+    return abs(value) >= limit
