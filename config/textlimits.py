@@ -94,6 +94,25 @@ def fit(value: str, attr: QueryableAttribute[Any]) -> str:
 _Checked = tuple[str, str, Any, str]
 _COLUMNS: dict[type, list[_Checked]] = {}
 INT_LIMITS = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
+# Names for a column no boundary check labelled (``Column.info["label"]`` wins): the
+# message still speaks Chinese; ``details`` carries the attribute's key for the API.
+KEY_LABELS = {
+    "name": "名称",
+    "display_name": "姓名",
+    "staff_name": "姓名",
+    "patient_name": "患者姓名",
+    "summary": "摘要",
+    "title": "标题",
+    "code": "编码",
+    "reference": "文号",
+    "department": "科室",
+    "receipt_no": "票据编号",
+    "organ": "接收机关",
+    "recipient": "对象",
+    "email": "电子邮箱",
+    "phone": "电话",
+    "purpose": "用途",
+}
 
 
 def _checked_columns(mapper: Mapper[Any]) -> list[_Checked]:
@@ -103,7 +122,11 @@ def _checked_columns(mapper: Mapper[Any]) -> list[_Checked]:
         table = mapper.local_table.description
         for prop in mapper.column_attrs:
             column = prop.columns[0]
-            label = column.info.get("label") or f"{table}.{column.name}"
+            label = (
+                column.info.get("label")
+                or KEY_LABELS.get(prop.key)
+                or f"字段 {table}.{column.name}"
+            )
             kind = column.type
             if isinstance(kind, String):  # Text is a String without a length
                 found.append((prop.key, "text", kind.length, label))
