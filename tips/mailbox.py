@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
@@ -21,6 +22,7 @@ from config.settings import Settings
 from directory.jurisdiction import require_role, unit_visible
 from directory.models import OrgUnit, User
 from directory.roles import Role
+from directory.tabular import database_refusal
 from tips.attachments import Upload
 from tips.imap import fetch_new
 from tips.mail import MailParseError, ParsedMail, parse_message, read_eml_or_mbox
@@ -136,9 +138,12 @@ def ingest(
     savepoint = session.begin_nested()
     try:
         tip = create_tip(session, None, unit, new_tip_from_mail(mail, uid), vault)
-    except DomainError as err:
+    except (DomainError, SQLAlchemyError) as err:
+        # Refused by a check or by the database itself: the mail is kept in quarantine
+        # with the reason, never lost and never a crash of the whole batch.
         savepoint.rollback()
-        row = quarantine(session, unit, raw, err.message, vault, source=source, uid=uid)
+        reason = err.message if isinstance(err, DomainError) else database_refusal(err)[1]
+        row = quarantine(session, unit, raw, reason, vault, source=source, uid=uid)
         _count_quarantine(report, row)
         return
     savepoint.commit()

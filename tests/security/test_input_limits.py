@@ -20,7 +20,8 @@ from directory.importer import import_directory
 from tests.cases.test_legacy_ledger import GOOD, xlsx
 from tests.conftest import csrf_token, login, post_form, unit, user
 from tests.tips.helpers import make_vault
-from tips.models import Tip, TipAccused
+from tips.mailbox import IngestReport, ingest
+from tips.models import MailQuarantine, Tip, TipAccused
 
 # The input found by the outside test: 30 names in the 被反映人 field, 179 characters.
 THIRTY_NAMES = "、".join(f"张{i:02d}某某" for i in range(30))
@@ -177,3 +178,17 @@ def test_directory_import_names_the_row_and_column(db):
     with pytest.raises(ValidationError) as err:
         import_directory(db, admin, "名册.csv", csv_text.encode())
     assert any(re.match(r"第 3 行「名称」：名称不能超过 200 个字", d) for d in err.value.details)
+
+
+def test_a_mail_that_does_not_fit_is_quarantined_with_the_reason_not_lost(db, tmp_path):
+    sender = "名" * 120
+    raw = (
+        f"From: {sender} <a@example.com>\r\nTo: jubao@example.com\r\n"
+        "Subject: =?utf-8?b?5Li+5oql?=\r\nMessage-ID: <long-name@example.com>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n某医院医生收红包\r\n"
+    ).encode()
+    report = IngestReport()
+    ingest(db, unit(db, "C01-D01"), raw, make_vault(tmp_path), report, source="test")
+    assert report.tips == [] and len(report.quarantined) == 1
+    kept = db.get(MailQuarantine, report.quarantined[0])
+    assert "举报人姓名不能超过 100 个字" in kept.reason
