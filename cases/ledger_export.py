@@ -22,6 +22,7 @@ from cases.ledger_query import LedgerFilter, iter_ledger
 from cases.models import Clue
 from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, VIOLATION_CATEGORIES
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS
+from config.spreadsheet import xlsx_row
 from directory.models import User
 from workflow.models import TransitionLog
 
@@ -136,7 +137,8 @@ def _xlsx(rows: Iterator[list[object]]) -> Iterator[bytes]:
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        # Tip text comes from the public: never a live formula (config.spreadsheet).
+        ws.append(xlsx_row(ws, row))
     with tempfile.TemporaryFile() as fh:
         wb.save(fh)
         fh.seek(0)

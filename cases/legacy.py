@@ -14,19 +14,21 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cases.ledger import next_number
 from cases.models import Clue
 from cases.service import NewClue, create_clue
 from cases.states import CLOSED_STATES, ClueState
-from config.errors import ValidationError
+from config.errors import DomainError, ValidationError
+from config.textlimits import checked
 from directory.models import OrgUnit, UnitKind
-from directory.tabular import Report, map_header, read_table
+from directory.tabular import Report, database_refusal, map_header, read_table
 from tips.channels import CHANNELS
 from tips.models import TipStatus
 from tips.protection import normalize_contact
-from tips.service import AccusedPerson, Identity, NewTip, Vault, create_tip
+from tips.service import AccusedPerson, Identity, NewTip, Vault, check_new_tip, create_tip
 from workflow.models import TransitionLog
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -162,35 +164,74 @@ def import_ledger(
                 normalize_contact("phone", row.identity.phone)
         except ValidationError as err:
             report.add(rownum, "联系电话", err.message)
+        _check_lengths(row, report)
         parsed.append(row)
     if not parsed and not report.errors:
         report.add(2, "", "文件中没有数据行")
     report.raise_if_errors("台账")
     for row in parsed:
-        _write(session, unit, row, vault, filename)
+        # Anything the checks above missed, refused by the database or by the flush guard,
+        # still names its row and field, and nothing of the file is kept (the caller
+        # rolls back on the error raised below).
+        try:
+            _write(session, unit, row, vault, filename)
+            session.flush()
+        except DomainError as err:
+            report.add(row.row, _column_of(err.details), err.message)
+        except SQLAlchemyError as err:
+            column, message = database_refusal(err)
+            report.add(row.row, _COLUMN_OF_DB.get(column, column), message)
+        if report.errors:
+            break
         report.created += 1
-    session.flush()
+    report.raise_if_errors("台账")
     return report
+
+
+# Where a tip field comes from in the ledger (the first alias is the usual column title).
+_COLUMN_OF_FIELD = {
+    "content": ALIASES["content"][0],
+    "summary": ALIASES["content"][0],
+    "accused_unit_name": ALIASES["accused"][0],
+    "accused": ALIASES["accused"][0],
+    "identity.name": ALIASES["reporter"][0],
+    "identity.phone": ALIASES["phone"][0],
+    "ledger_no": ALIASES["ledger_no"][0],
+}
+_COLUMN_OF_DB = {
+    "name": ALIASES["accused"][0],
+    "name_key": ALIASES["accused"][0],
+    "accused_unit_text": ALIASES["accused"][0],
+    "summary": ALIASES["content"][0],
+    "content": ALIASES["content"][0],
+    "ledger_no": ALIASES["ledger_no"][0],
+    "uq_clues_ledger_no": ALIASES["ledger_no"][0],
+}
+
+
+def _column_of(details: object) -> str:
+    keys = list(details) if isinstance(details, dict) else []
+    for key in keys:
+        for prefix, column in _COLUMN_OF_FIELD.items():
+            if key == prefix or key.startswith(prefix + "."):
+                return column
+        if key in _COLUMN_OF_DB:
+            return _COLUMN_OF_DB[key]
+    return keys[0] if keys else ""
+
+
+def _check_lengths(row: LedgerRow, report: Report) -> None:
+    """Every text of the row within the limit of the field it fills (tips.service)."""
+    try:
+        check_new_tip(_new_tip(row))
+        checked(row.ledger_no, Clue.ledger_no, "编号", field="ledger_no")
+    except ValidationError as err:
+        report.add(row.row, _column_of(err.details), err.message)
 
 
 def _write(session: Session, unit: OrgUnit, row: LedgerRow, vault: Vault, source: str) -> None:
     received = datetime.combine(row.received, time(9, 0), SH)
-    tip = create_tip(
-        session,
-        None,
-        unit,
-        NewTip(
-            channel=row.channel,
-            content=row.content,
-            meta=_legacy_meta(row),
-            accused_unit_name=row.accused,
-            accused=[] if _looks_like_unit(row.accused) else [AccusedPerson(row.accused)],
-            named=not row.identity.is_empty(),
-            identity=row.identity,
-            received_at=received,
-        ),
-        vault,
-    )
+    tip = create_tip(session, None, unit, _new_tip(row), vault)
     tip.status = _TIP_STATUS.get(row.state, TipStatus.IMPORTED)
     clue = create_clue(
         session,
@@ -229,6 +270,19 @@ def _write(session: Session, unit: OrgUnit, row: LedgerRow, vault: Vault, source
                 payload={"file": source, "row": row.row},
             )
         )
+
+
+def _new_tip(row: LedgerRow) -> NewTip:
+    return NewTip(
+        channel=row.channel,
+        content=row.content,
+        meta=_legacy_meta(row),
+        accused_unit_name=row.accused,
+        accused=[] if _looks_like_unit(row.accused) else [AccusedPerson(row.accused)],
+        named=not row.identity.is_empty(),
+        identity=row.identity,
+        received_at=datetime.combine(row.received, time(9, 0), SH),
+    )
 
 
 def _legacy_meta(row: LedgerRow) -> dict[str, str]:

@@ -197,6 +197,8 @@ def hand_down(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]
         r.error("target_unit_id", "只能交办给本单位管辖的下级单位或医疗机构。")
     if due and due <= local_today():
         r.error("due", "办理期限须晚于今天。")
+    if target is None and "target_unit_id" not in r.errors:
+        r.error("target_unit_id", "请选择交办单位。")
     r.done()
     assert target is not None
     child = create_clue(

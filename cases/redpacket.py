@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cases.handling_models import RedPacketSurrender
 from cases.values import Reader
 from config.errors import PermissionDenied
+from config.spreadsheet import xlsx_row
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
@@ -125,21 +126,24 @@ def _register_xlsx(session: Session, stmt: Any) -> Iterator[bytes]:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("红包上缴登记")
-    ws.append(list(REGISTER_COLUMNS))
+    ws.append(xlsx_row(ws, REGISTER_COLUMNS))
     rows = session.execute(stmt)
     for n, (row, unit_name) in enumerate(rows, start=1):
         ws.append(
-            [
-                n,
-                unit_name,
-                row.staff_name,
-                row.department,
-                row.patient_name,
-                row.amount_yuan,
-                row.received_on,
-                row.surrendered_on,
-                row.receipt_no,
-            ]
+            xlsx_row(
+                ws,
+                [
+                    n,
+                    unit_name,
+                    row.staff_name,
+                    row.department,
+                    row.patient_name,
+                    row.amount_yuan,
+                    row.received_on,
+                    row.surrendered_on,
+                    row.receipt_no,
+                ],
+            )
         )
     with tempfile.TemporaryFile() as fh:
         wb.save(fh)

@@ -8,6 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from config.errors import ValidationError
+from config.textlimits import problem
+
+INT_MAX = 2**31 - 1
+TEXT_MAX = 20_000
 
 
 class Reader:
@@ -28,8 +32,11 @@ class Reader:
                 self.errors[name] = f"请填写“{label}”。"
             return ""
         value = str(value)
-        if max_len and len(value) > max_len:
-            self.errors[name] = f"“{label}”不能超过 {max_len} 个字。"
+        # Every text has a limit: its column's width when the caller gives it, else the
+        # limit of a free-text record (a Text column has none of its own).
+        message = problem(value, f"“{label}”", max_len or TEXT_MAX)
+        if message:
+            self.errors[name] = message
         return value
 
     def choice(self, name: str, label: str, choices: Mapping[str, str], *, required=True):
@@ -83,10 +90,14 @@ class Reader:
                 self.errors[name] = f"请选择“{label}”。"
             return None
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             self.errors[name] = f"“{label}”的值无效。"
             return None
+        if abs(number) > INT_MAX:  # no INTEGER column (32-bit on PostgreSQL) holds it
+            self.errors[name] = f"“{label}”的值超出范围。"
+            return None
+        return number
 
     def error(self, name: str, message: str) -> None:
         self.errors[name] = message

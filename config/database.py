@@ -15,6 +15,8 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from config.textlimits import guard_flush
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -48,6 +50,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+# Part of the models' definition, not a registry: every process that has the models has
+# this check, so SQLite and PostgreSQL refuse the same over-long or unstorable text alike
+# (config.textlimits). It runs before any SQL of the flush, so the session stays usable.
+event.listen(Session, "before_flush", guard_flush)
 
 
 # Ids are INTEGER columns (32-bit on PostgreSQL): a larger number can name no row.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from config.errors import ValidationError
+from config.errors import DomainError, ValidationError
 from config.reference import (
     CATEGORY_LABELS,
     GRADE_LABELS,
@@ -15,11 +16,12 @@ from config.reference import (
     Ownership,
     parse_label,
 )
+from config.textlimits import problem, width
 from directory.jurisdiction import can_see_unit, require_role
 from directory.models import ALLOWED_PARENTS, UNIT_KIND_LABELS, OrgUnit, UnitKind, User
 from directory.roles import Role
 from directory.service import InstitutionAttrs, add_unit
-from directory.tabular import Report, map_header, read_table
+from directory.tabular import Report, database_refusal, map_header, read_table
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("编码", "单位编码", "机构编码"),
@@ -35,6 +37,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contact_email": ("联系邮箱", "电子邮箱"),
 }
 REQUIRED = ("code", "name", "kind", "parent_code")
+# The texts kept as they are, each within its column's width.
+TEXT_COLUMNS = {
+    "code": OrgUnit.code,
+    "name": OrgUnit.name,
+    "contact_name": OrgUnit.contact_name,
+    "contact_phone": OrgUnit.contact_phone,
+    "contact_email": OrgUnit.contact_email,
+}
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"否", "n", "no", "0", "false", ""}
 
@@ -100,17 +110,27 @@ def import_directory(session: Session, actor: User | None, filename: str, data: 
             continue
         if report.errors:
             continue  # keep validating; nothing will be kept anyway
-        by_code[item["code"]] = add_unit(
-            session,
-            code=item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            parent=parent,
-            institution=item["institution"],
-            contact_name=item["contact_name"],
-            contact_phone=item["contact_phone"],
-            contact_email=item["contact_email"],
-        )
+        try:
+            by_code[item["code"]] = add_unit(
+                session,
+                code=item["code"],
+                name=item["name"],
+                kind=item["kind"],
+                parent=parent,
+                institution=item["institution"],
+                contact_name=item["contact_name"],
+                contact_phone=item["contact_phone"],
+                contact_email=item["contact_email"],
+            )
+            session.flush()
+        except DomainError as err:
+            keys = list(err.details) if isinstance(err.details, dict) else []
+            report.add(item["row"], _label(keys[0] if keys else ""), err.message)
+            break
+        except SQLAlchemyError as err:  # refused by the database: name the row, stop
+            column, message = database_refusal(err)
+            report.add(item["row"], _label(column), message)
+            break
         created += 1
     report.raise_if_errors("机构名册")  # the caller rolls back what was flushed
     return created
@@ -145,6 +165,10 @@ def _parse_row(rownum: int, values: dict[str, str], report: Report) -> dict | No
             institution = InstitutionAttrs(
                 InstitutionCategory(category), Grade(grade), Ownership(ownership), insurance in YES
             )
+    for key, attr in TEXT_COLUMNS.items():
+        message = problem(values.get(key, ""), COLUMNS[key][0], width(attr))
+        if message:
+            report.add(rownum, COLUMNS[key][0], message)
     if len(report.errors) > before:
         return None
     return {
@@ -158,6 +182,10 @@ def _parse_row(rownum: int, values: dict[str, str], report: Report) -> dict | No
         "contact_phone": values.get("contact_phone", ""),
         "contact_email": values.get("contact_email", ""),
     }
+
+
+def _label(column: str) -> str:
+    return COLUMNS[column][0] if column in COLUMNS else column
 
 
 def _kind_alias(text: str) -> UnitKind | None:

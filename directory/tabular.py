@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from config.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +40,15 @@ class Report:
                 f"{what}未导入：发现 {len(self.errors)} 处错误，文件中的数据均未写入。",
                 details=[str(e) for e in self.errors],
             )
+
+
+def database_refusal(err: SQLAlchemyError) -> tuple[str, str]:
+    """The column (or constraint) a database refused, when it says, and a message for
+    the row's error line; the driver's own text is logged, not shown."""
+    diag = getattr(getattr(err, "orig", None), "diag", None)
+    column = getattr(diag, "column_name", None) or getattr(diag, "constraint_name", None) or ""
+    log.warning("import row refused by the database: %s", err)
+    return column, "数据库拒绝保存此行（内容过长、重复或格式不符），请核对后重新导入"
 
 
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:

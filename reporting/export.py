@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from config.spreadsheet import set_value
 from reporting.checks import compute
 from reporting.formdef import CellKey, FormDefinition, FormKind, Value
 
@@ -134,7 +135,8 @@ class _Sheet:
         border: bool = True,
     ) -> None:
         to_row, to_col = to_row or row, to_col or col
-        cell = self.ws.cell(row=row, column=col, value=text)
+        # Unit names, signatures and free text are typed by people: never a formula.
+        cell = set_value(self.ws.cell(row=row, column=col), text)
         cell.font = Font(name=_FONT, size=size, bold=bold)
         cell.alignment = align
         if (to_row, to_col) != (row, col):

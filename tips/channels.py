@@ -15,6 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from config.errors import ValidationError
+from config.textlimits import checked
+
+# Metadata is JSON (no column width): its texts and counts have limits of their own.
+META_TEXT_MAX = 500
+META_INT_MAX = 1_000_000
 
 CHANNELS: dict[str, str] = {
     "hotline": "来电",
@@ -95,6 +100,8 @@ def _convert(spec: MetaField, value: Any) -> Any:
             raise ValidationError(f"“{spec.label}”须为整数。") from err
         if number < 0:
             raise ValidationError(f"“{spec.label}”不能为负数。")
+        if number > META_INT_MAX:
+            raise ValidationError(f"“{spec.label}”数值过大（最大 {META_INT_MAX}）。")
         return number
     if spec.kind == "date":
         try:
@@ -109,7 +116,7 @@ def _convert(spec: MetaField, value: Any) -> Any:
         except ValueError as err:
             raise ValidationError(f"“{spec.label}”时间格式不正确。") from err
         return parsed.isoformat(timespec="minutes")
-    return str(value).strip()[:500]
+    return checked(value, None, f"“{spec.label}”", field=f"meta.{spec.name}", limit=META_TEXT_MAX)
 
 
 def validate_metadata(channel: str, raw: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
@@ -23,12 +24,14 @@ from config.settings import Settings
 from directory.jurisdiction import require_role, unit_visible
 from directory.models import OrgUnit, User
 from directory.roles import Role
+from directory.tabular import database_refusal
 from tips.attachments import Upload
 from tips.imap import fetch_new
 from tips.mail import MailParseError, ParsedMail, parse_message, read_eml_or_mbox
 from tips.models import MailboxState, MailOriginal, MailQuarantine, QuarantineStatus, Tip
 from tips.routing import intake_unit, named_in_text, supervisor_of
 from tips.service import (
+    CONTENT_MAX,
     INTAKE_ROLES,
     Identity,
     NewTip,
@@ -55,11 +58,13 @@ class IngestReport:
 
 def new_tip_from_mail(mail: ParsedMail, uid: int | None) -> NewTip:
     content = mail.body.strip() or mail.subject.strip() or "（邮件无正文，见附件）"
+    # A mail has no one to ask to shorten it: keep the tip, cut at the limit.
+    content = content[:CONTENT_MAX]
     return NewTip(
         channel="mailbox",
         content=content,
         summary=mail.subject.strip()[:200],
-        meta={"message_id": mail.message_id, "subject": mail.subject},
+        meta={"message_id": mail.message_id[:255], "subject": mail.subject.strip()[:500]},
         identity=Identity(name=mail.from_name, email=mail.from_address),
         attachments=[Upload(a.filename, a.data) for a in mail.attachments],
         received_at=mail.date or utcnow(),
@@ -139,9 +144,12 @@ def ingest(
         body = supervisor_of(session, named) if named is not None else unit
         tip = create_tip(session, None, body, new, vault)
         keep_original(session, tip, raw, vault)
-    except DomainError as err:
+    except (DomainError, SQLAlchemyError) as err:
+        # Refused by a check or by the database itself: the mail is kept in quarantine
+        # with the reason, never lost and never a crash of the whole batch.
         savepoint.rollback()
-        row = quarantine(session, unit, raw, err.message, vault, source=source, uid=uid)
+        reason = err.message if isinstance(err, DomainError) else database_refusal(err)[1]
+        row = quarantine(session, unit, raw, reason, vault, source=source, uid=uid)
         _count_quarantine(report, row)
         return
     savepoint.commit()

@@ -24,6 +24,7 @@ from config.errors import NotFound, PermissionDenied, ValidationError
 from config.files import not_stored_reason
 from config.filestore import FileStore, store_for
 from config.settings import Settings
+from config.textlimits import checked, fit
 from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
@@ -54,6 +55,18 @@ log = logging.getLogger(__name__)
 INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 # Inspectors oversee the work and may read tips, but never the reporter (规则第七章).
 READ_ROLES = (*INTAKE_ROLES, Role.INSPECTOR)
+# Limits of the texts that have no column width of their own: the content (a Text
+# column) and the reporter's particulars (kept only inside one encrypted token).
+CONTENT_MAX = 50_000
+# Many people in one 被反映人 field (the case found on PostgreSQL): say what to do instead.
+MANY_PEOPLE = "多人可填写“张某等 N 人”，名单写入反映内容。"
+IDENTITY_FIELDS = {
+    "name": ("举报人姓名", 100),
+    "phone": ("联系电话", 50),
+    "email": ("电子邮箱", 254),
+    "id_number": ("身份证号", 30),
+    "address": ("住址", 200),
+}
 
 
 @dataclass(frozen=True)
@@ -160,11 +173,12 @@ def create_tip(
             raise PermissionDenied("只能在本人管辖范围内登记举报。")
     if unit.kind == UnitKind.OFFICE:
         unit = body_of(session, unit)
-    content = (new.content or "").strip()
+    fields = check_new_tip(new)
+    content = fields["content"]
     if not content:
-        raise ValidationError("请填写反映内容：举报内容不能为空。")
+        raise ValidationError("请填写反映内容：举报内容不能为空。", details={"content": "必填"})
     meta = validate_metadata(new.channel, new.meta)
-    identity = new.identity or Identity()
+    identity = fields["identity"]
     if new.named and identity.is_empty():
         raise ValidationError("实名举报须填写举报人姓名或联系方式。")
     contacts = []
@@ -172,17 +186,17 @@ def create_tip(
         if value.strip():
             contacts.append((kind, blind_index(vault.keyring, normalize_contact(kind, value))))
     accused_unit = session.get(OrgUnit, new.accused_unit_id) if new.accused_unit_id else None
-    if accused_unit is None and new.accused_unit_name:
-        accused_unit = match_institution(session, new.accused_unit_name)
-    summary = (new.summary or "").strip() or content.replace("\n", " ")[:60]
+    if accused_unit is None and fields["accused_unit_name"]:
+        accused_unit = match_institution(session, fields["accused_unit_name"])
+    summary = fields["summary"] or fit(content.replace("\n", " ")[:60], Tip.summary)
     tip = Tip(
         unit=unit,
         channel=new.channel,
         meta=meta,
-        summary=summary[:200],
+        summary=summary,
         content=content,
         accused_unit=accused_unit,
-        accused_unit_text=(new.accused_unit_name or "").strip()[:200],
+        accused_unit_text=fields["accused_unit_name"],
         named=new.named,
         identity_token=None if identity.is_empty() else encrypt_identity(vault.keyring, identity),
         message_id=new.message_id,
@@ -192,13 +206,11 @@ def create_tip(
         created_by_id=actor.id if actor else None,
         rejected_files=[],
     )
-    for person in new.accused:
-        if not person.name.strip():
-            continue
-        post = person.post if person.post in ACCUSED_POSTS else "other"
-        tip.accused.append(
-            TipAccused(name=person.name.strip()[:100], name_key=name_key(person.name), post=post)
-        )
+    for name, post in fields["accused"]:
+        post = post if post in ACCUSED_POSTS else "other"
+        # The key is derived from the name: cut to its own width, never refused.
+        key = fit(name_key(name), TipAccused.name_key)
+        tip.accused.append(TipAccused(name=name, name_key=key, post=post))
     session.add(tip)
     session.flush()
     session.add_all(TipContact(tip_id=tip.id, kind=k, digest=d) for k, d in contacts)
@@ -220,6 +232,34 @@ def create_tip(
     tip.rejected_files = rejected
     session.flush()
     return tip
+
+
+def check_new_tip(new: NewTip) -> dict[str, Any]:
+    """The tip's texts, each within its limit, or a ``ValidationError`` naming the field
+    (the same answer on the portal, the intake desk, the JSON API and an import)."""
+    accused = []
+    for i, person in enumerate(new.accused):
+        name = checked(
+            person.name, TipAccused.name, "被反映人", field=f"accused.{i}.name", hint=MANY_PEOPLE
+        )
+        if name:
+            accused.append((name, str(person.post)[:20]))
+    given = new.identity or Identity()
+    identity = Identity(
+        **{
+            key: checked(getattr(given, key), None, label, field=f"identity.{key}", limit=limit)
+            for key, (label, limit) in IDENTITY_FIELDS.items()
+        }
+    )
+    return {
+        "content": checked(new.content, None, "反映内容", field="content", limit=CONTENT_MAX),
+        "summary": checked(new.summary, Tip.summary, "摘要", field="summary"),
+        "accused_unit_name": checked(
+            new.accused_unit_name, Tip.accused_unit_text, "被反映机构", field="accused_unit_name"
+        ),
+        "accused": accused,
+        "identity": identity,
+    }
 
 
 def reveal_identity(

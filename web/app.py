@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import Flask, request
@@ -12,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from app_boot import bootstrap
 from cases.intake_coverage import check_intake_coverage
 from config.settings import Settings, SettingsError
+from config.textlimits import unstorable
 from web import auth, db, errors, filters
 
 csrf = CSRFProtect()
@@ -145,20 +147,44 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_input_guard(app: Flask) -> None:
-    """Refuse NUL characters in any input: no text column can hold them (PostgreSQL
-    rejects them outright), so they can only be a mistake or an attack."""
+    """Refuse NUL characters and lone surrogates in any input: no text column can hold
+    them (PostgreSQL rejects NUL outright, neither database can encode a lone surrogate),
+    so they can only be a mistake or an attack. Every value of every field is looked at,
+    repeated fields and upload names included, and every string of a JSON body."""
 
     @app.before_request
-    def _no_nul():
-        values = [*request.args.values(), *request.form.values()]
+    def _no_unstorable():
+        texts = [*_all_values(request.args), *_all_values(request.form)]
+        texts += [f.filename or "" for f in request.files.getlist("attachments")]
         body = request.get_data(cache=True) if request.is_json else b""
-        if any("\x00" in v for v in values) or b"\x00" in body or b"\\u0000" in body:
+        bad = b"\x00" in body or b"\\u0000" in body or any(unstorable(t) for t in texts)
+        if not bad and body:
+            bad = any(unstorable(t) for t in _json_strings(request.get_json(silent=True)))
+        if bad:
             from web.errors import error_response
 
             return error_response(
-                400, "bad_input", "输入中含有不允许的空字符（NUL），请检查后重试。"
+                400,
+                "bad_input",
+                "输入中含有无法保存的字符（空字符或残缺的 Unicode 字符），请检查后重试。",
             )
         return None
+
+
+def _all_values(multi) -> list[str]:
+    return [v for _key, values in multi.lists() for v in (_key, *values) if isinstance(v, str)]
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -82,4 +82,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         app.logger.exception("unhandled error")
+        # A failed flush leaves the request's session unusable; the error page (its
+        # signed-in header) must still render.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
         return error_response(500, "internal", HTTP_MESSAGES[500])

@@ -109,6 +109,14 @@ def test_cli_imports_a_file_or_prints_the_row_report(tmp_path):
     assert ok.exit_code == 0 and "已导入 3 条线索" in ok.output, ok.output
     refused = runner.invoke(import_ledger_command, [str(bad), "--unit", "C01-D01"], env=env)
     assert refused.exit_code != 0 and "第 2 行「反映问题」：不能为空" in refused.output
+    # A value too long for its column names its row and column, no traceback (PostgreSQL
+    # used to refuse it mid-import with a driver error naming no row).
+    names = "、".join(f"张{i:02d}某某" for i in range(30))
+    long_row = [[9, "2023-06-01", "来电", names, "多人收回扣", "办理中", "", ""]]
+    bad.write_bytes(xlsx([*GOOD, *long_row]))
+    refused = runner.invoke(import_ledger_command, [str(bad), "--unit", "C01-D01"], env=env)
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert "第 5 行「反映对象」：被反映人不能超过 100 个字" in refused.output, refused.output
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Clue)) == 3
     engine.dispose()

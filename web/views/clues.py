@@ -186,8 +186,10 @@ def fire_view(clue_id: int, trigger: str):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     values = request.form.to_dict()
+    raw_version = values.pop("version", "0")
+    # A version that is not a small number was not sent by our page: a stale-version answer.
+    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else -1
     try:
-        version = int(values.pop("version", "0"))
         fire(sess, current_user, clue, trigger, values, expected_version=version)
     except DomainError as err:
         sess.rollback()

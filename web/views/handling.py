@@ -26,7 +26,13 @@ bp = Blueprint("handling", __name__, url_prefix="/clues")
 
 
 def _with_id(fn, name):
-    return lambda s, a, c, form: fn(s, a, c, int(form.get(name) or 0), form)
+    return lambda s, a, c, form: fn(s, a, c, _row_id(form.get(name) or ""), form)
+
+
+def _row_id(text: str) -> int:
+    # Not a small number: no row has it (the service answers "not found"), never a 500.
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 ACTIONS = {

@@ -51,7 +51,7 @@ def index():
     return _form({})
 
 
-def _form(form, error=None):
+def _form(form, error=None, invalid=None):
     return render_template(
         "portal/index.html",
         posts=ACCUSED_POSTS,
@@ -59,6 +59,7 @@ def _form(form, error=None):
         notices=_notices(),
         directory=portal_directory(db_session()),
         error=error,
+        invalid=invalid,
     )
 
 
@@ -100,13 +101,37 @@ def report():
     except DomainError as err:
         sess.rollback()
         remember_unknown_year(err, "网络举报")
-        return _form(form, public_message(err)), (500 if err.status >= 500 else 422)
+        return _form(form, public_message(err), invalid=invalid_inputs(err.details)), (
+            500 if err.status >= 500 else 422
+        )
     sess.commit()
     return (
         render_template("portal/receipt.html", code=format_code(code), rejected=tip.rejected_files),
         200,
         NO_STORE,
     )
+
+
+# The service names a field by its key; the form's input for it.
+_INPUT_OF = {
+    "content": "content",
+    "accused_unit_name": "accused_unit_name",
+    "accused": "accused_name",
+    "identity.name": "reporter_name",
+    "identity.phone": "reporter_phone",
+    "identity.email": "reporter_email",
+}
+
+
+def invalid_inputs(details: object) -> set[str]:
+    """The ids of the inputs a domain error's details name (marked ``aria-invalid``)."""
+    keys = details if isinstance(details, dict) else {}
+    found = set()
+    for key in keys:
+        for prefix, input_id in _INPUT_OF.items():
+            if key == prefix or key.startswith(prefix + "."):
+                found.add(input_id)
+    return found
 
 
 @bp.route("/status", methods=["GET", "POST"])
