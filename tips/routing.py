@@ -57,6 +57,9 @@ def preload_bodies(session: Session) -> None:
     session.scalars(select(OrgUnit).where(OrgUnit.kind.in_(BODY_KINDS))).all()
 
 
+NAME_WIDTH: int = OrgUnit.__table__.c.name.type.length  # type: ignore[attr-defined]
+
+
 def _nameable():
     return select(OrgUnit).where(OrgUnit.kind.in_(NAMEABLE_KINDS), OrgUnit.active.is_(True))
 
@@ -72,6 +75,10 @@ def match_unit(session: Session, text: str) -> OrgUnit | None:
     text = _squash(text)
     if not text:
         return None
+    if len(text) > NAME_WIDTH:
+        # Longer than any unit's name: it can only contain one (and a LIKE pattern of
+        # that size is refused by SQLite as "too complex").
+        return _named_in(session, text)
     exact = session.scalars(_nameable().where(OrgUnit.name == text)).all()
     if exact:
         return exact[0] if len(exact) == 1 else None
