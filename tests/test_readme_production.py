@@ -177,20 +177,21 @@ def test_readme_production_section_takes_a_portal_tip(tmp_path):
         engine.dispose()
 
 
-def test_web_process_refuses_to_start_without_the_reporter_key(tmp_path):
-    url = fresh_database("readme_nokey")
+@pytest.mark.parametrize("key", ["reporter.key", "file.key"])
+def test_web_process_refuses_to_start_without_a_key(tmp_path, key):
+    url = fresh_database(f"readme_no_{key.split('.')[0]}")
     instance = tmp_path / "instance"
     port = _free_port()
     # Settings and init as written; then the key is lost before gunicorn starts.
     head, serve = site_script(url, instance, port).split("\ngunicorn", 1)
-    script = f"{head}\nrm {instance}/reporter.key\ngunicorn{serve}"
+    script = f"{head}\nrm {instance}/{key}\ngunicorn{serve}"
     with run_block(script, tmp_path) as (process, log):
         try:
             process.wait(timeout=180)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"gunicorn started without a reporter key:\n{log.read_text()}")
+            pytest.fail(f"gunicorn started without {key}:\n{log.read_text()}")
         text = log.read_text()
     assert process.returncode != 0
-    assert "拒绝启动" in text and "qingfeng init" in text and "reporter.key" in text
+    assert "拒绝启动" in text and "qingfeng init" in text and key in text
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing is left serving

@@ -72,7 +72,8 @@ def create_app(
 
 
 def require_reporter_key(settings: Settings) -> None:
-    """Production: refuse to start without a readable reporter key, telling the operator why.
+    """Production: refuse to start without a readable reporter key (or file key), telling
+    the operator why.
 
     Without it every portal tip would be refused; the public must never be the first to
     find out (nor see the key's path). Development creates the key on first use.
@@ -88,6 +89,17 @@ def require_reporter_key(settings: Settings) -> None:
             f"{err.message} 没有举报人信息密钥，网站无法接收举报，因此拒绝启动。"
             "新安装请运行 qingfeng init 生成密钥；已有数据请恢复原密钥文件"
             "（QINGFENG_REPORTER_KEY_FILE）。"
+        ) from err
+    from config.filekeys import FileKeyError
+    from config.filestore import file_keys_for
+
+    try:  # the same for the key that seals every uploaded file
+        file_keys_for(settings)
+    except FileKeyError as err:
+        raise SettingsError(
+            f"{err} 没有附件加密密钥，网站无法保存或读取证据材料，因此拒绝启动。"
+            "新安装请运行 qingfeng init 生成密钥；已有数据请恢复原密钥文件"
+            "（QINGFENG_FILE_KEY_FILE）。"
         ) from err
 
 

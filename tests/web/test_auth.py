@@ -109,10 +109,13 @@ def test_production_cookies_are_secure(settings, session_factory):
     """Over HTTPS in production the session and remember-me cookies never travel in clear."""
     from dataclasses import replace
 
+    from config.filestore import file_keys_for
     from tips.protection import load_keyring
     from web.app import create_app
 
-    load_keyring(settings.reporter_key_file)  # production refuses to start without one
+    # Production refuses to start without its keys; here they are made as in development.
+    load_keyring(settings.reporter_key_file)
+    file_keys_for(settings)
     prod = create_app(replace(settings, env="production"), session_factory=session_factory)
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
     assert prod.config["SESSION_COOKIE_HTTPONLY"] and prod.config["SESSION_COOKIE_SAMESITE"]
