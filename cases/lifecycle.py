@@ -7,6 +7,7 @@ clue page's buttons and by ``qingfeng workflow diagram clue``.
 from __future__ import annotations
 
 from cases.guards import GUARDS, PREDICATES
+from cases.route_deadline import due_field, start_with_due
 from cases.states import (
     CLOSED_STATES,
     FINDINGS_LABELS,
@@ -146,14 +147,26 @@ TRANSITIONS: tuple[Transition, ...] = (
         notify="clue.approval_requested",
         style="primary",
     ),
-    approve(Route.TALK, clocks=(ClockOp("start", "inquiry_reply"),)),
-    approve(Route.VERIFY),
+    # Each route that takes time starts its own deadline (办理期限), dated by the leader.
+    approve(
+        Route.TALK,
+        clocks=(ClockOp("start", "inquiry_reply"), start_with_due("route_talk")),
+        fields=(due_field("route_talk"),),
+    ),
+    approve(
+        Route.VERIFY, clocks=(start_with_due("route_verify"),), fields=(due_field("route_verify"),)
+    ),
     approve(
         Route.SHELVE,
-        clocks=(ClockOp("pause", "petition_conclusion"), ClockOp("start", "shelved_review")),
+        clocks=(ClockOp("pause", "petition_conclusion"), start_with_due("shelved_review")),
+        fields=(due_field("shelved_review"),),
     ),
     approve(Route.CONCLUDE),
-    approve(Route.TRANSFER, fields=(choice("target", "移交机关", TRANSFER_TARGETS),)),
+    approve(
+        Route.TRANSFER,
+        clocks=(start_with_due("route_transfer"),),
+        fields=(choice("target", "移交机关", TRANSFER_TARGETS), due_field("route_transfer")),
+    ),
     Transition(
         "return_route",
         (S.PENDING_APPROVAL,),
@@ -172,7 +185,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "函询了结",
         roles(HANDLER),
         fields=(choice("outcome", "处理结果", INQUIRY_OUTCOMES), reason("说明")),
-        clocks=(ClockOp("stop", "inquiry_reply"),),
+        clocks=(ClockOp("stop", "inquiry_reply"), ClockOp("stop", "route_talk")),
     ),
     Transition(
         "inquiry_repeat",
@@ -190,7 +203,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "转初步核实",
         roles(HANDLER, LEADER),
         fields=(reason("理由"),),
-        clocks=(ClockOp("stop", "inquiry_reply"),),
+        clocks=(
+            ClockOp("stop", "inquiry_reply"),
+            ClockOp("stop", "route_talk"),
+            ClockOp("start", "route_verify"),
+        ),
     ),
     # 初步核实 and its findings.
     Transition(
@@ -200,6 +217,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "形成核查结论",
         roles(HANDLER),
         fields=(choice("findings", "核查结论", FINDINGS_LABELS), reason("核查情况及结论")),
+        clocks=(ClockOp("stop", "route_verify"),),
         style="primary",
     ),
     Transition(
@@ -256,7 +274,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "报送办理结果",
         roles(HANDLER),
         fields=(reason("办理结果"),),
-        clocks=(ClockOp("stop", "petition_conclusion"), ClockOp("stop", "superior")),
+        clocks=(
+            ClockOp("stop", "petition_conclusion"),
+            ClockOp("stop", "superior"),
+            ClockOp("stop", "route_transfer"),
+        ),
         notify="clue.result_submitted",
         style="primary",
     ),

@@ -1,0 +1,75 @@
+"""The approved disposal route's own deadline (办理期限), set by the leader on approval.
+
+Each route that takes time has a clock (``cases.timelimits``): 初步核实 ``route_verify``,
+谈话函询 ``route_talk``, 按规定移交 ``route_transfer``; 暂存待查 sets the first review of
+``shelved_review``. The approval form offers the rule's default date; the leader may
+choose another one, not in the past and at most a year ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from cases.timelimits import RULES
+from config.errors import CalendarUnknown, ValidationError
+from workflow import timelimits
+from workflow.lifecycle import ClockOp, FieldKind, FieldSpec, Transition
+
+FIELD = "route_due"
+LABEL = "办理期限"
+MAX_AHEAD = timedelta(days=366)
+
+# The clock each route's approval starts, by the route's state value.
+ROUTE_CLOCKS = {
+    "verifying": "route_verify",
+    "talk_inquiry": "route_talk",
+    "transferred": "route_transfer",
+    "shelved": "shelved_review",
+}
+
+
+def due_field(clock: str) -> FieldSpec:
+    rule = RULES[clock]
+    return FieldSpec(
+        FIELD,
+        LABEL,
+        FieldKind.DATE,
+        required=False,
+        hint=f"默认自批准之日起{rule.amount}{timelimits.UNIT_LABELS[rule.unit]}"
+        f"（{rule.source.partition('：')[0]}）；可另选日期，不能早于今天",
+        not_past=True,
+    )
+
+
+def start_with_due(clock: str) -> ClockOp:
+    return ClockOp("start", clock, due_field=FIELD)
+
+
+def check_due(data: dict[str, Any], today: date) -> None:
+    """A chosen date more than a year ahead is a typing slip, not a plan: refused by name."""
+    chosen = data.get(FIELD)
+    if chosen is not None and chosen > today + MAX_AHEAD:
+        latest = (today + MAX_AHEAD).isoformat()
+        message = f"“{LABEL}”不能晚于 {latest}（自今天起一年内）。"
+        raise ValidationError(message, details={FIELD: message})
+
+
+def default_dues(
+    transitions: Iterable[Transition], today: date, calendar: timelimits.Calendar
+) -> dict[str, dict[str, str]]:
+    """The date each approval form offers, by trigger and field ("" when the year is unknown)."""
+    result: dict[str, dict[str, str]] = {}
+    for t in transitions:
+        for op in t.clocks:
+            if op.op != "start" or not op.due_field:
+                continue
+            probe: dict[str, Any] = {}
+            try:
+                timelimits.start(probe, RULES[op.clock], today, calendar)
+            except CalendarUnknown:  # pragma: no cover - start keeps it pending instead
+                probe = {}
+            due = probe.get(op.clock, {}).get("due")
+            result.setdefault(t.trigger, {})[op.due_field] = due or ""
+    return result
