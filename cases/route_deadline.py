@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from cases.timelimits import RULES
-from config.errors import CalendarUnknown, ValidationError
+from config.errors import ValidationError
 from workflow import timelimits
 from workflow.lifecycle import ClockOp, FieldKind, FieldSpec, Transition
 
 FIELD = "route_due"
 LABEL = "办理期限"
 MAX_AHEAD = timedelta(days=366)
+NOTE = "_note"  # in ``default_dues``: what the form says when the default's year is unknown
 
 # The clock each route's approval starts, by the route's state value.
 ROUTE_CLOCKS = {
@@ -65,11 +66,30 @@ def default_dues(
         for op in t.clocks:
             if op.op != "start" or not op.due_field:
                 continue
+            rule = RULES[op.clock]
             probe: dict[str, Any] = {}
-            try:
-                timelimits.start(probe, RULES[op.clock], today, calendar)
-            except CalendarUnknown:  # pragma: no cover - start keeps it pending instead
-                probe = {}
-            due = probe.get(op.clock, {}).get("due")
+            timelimits.start(probe, rule, today, calendar)  # pending, never raises, if unknown
+            due = probe[op.clock]["due"]
+            if due is None:
+                year = probe[op.clock].get("pending_year")
+                result.setdefault(t.trigger, {})[NOTE] = (
+                    f"{year} 年工作日历尚未确认：办理期限先记为待定，确认后自动计算并提醒。"
+                )
+            if due is None and rule.unit is timelimits.Unit.DAYS:
+                # The year is unconfirmed: offer the natural date; it is moved off a rest
+                # day (Art. 203) when the year is confirmed, like the clock itself.
+                due = (today + timedelta(days=rule.amount)).isoformat()
             result.setdefault(t.trigger, {})[op.due_field] = due or ""
     return result
+
+
+def extensible(clocks: dict[str, Any]) -> list[tuple[str, str]]:
+    """The running clocks a leader may still extend: the only options the 延期 form offers."""
+    return [
+        (name, rule.label)
+        for name, rule in RULES.items()
+        if rule.max_extension
+        and name in clocks
+        and not clocks[name].get("met_on")
+        and clocks[name].get("extensions", 0) < rule.max_extensions
+    ]

@@ -121,3 +121,47 @@ def test_the_openapi_description_names_the_field(client):
     body = spec["paths"]["/api/clues/{clue_id}/transitions"]["post"]["requestBody"]
     data = body["content"]["application/json"]["schema"]["properties"]["data"]
     assert data["properties"]["route_due"]["format"] == "date"
+
+
+def test_the_extension_form_offers_only_the_running_route_deadline(client, db):
+    clue = pending(db)
+    login(client, "leader")
+    approve_form(client, clue, {"route_due": "2026-07-31"})
+    db.expire_all()
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    form = page[page.index("/fire/extend") :]
+    form = form[: form.index("</form>")]
+    assert '<option value="route_verify"' in form
+    assert "petition_conclusion" not in form and "route_talk" not in form
+    token = csrf_token(client, f"/clues/{clue.id}")
+    response = client.post(
+        f"/clues/{clue.id}/fire/extend",
+        data={
+            "csrf_token": token,
+            "version": clue.version,
+            "clock": "route_verify",
+            "days": "10",
+            "reason": "需调取病历",
+        },
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert clue.clocks["route_verify"]["due"] == "2026-08-10"  # 31 July + 10 = Mon 10 Aug
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert "（已延长 10 日）" in page and "/fire/extend" not in page  # once only
+
+
+def test_a_default_in_an_unconfirmed_year_is_offered_and_announced_as_pending(client, db):
+    with time_machine.travel(
+        datetime(2026, 12, 14, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        clue = pending(db)
+        login(client, "leader")
+        page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+        assert 'name="route_due" value="2027-01-13"' in page  # 30 natural days
+        assert "2027 年工作日历尚未确认：办理期限先记为待定" in page
+        response = approve_form(client, clue, {"route_due": "2027-01-13"})
+        assert response.status_code == 302
+        db.expire_all()
+        page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+        assert "待定（2027 年工作日历未确认）" in page

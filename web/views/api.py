@@ -111,6 +111,7 @@ def show_clue(clue_id: int):
     ]
     actions = available(sess, current_user, clue)
     defaults = route_deadline.default_dues(actions, local_today(), calendar_for(sess))
+    narrowed = {"extend.clock": route_deadline.extensible(clue.clocks or {})}
     body["actions"] = [
         {
             "trigger": t.trigger,
@@ -122,7 +123,7 @@ def show_clue(clue_id: int):
                     "label": f.label,
                     "kind": str(f.kind),
                     "required": f.required,
-                    "choices": [c for c, _ in f.choices],
+                    "choices": [c for c, _ in narrowed.get(f"{t.trigger}.{f.name}", f.choices)],
                     "hint": f.hint,
                     "default": defaults.get(t.trigger, {}).get(f.name) or None,
                     "not_past": f.not_past,

@@ -119,6 +119,7 @@ def render_clue(
         blocked=blocked,
         choices=_choices(sess, clue, actions),
         defaults=_defaults(sess, actions),
+        narrowed={"extend.clock": route_deadline.extensible(clue.clocks or {})},
         today=local_today().isoformat(),
         timeline=logs,
         deadlines=clock_views,
