@@ -151,21 +151,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     approve(
         Route.TALK,
         clocks=(ClockOp("start", "inquiry_reply"), start_with_due("route_talk")),
-        fields=(due_field("route_talk"),),
+        fields=(due_field(),),
     ),
-    approve(
-        Route.VERIFY, clocks=(start_with_due("route_verify"),), fields=(due_field("route_verify"),)
-    ),
+    approve(Route.VERIFY, clocks=(start_with_due("route_verify"),), fields=(due_field(),)),
     approve(
         Route.SHELVE,
         clocks=(ClockOp("pause", "petition_conclusion"), start_with_due("shelved_review")),
-        fields=(due_field("shelved_review"),),
+        fields=(due_field(),),
     ),
     approve(Route.CONCLUDE),
     approve(
         Route.TRANSFER,
         clocks=(start_with_due("route_transfer"),),
-        fields=(choice("target", "移交机关", TRANSFER_TARGETS), due_field("route_transfer")),
+        fields=(choice("target", "移交机关", TRANSFER_TARGETS), due_field()),
     ),
     Transition(
         "return_route",

@@ -21,6 +21,7 @@ FIELD = "route_due"
 LABEL = "办理期限"
 MAX_AHEAD = timedelta(days=366)
 NOTE = "_note"  # in ``default_dues``: what the form says when the default's year is unknown
+HINT = "_hint"  # in ``default_dues``: the default and its source, as the rules stand now
 
 # The clock each route's approval starts, by the route's state value.
 ROUTE_CLOCKS = {
@@ -31,16 +32,24 @@ ROUTE_CLOCKS = {
 }
 
 
-def due_field(clock: str) -> FieldSpec:
-    rule = RULES[clock]
+def due_field() -> FieldSpec:
+    # The default's amount is read when the form is shown (``default_dues``): settings
+    # applied at start-up change it after this table was built.
     return FieldSpec(
         FIELD,
         LABEL,
         FieldKind.DATE,
         required=False,
-        hint=f"默认自批准之日起{rule.amount}{timelimits.UNIT_LABELS[rule.unit]}"
-        f"（{rule.source.partition('：')[0]}）；可另选日期，不能早于今天",
+        hint="不填按该处置方式的默认期限；可另选日期，不能早于今天",
         not_past=True,
+    )
+
+
+def default_hint(clock: str) -> str:
+    rule = RULES[clock]
+    return (
+        f"默认自批准之日起{rule.amount}{timelimits.UNIT_LABELS[rule.unit]}"
+        f"（{rule.source.partition('：')[0]}）；可另选日期，不能早于今天"
     )
 
 
@@ -80,6 +89,7 @@ def default_dues(
                 # day (Art. 203) when the year is confirmed, like the clock itself.
                 due = (today + timedelta(days=rule.amount)).isoformat()
             result.setdefault(t.trigger, {})[op.due_field] = due or ""
+            result[t.trigger][HINT] = default_hint(op.clock)
     return result
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from cases.states import ClueState
+from cases.timelimits import apply_overrides
 from directory.tokens import create_token
 from tests.cases.factories import clue_in_state
 from tests.conftest import csrf_token, login, user
@@ -165,3 +166,28 @@ def test_a_default_in_an_unconfirmed_year_is_offered_and_announced_as_pending(cl
         db.expire_all()
         page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
         assert "待定（2027 年工作日历未确认）" in page
+
+
+@pytest.fixture
+def route_verify_20_days():
+    apply_overrides("route_verify=20")  # as QINGFENG_TIME_LIMITS does at start-up
+    yield
+    apply_overrides("")
+
+
+def test_an_overridden_default_is_what_the_form_offers_and_approval_uses(
+    client, db, route_verify_20_days
+):
+    clue = pending(db)
+    login(client, "leader")
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    # 20 days after 15 June 2026 is Sun 5 July: the next working day, Mon 6 July.
+    assert 'name="route_due" value="2026-07-06"' in page
+    assert "默认自批准之日起20日（本办规定）" in page
+    token = csrf_token(client, f"/clues/{clue.id}")
+    client.post(
+        f"/clues/{clue.id}/fire/approve_verifying",
+        data={"csrf_token": token, "version": clue.version},  # no date: the default
+    )
+    db.expire_all()
+    assert clue.clocks["route_verify"]["due"] == "2026-07-06"

@@ -124,7 +124,7 @@ def show_clue(clue_id: int):
                     "kind": str(f.kind),
                     "required": f.required,
                     "choices": [c for c, _ in narrowed.get(f"{t.trigger}.{f.name}", f.choices)],
-                    "hint": f.hint,
+                    "hint": (f.not_past and defaults.get(t.trigger, {}).get("_hint")) or f.hint,
                     "default": defaults.get(t.trigger, {}).get(f.name) or None,
                     "not_past": f.not_past,
                 }
