@@ -297,8 +297,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.VERIFYING,
         "退回补充核实",
         roles(LEADER),
-        fields=(reason("退回理由"),),
+        fields=(due_field(), reason("退回理由")),
         approval=True,
+        clocks=(start_with_due("route_verify"),),  # the supplementary check has its own
         notify="clue.returned",
     ),
     Transition(

@@ -162,3 +162,19 @@ def test_route_defaults_are_configurable_and_name_their_source():
     for name in ("route_verify", "route_talk", "route_transfer"):
         rule = next(r for r in DEFAULT_RULES if r.name == name)
         assert rule.source.startswith("本办规定") and rule.max_extension > 0
+
+
+def test_a_result_returned_for_more_checking_gets_a_new_deadline(db):
+    handler, leader = user(db, "handler"), user(db, "leader")
+    with at(2026, 6, 1):
+        clue = proposed(db, "verifying")
+        fire(db, leader, clue, "approve_verifying", {})
+        fire(db, handler, clue, "record_findings", {"findings": "unfounded", "reason": "不属实"})
+        fire(db, handler, clue, "conclude_findings", {"reason": "予以了结"})
+        fire(db, handler, clue, "submit_result", {"reason": "办理结果"})
+    with at(2026, 6, 10):
+        fire(db, leader, clue, "return_result", {"reason": "补充核实", "route_due": "2026-06-24"})
+    assert clue.state == ClueState.VERIFYING
+    clock = clue.clocks["route_verify"]
+    assert clock["start"] == "2026-06-10" and clock["due"] == "2026-06-24"
+    assert clock["met_on"] is None and clock["extensions"] == 0
