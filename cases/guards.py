@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from cases.closeout import file_complete
+from cases.route_deadline import extensible
 from cases.states import ROUTE_LABELS, Route
-from cases.timelimits import RULES
 
 
 def _route_guard(route: Route):
@@ -39,12 +39,8 @@ def _feedback_done(clue: Any) -> str | None:
 
 
 def _extension_possible(clue: Any) -> str | None:
-    for name, rule in RULES.items():
-        clock = (clue.clocks or {}).get(name)
-        if not rule.max_extension or clock is None or clock.get("met_on"):
-            continue
-        if clock.get("extensions", 0) < rule.max_extensions:
-            return None
+    if extensible(clue.clocks or {}):
+        return None
     return "没有可以延期的期限（或已延期过）。"
 
 

@@ -7,6 +7,7 @@ clue page's buttons and by ``qingfeng workflow diagram clue``.
 from __future__ import annotations
 
 from cases.guards import GUARDS, PREDICATES
+from cases.route_deadline import due_field, start_with_due
 from cases.states import (
     CLOSED_STATES,
     FINDINGS_LABELS,
@@ -171,14 +172,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         notify=APPROVAL_REQUESTED,
         style="primary",
     ),
-    approve(Route.TALK, clocks=(ClockOp("start", "inquiry_reply"),)),
-    approve(Route.VERIFY),
+    # Each route that takes time starts its own deadline (办理期限), dated by the leader.
+    approve(
+        Route.TALK,
+        clocks=(ClockOp("start", "inquiry_reply"), start_with_due("route_talk")),
+        fields=(due_field(),),
+    ),
+    approve(Route.VERIFY, clocks=(start_with_due("route_verify"),), fields=(due_field(),)),
     approve(
         Route.SHELVE,
-        clocks=(ClockOp("pause", "petition_conclusion"), ClockOp("start", "shelved_review")),
+        clocks=(ClockOp("pause", "petition_conclusion"), start_with_due("shelved_review")),
+        fields=(due_field(),),
     ),
     approve(Route.CONCLUDE),
-    approve(Route.TRANSFER, fields=(choice("target", "移交机关", TRANSFER_TARGETS),)),
+    approve(
+        Route.TRANSFER,
+        clocks=(start_with_due("route_transfer"),),
+        fields=(choice("target", "移交机关", TRANSFER_TARGETS), due_field()),
+    ),
     Transition(
         "return_route",
         (S.PENDING_APPROVAL,),
@@ -197,7 +208,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "函询了结",
         roles(HANDLER),
         fields=(choice("outcome", "处理结果", INQUIRY_OUTCOMES), reason("说明")),
-        clocks=(ClockOp("stop", "inquiry_reply"),),
+        clocks=(ClockOp("stop", "inquiry_reply"), ClockOp("stop", "route_talk")),
     ),
     Transition(
         "inquiry_repeat",
@@ -215,7 +226,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "转初步核实",
         roles(HANDLER, LEADER),
         fields=(reason("理由"),),
-        clocks=(ClockOp("stop", "inquiry_reply"),),
+        clocks=(
+            ClockOp("stop", "inquiry_reply"),
+            ClockOp("stop", "route_talk"),
+            ClockOp("start", "route_verify"),
+        ),
     ),
     # 初步核实 and its findings.
     Transition(
@@ -225,6 +240,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "形成核查结论",
         roles(HANDLER),
         fields=(choice("findings", "核查结论", FINDINGS_LABELS), reason("核查情况及结论")),
+        clocks=(ClockOp("stop", "route_verify"),),
         style="primary",
     ),
     Transition(
@@ -281,7 +297,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "报送办理结果",
         roles(HANDLER),
         fields=(reason("办理结果"),),
-        clocks=(ClockOp("stop", "petition_conclusion"), ClockOp("stop", "superior")),
+        clocks=(
+            ClockOp("stop", "petition_conclusion"),
+            ClockOp("stop", "superior"),
+            ClockOp("stop", "route_transfer"),
+        ),
         notify=RESULT_SUBMITTED,
         style="primary",
     ),
@@ -302,8 +322,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.VERIFYING,
         "退回补充核实",
         roles(LEADER),
-        fields=(reason("退回理由"),),
+        fields=(due_field(), reason("退回理由")),
         approval=True,
+        clocks=(start_with_due("route_verify"),),  # the supplementary check has its own
         notify=RETURNED,
     ),
     Transition(

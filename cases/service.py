@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import lifecycle as _lifecycle  # noqa: F401 - registers the lifecycle
+from cases import route_deadline
 from cases.assignees import is_assignable
 from cases.ledger import next_number
 from cases.lifecycle import CLUE_LIFECYCLE
@@ -289,6 +290,7 @@ def _propose(ctx: StepContext) -> dict[str, Any]:
 
 
 def _approved(ctx: StepContext) -> dict[str, Any]:
+    route_deadline.check_due(ctx.data, ctx.today)
     return {"route": ctx.obj.proposed_route}
 
 

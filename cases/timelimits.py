@@ -40,6 +40,37 @@ DEFAULT_RULES: tuple[TimeLimitRule, ...] = (
         max_extension=30,
         max_extensions=1,
     ),
+    # The approved disposal route's own deadline (办理期限): the leader sets the date on
+    # approval; these amounts give the default the form offers. No central rule fixes
+    # them, so they are this office's own (本办规定) and meant to be overridden.
+    TimeLimitRule(
+        "route_verify",
+        "初步核实办理期限",
+        Unit.DAYS,
+        30,
+        "本办规定：初步核实自批准之日起30日内完成，审批时可另定期限；经批准可延长一次，不超过30日",
+        max_extension=30,
+        max_extensions=1,
+    ),
+    TimeLimitRule(
+        "route_talk",
+        "谈话函询办理期限",
+        Unit.DAYS,
+        30,
+        "本办规定：谈话函询自批准之日起30日内办结（其中被函询人书面说明时限为15个工作日，"
+        "见《中国共产党纪律检查机关监督执纪工作规则》）；经批准可延长一次，不超过15日",
+        max_extension=15,
+        max_extensions=1,
+    ),
+    TimeLimitRule(
+        "route_transfer",
+        "移交办理期限",
+        Unit.DAYS,
+        15,
+        "本办规定：批准按规定移交之日起15日内办结移交手续；经批准可延长一次，不超过15日",
+        max_extension=15,
+        max_extensions=1,
+    ),
     TimeLimitRule(
         "inquiry_reply",
         "函询回复",

@@ -45,6 +45,21 @@ CLUE = {
     },
 }
 CLUE_ID = _id("clue_id")
+# The step's fields, as listed under ``actions[].fields`` of GET /api/clues/{clue_id}.
+TRANSITION_DATA = {
+    "type": "object",
+    "description": "该步骤的字段（见线索详情 actions[].fields）。批准处置方式时可填 route_due。",
+    "properties": {
+        "route_due": {
+            "type": "string",
+            "format": "date",
+            "description": "办理期限（批准初步核实、谈话函询、暂存待查、按规定移交时）："
+            "不填按该处置方式的默认期限（actions[].fields[].default）计；不能早于今天，"
+            "不能晚于一年后；日期无效时返回 422，details.route_due 说明原因。",
+        },
+    },
+    "additionalProperties": True,
+}
 TIPS_PATHS: dict[str, Any] = {
     "/api/tips": {
         "get": {
@@ -317,7 +332,7 @@ SPEC: dict[str, Any] = {
                                         "enum": sorted(CLUE_LIFECYCLE.by_trigger),
                                     },
                                     "version": {"type": "integer"},
-                                    "data": {"type": "object"},
+                                    "data": TRANSITION_DATA,
                                 },
                             }
                         }

@@ -106,10 +106,24 @@ def clean_data(specs: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> dict[st
         try:
             cleaned[spec.name] = _coerce(spec, raw)
         except (TypeError, ValueError):
-            errors[spec.name] = f"“{spec.label}”的值无效。"
+            if spec.kind is FieldKind.DATE:
+                errors[spec.name] = f"“{spec.label}”须为日期，格式如 2026-12-31。"
+            else:
+                errors[spec.name] = f"“{spec.label}”的值无效。"
     if errors:
         raise ValidationError("；".join(errors.values()), details=errors)
     return cleaned
+
+
+def check_not_past(specs: tuple[FieldSpec, ...], cleaned: Mapping[str, Any], today: date) -> None:
+    """A date that sets a deadline may not lie in the past (named by its field label)."""
+    errors = {
+        spec.name: f"“{spec.label}”不能早于今天（{today.isoformat()}）。"
+        for spec in specs
+        if spec.not_past and spec.name in cleaned and cleaned[spec.name] < today
+    }
+    if errors:
+        raise ValidationError("；".join(errors.values()), details=errors)
 
 
 def _coerce(spec: FieldSpec, raw: Any) -> Any:
@@ -182,6 +196,7 @@ def fire(
     check_allowed(session, lifecycle, obj, t, actor, expected_version)
     cleaned = clean_data(t.fields, data or {})
     now = now or utcnow()
+    check_not_past(t.fields, cleaned, local_today(now))
     ctx = StepContext(
         session=session,
         lifecycle=lifecycle,
@@ -318,7 +333,8 @@ def _apply_clocks(ctx: StepContext) -> None:
         if op.op == "start":
             fixed = HOOKS[lc.name].fixed_due(obj, op.clock)
             event_day = ctx.data.get("event_date", ctx.today)
-            timelimits.start(ctx.clocks, rule, event_day, ctx.calendar, fixed)
+            chosen = ctx.data.get(op.due_field) if op.due_field else None
+            timelimits.start(ctx.clocks, rule, event_day, ctx.calendar, fixed, chosen)
         elif op.op == "stop":
             timelimits.stop(ctx.clocks, rule, ctx.today)
         elif op.op == "pause":

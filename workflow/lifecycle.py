@@ -42,6 +42,7 @@ class FieldSpec:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    not_past: bool = False  # a DATE that may not lie before the day of the step
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ClockOp:
     op: str  # "start" | "stop" | "pause" | "resume"
     clock: str
     when: str | None = None  # name of a predicate on the subject; None = always
+    due_field: str | None = None  # a DATE field of the step that sets the due date ("start")
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class Lifecycle:
                     raise ValueError(f"{t.trigger}: unknown clock {op.clock}")
                 if op.when is not None and op.when not in self.predicates:
                     raise ValueError(f"{t.trigger}: unknown predicate {op.when}")
+                dated = {f.name for f in t.fields if f.kind is FieldKind.DATE}
+                if op.due_field is not None and (op.op != "start" or op.due_field not in dated):
+                    raise ValueError(f"{t.trigger}: due_field {op.due_field} is no date field")
             self.by_trigger[t.trigger] = t
         self._check_notify()
         self.machine = Machine(

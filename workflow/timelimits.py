@@ -85,6 +85,14 @@ def compute_due(rule: TimeLimitRule, clock: dict[str, Any], calendar: Calendar) 
         clock["paused"] = clock.get("paused", 0) + _paused_length(rule, clock, calendar)
         del clock["pauses"]
     total = rule.amount + clock.get("paused", 0) + clock.get("extended", 0)
+    set_due = _date(clock.get("set_due"))
+    if set_due is not None:
+        # A date chosen at the step (the route's 办理期限): the rule's amount only gave the
+        # default; pauses and extensions move it on, Art. 203 moves it off a rest day.
+        extra = total - rule.amount
+        if rule.unit is Unit.WORKING_DAYS:
+            return calendar.add_working_days(calendar.add_days(set_due, 0), extra)
+        return calendar.add_days(set_due, extra)
     if rule.unit is Unit.WORKING_DAYS:
         return calendar.add_working_days(start, total)
     return calendar.add_days(start, total)
@@ -132,8 +140,9 @@ def start(
     on: date,
     calendar: Calendar,
     fixed_due: date | None = None,
+    set_due: date | None = None,
 ) -> None:
-    """(Re)start a clock from the event date ``on``."""
+    """(Re)start a clock from the event date ``on``; ``set_due`` replaces the rule's default."""
     clock: dict[str, Any] = {
         "start": on.isoformat(),
         "paused": 0,
@@ -146,6 +155,8 @@ def start(
         if fixed_due is None:
             return  # no deadline was given by the superior
         clock["fixed_due"] = fixed_due.isoformat()
+    elif set_due is not None:
+        clock["set_due"] = set_due.isoformat()
     _set_due(rule, clock, calendar)
     clocks[rule.name] = clock
 

@@ -12,6 +12,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from cases import route_deadline
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.service import available, deadlines, fire, get_clue, timeline
@@ -20,6 +21,7 @@ from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
 from web.openapi import SPEC
+from workflow.engine import calendar_for, local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
@@ -98,6 +100,8 @@ def show_clue(clue_id: int):
         {
             "name": d.name,
             "label": d.label,
+            "source": d.source,
+            "extended": d.extended,
             "due": d.due.isoformat() if d.due else None,
             "pending_year": d.pending_year if d.due is None else None,
             "met_on": d.met_on.isoformat() if d.met_on else None,
@@ -105,6 +109,9 @@ def show_clue(clue_id: int):
         }
         for d in deadlines(sess, clue)
     ]
+    actions = available(sess, current_user, clue)
+    defaults = route_deadline.default_dues(actions, local_today(), calendar_for(sess))
+    narrowed = {"extend.clock": route_deadline.extensible(clue.clocks or {})}
     body["actions"] = [
         {
             "trigger": t.trigger,
@@ -116,12 +123,15 @@ def show_clue(clue_id: int):
                     "label": f.label,
                     "kind": str(f.kind),
                     "required": f.required,
-                    "choices": [c for c, _ in f.choices],
+                    "choices": [c for c, _ in narrowed.get(f"{t.trigger}.{f.name}", f.choices)],
+                    "hint": (f.not_past and defaults.get(t.trigger, {}).get("_hint")) or f.hint,
+                    "default": defaults.get(t.trigger, {}).get(f.name) or None,
+                    "not_past": f.not_past,
                 }
                 for f in t.fields
             ],
         }
-        for t in available(sess, current_user, clue)
+        for t in actions
     ]
     return jsonify(body)
 

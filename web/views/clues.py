@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaigns.inspections import clue_source
+from cases import route_deadline
 from cases.assignees import assignable_handlers
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
@@ -22,6 +23,7 @@ from tips.portal import public_messages
 from web.db import db_session
 from web.errors import remember_unknown_year
 from web.views.handling import handling_context
+from workflow.engine import calendar_for, local_today
 from workflow.lifecycle import FieldKind
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -116,6 +118,9 @@ def render_clue(
         actions=actions,
         blocked=blocked,
         choices=_choices(sess, clue, actions),
+        defaults=_defaults(sess, actions),
+        narrowed={"extend.clock": route_deadline.extensible(clue.clocks or {})},
+        today=local_today().isoformat(),
         timeline=logs,
         deadlines=clock_views,
         calendar_error=calendar_error,
@@ -155,6 +160,11 @@ def _blocked(clue, actions) -> list[tuple[str, str]]:
         if reasons and all(g in EXPLAINED_GUARDS for g in t.guards):
             result.append((t.label, " ".join(reasons)))
     return result
+
+
+def _defaults(sess, actions):
+    """The date each approval form offers for the route's deadline (办理期限)."""
+    return route_deadline.default_dues(actions, local_today(), calendar_for(sess))
 
 
 def _choices(sess, clue, actions):
