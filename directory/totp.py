@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from config.audit_log import record_event
 from config.database import utcnow
 from config.errors import PermissionDenied, ValidationError
-from directory.jurisdiction import can_see_unit, require_role
+from directory.jurisdiction import can_see_unit
 from directory.models import User
+from directory.permissions import Capability, require
 from directory.roles import Role
 from directory.security_models import RecoveryCode, UserTotp
 
@@ -227,7 +228,7 @@ def _remove(session: Session, user: User) -> None:
 
 def reset_totp(session: Session, actor: User, target: User) -> None:
     """An administrator clears another user's lost factor (logged in ``audit_events``)."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     if not can_see_unit(session, actor, target.unit_id):
         raise PermissionDenied("该用户不在您的管辖范围内。")
     if target.id == actor.id:
