@@ -29,8 +29,7 @@ from config.database import utcnow
 from config.errors import PermissionDenied, ValidationError
 from directory.jurisdiction import can_see_unit
 from directory.models import User
-from directory.permissions import Capability, require
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 from directory.security_models import RecoveryCode, UserTotp
 
 ISSUER = "清风"
@@ -64,8 +63,9 @@ class TotpKeys:
 
 
 def totp_required(user: User) -> bool:
-    """Administrators must use a second factor (issue 10, "Hardening")."""
-    return Role(user.role) == Role.ADMIN
+    """Administrators must use a second factor (issue 10, "Hardening"): whoever may manage
+    users and units or run the system, read from the role table."""
+    return can(user, Capability.DIRECTORY_MANAGE) or can(user, Capability.SYSTEM_MANAGE)
 
 
 def _record(session: Session, user: User) -> UserTotp | None:
