@@ -20,10 +20,11 @@ from campaigns.models import Campaign, Inspection, InspectionClue
 from campaigns.scope import describe, in_scope
 from campaigns.service import get_campaign
 from cases.models import Clue
-from cases.service import INTAKE_ROLES, NewClue, create_clue
+from cases.service import NewClue, create_clue
 from config.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from directory.jurisdiction import body_of, require_role, unit_visible
+from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
+from directory.permissions import Capability, require
 
 CHANNEL = "special_check"
 
@@ -102,7 +103,7 @@ def record_inspection(
     session: Session, actor: User, campaign: Campaign, new: NewInspection
 ) -> Inspection:
     """One visit to an institution in the campaign's scope and the actor's jurisdiction."""
-    require_role(actor, *INTAKE_ROLES)
+    require(actor, Capability.INTAKE)
     institution = session.get(OrgUnit, new.institution_id)
     if institution is None or not unit_visible(session, actor, institution):
         raise NotFound("未找到该医疗机构，或不在您的管辖范围内。")
@@ -162,7 +163,7 @@ def findings(inspection: Inspection) -> list[ChecklistItem]:
 
 def finding_to_clue(session: Session, actor: User, inspection: Inspection, item_code: str) -> Clue:
     """Turn one finding into a clue (channel 专项检查), linked to the inspection and item."""
-    require_role(actor, *INTAKE_ROLES)
+    require(actor, Capability.INTAKE)
     if not unit_visible(session, actor, inspection.institution):
         raise PermissionDenied("该医疗机构不在您的管辖范围内。")
     checklist = CHECKLISTS[inspection.checklist_code]

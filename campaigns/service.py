@@ -23,11 +23,10 @@ from config.errors import NotFound, PermissionDenied, ValidationError
 from config.reference import StatClass
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
+from directory.permissions import Capability, can, require
 from directory.roles import Role
 from reporting.models import ObligationRule
 from reporting.obligations import add_campaign_rule
-
-MANAGE_ROLES = frozenset({Role.HANDLER, Role.LEADER, Role.ADMIN})
 
 
 def can_view(session: Session, actor: User, campaign: Campaign) -> bool:
@@ -43,7 +42,9 @@ def can_manage(session: Session, actor: User, campaign: Campaign) -> bool:
     it); other offices of the body only report progress on their own tasks.
     """
     role = Role(actor.role)
-    if role not in MANAGE_ROLES or not unit_visible(session, actor, campaign.issuing_unit):
+    if not can(actor, Capability.CAMPAIGNS_MANAGE) or not unit_visible(
+        session, actor, campaign.issuing_unit
+    ):
         return False
     if role is Role.HANDLER:
         creator = campaign.created_by
@@ -142,8 +143,7 @@ def create_campaign(
     session: Session, actor: User, new: NewCampaign, *, issuing_unit: OrgUnit | None = None
 ) -> Campaign:
     """A campaign issued by the actor's body (or a body below it for leaders/administrators)."""
-    if Role(actor.role) not in MANAGE_ROLES:
-        raise PermissionDenied("您的角色无权发起专项行动。")
+    require(actor, Capability.CAMPAIGNS_MANAGE)
     unit = body_of(session, issuing_unit or actor.unit)
     if unit.kind == UnitKind.INSTITUTION:
         raise ValidationError("专项行动须由卫生健康行政部门发起。")

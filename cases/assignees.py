@@ -8,9 +8,7 @@ from sqlalchemy.orm import Session
 
 from cases.models import Clue
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
-
-ASSIGNABLE_ROLES = (Role.HANDLER, Role.LEADER)
+from directory.permissions import Capability, roles_with
 
 
 def assignable_query(clue: Clue) -> Select[User]:
@@ -24,7 +22,7 @@ def assignable_query(clue: Clue) -> Select[User]:
     )
     return select(User).where(
         User.active.is_(True),
-        User.role.in_([str(r) for r in ASSIGNABLE_ROLES]),
+        User.role.in_(roles_with(Capability.CLUES_HANDLE)),
         User.unit_id.in_(own_units),
     )
 

@@ -21,7 +21,7 @@ from config.errors import PermissionDenied
 from config.spreadsheet import xlsx_row
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 
 REGISTER_COLUMNS = (
     "序号",
@@ -34,14 +34,13 @@ REGISTER_COLUMNS = (
     "上缴日期",
     "收据编号",
 )
-OFFICE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR)
 
 
 def register_surrender(
     session: Session, actor: User, data: Mapping[str, Any]
 ) -> RedPacketSurrender:
     """A reporter registers a surrender for their own institution's member of staff."""
-    if Role(actor.role) is not Role.REPORTER:
+    if not can(actor, Capability.REDPACKETS_REGISTER):
         raise PermissionDenied("红包上缴由医疗机构填报员登记。")
     institution = body_of(session, actor.unit)
     r = Reader(data)
@@ -76,10 +75,9 @@ class RegisterFilter:
 def register_units(session: Session, actor: User) -> Select[int]:
     """Reporters: their institution. Office staff: their body and everything below it."""
     body = body_of(session, actor.unit)
-    if Role(actor.role) is Role.REPORTER:
+    if can(actor, Capability.REDPACKETS_REGISTER):
         return select(OrgUnit.id).where(OrgUnit.id == body.id)
-    if Role(actor.role) not in OFFICE_ROLES:
-        raise PermissionDenied("您的角色无权查看红包上缴登记。")
+    require(actor, Capability.REDPACKETS)
     return select(OrgUnit.id).where(OrgUnit.path.startswith(body.path, autoescape=True))
 
 

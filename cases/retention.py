@@ -24,9 +24,8 @@ from cases.models import Clue
 from cases.states import ClueState
 from config.audit_log import record_event
 from config.filestore import FileBlob, FileStore
-from directory.jurisdiction import require_role
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from tips.models import Tip, TipAttachment
 from workflow.models import TransitionLog
 
@@ -58,7 +57,7 @@ def _cutoff(days: int, now: datetime) -> datetime:
 
 def report_for_admin(session: Session, actor: User, days: int, now: datetime) -> list[DueClue]:
     """The administrator's preview (the admin page): what the nightly job removes next."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.SYSTEM_MANAGE)
     return report(session, days, now)
 
 

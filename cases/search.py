@@ -17,13 +17,10 @@ from cases.ledger_query import LedgerFilter, ledger_query, text_match
 from cases.models import Clue
 from directory.jurisdiction import unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, can
 from tips.channels import CHANNELS
 from tips.models import TIP_STATUS_LABELS, Tip, TipStatus
-from tips.service import READ_ROLES
 
-# As the ledger: the roles that work on clues (administrators run the system, not cases).
-CLUE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})
 MAX_QUERY = 100
 
 
@@ -56,12 +53,11 @@ def search(session: Session, actor: User, q: str, *, limit: int = 20) -> SearchR
     q = " ".join(q.split())[:MAX_QUERY]
     if not q:
         return SearchResult("", [], [], [])
-    role = Role(actor.role)
     clues: list[Clue] = []
-    if role in CLUE_ROLES:
+    if can(actor, Capability.CLUES_READ):
         clues = list(session.scalars(ledger_query(session, actor, LedgerFilter(q=q)).limit(limit)))
     tips: list[TipHit] = []
-    if role in READ_ROLES:
+    if can(actor, Capability.TIPS_READ):
         rows = session.execute(
             select(Tip.id, Tip.summary, Tip.channel, Tip.status, Tip.received_at, OrgUnit.name)
             .join(OrgUnit, OrgUnit.id == Tip.unit_id)

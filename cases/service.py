@@ -21,16 +21,14 @@ from cases.states import CLOSED_STATES, ClueState
 from cases.timelimits import RULES
 from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
-from directory.jurisdiction import body_of, require_role, unit_visible
+from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from tips.models import TipStatus
 from workflow import engine, timelimits
 from workflow.engine import Hooks, StepContext, calendar_for, local_today
 from workflow.models import TransitionLog
 from workflow.pending import pending_label
-
-INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 
 
 def can_see(session: Session, actor: User, clue: Clue) -> bool:
@@ -70,7 +68,7 @@ def create_clue(
 ) -> Clue:
     """A received clue in ``unit``'s ledger with its intake clocks started; logged as ``create``."""
     if actor is not None:
-        require_role(actor, *INTAKE_ROLES)
+        require(actor, Capability.INTAKE)
         if not unit_visible(session, actor, unit):
             raise PermissionDenied("只能在本人管辖范围内登记线索。")
     if unit.kind == UnitKind.OFFICE:

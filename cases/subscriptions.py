@@ -25,22 +25,20 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from cases.models import Clue, ClueSubscription
 from cases.service import get_clue
 from config.database import utcnow
-from directory.jurisdiction import require_role, unit_visible
+from directory.jurisdiction import unit_visible
 from directory.models import OrgUnit, User
-from directory.roles import Role
-
-FOLLOW_ROLES = tuple(role for role in Role if role is not Role.REPORTER)
+from directory.permissions import Capability, can, require, roles_with
 
 
 def can_follow(actor: User) -> bool:
     """Whether the role may follow clues (the jurisdiction is ``get_clue``'s to decide)."""
-    return Role(actor.role) in FOLLOW_ROLES
+    return can(actor, Capability.CLUES_FOLLOW)
 
 
 def subscribe(session: Session, actor: User, clue_id: int) -> bool:
     """Follow the clue; False when ``actor`` already follows it (nothing changes)."""
     clue = get_clue(session, actor, clue_id)
-    require_role(actor, *FOLLOW_ROLES)
+    require(actor, Capability.CLUES_FOLLOW)
     if _subscription(session, actor, clue.id) is not None:
         return False
     try:
@@ -99,7 +97,7 @@ def subscribers_by_clue(session: Session, clue_ids: Select[Any]) -> dict[int, li
             .correlate(ClueSubscription)
             .exists(),
             User.active.is_(True),
-            User.role.in_(FOLLOW_ROLES),
+            User.role.in_(roles_with(Capability.CLUES_FOLLOW)),
         )
         .order_by(ClueSubscription.clue_id, User.id)
         .options(

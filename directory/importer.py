@@ -17,9 +17,9 @@ from config.reference import (
     parse_label,
 )
 from config.textlimits import problem, width
-from directory.jurisdiction import can_see_unit, require_role
+from directory.jurisdiction import can_see_unit
 from directory.models import ALLOWED_PARENTS, UNIT_KIND_LABELS, OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from directory.service import InstitutionAttrs, add_unit
 from directory.tabular import Report, database_refusal, map_header, read_table
 
@@ -52,7 +52,7 @@ NO = {"否", "n", "no", "0", "false", ""}
 def import_directory(session: Session, actor: User | None, filename: str, data: bytes) -> int:
     """Import units, returning how many were created; ``actor`` None is the CLI."""
     if actor is not None:
-        require_role(actor, Role.ADMIN)
+        require(actor, Capability.DIRECTORY_MANAGE)
     report = Report()
     header, rows = read_table(filename, data)
     cols = map_header(header, COLUMNS, report)

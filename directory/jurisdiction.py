@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from config.database import is_valid_id
-from config.errors import NotFound, PermissionDenied
+from config.errors import NotFound
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import ROLE_SCOPE, Role, Scope
 
@@ -50,11 +50,6 @@ def get_visible_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
     if unit is None or not can_see_unit(session, actor, unit_id):
         raise NotFound("未找到该单位，或不在您的管辖范围内。")
     return unit
-
-
-def require_role(actor: User, *roles: Role) -> None:
-    if Role(actor.role) not in roles:
-        raise PermissionDenied("您的角色无权执行此操作。")
 
 
 def unit_visible(session: Session, actor: User, unit: OrgUnit) -> bool:

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from config.database import utcnow
 from config.errors import Conflict, PermissionDenied, ValidationError
 from config.reference import Grade, InstitutionCategory, Ownership, stat_class, stat_row
-from directory.jurisdiction import can_see_unit, require_role
+from directory.jurisdiction import can_see_unit
 from directory.models import ALLOWED_PARENTS, UNIT_KIND_LABELS, OrgUnit, UnitKind, User
 from directory.passwords import check_policy, hash_password, verify_password
+from directory.permissions import Capability, require
 from directory.roles import Role
 
 
@@ -88,7 +89,7 @@ def _apply_institution(unit: OrgUnit, attrs: InstitutionAttrs) -> None:
 
 def create_unit(session: Session, actor: User, *, parent_id: int | None, **fields) -> OrgUnit:
     """An administrator adds a unit inside their jurisdiction."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     parent = session.get(OrgUnit, parent_id) if parent_id is not None else None
     if parent is None or not can_see_unit(session, actor, parent.id):
         raise PermissionDenied("只能在本人管辖范围内新增单位。")
@@ -107,7 +108,7 @@ def update_unit(
     contact_phone: str = "",
     contact_email: str = "",
 ) -> OrgUnit:
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     if not can_see_unit(session, actor, unit.id):
         raise PermissionDenied("该单位不在您的管辖范围内。")
     if not name.strip():
@@ -161,7 +162,7 @@ def add_user(
 
 
 def create_user(session: Session, actor: User, *, unit_id: int, **fields) -> User:
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     unit = session.get(OrgUnit, unit_id)
     if unit is None or not can_see_unit(session, actor, unit_id):
         raise PermissionDenied("只能在本人管辖范围内的单位新增用户。")
@@ -181,7 +182,7 @@ def update_user(
     phone: str = "",
     new_password: str = "",
 ) -> User:
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     if not can_see_unit(session, actor, user.unit_id) or not can_see_unit(session, actor, unit_id):
         raise PermissionDenied("该用户或单位不在您的管辖范围内。")
     if user.id == actor.id and (not active or role != Role.ADMIN):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from config.database import Base, utcnow
 from config.errors import PermissionDenied, ValidationError
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can
 
 PREFIX = "qf_"
 
@@ -41,7 +41,7 @@ def _digest(token: str) -> str:
 
 def create_token(session: Session, actor: User, owner: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``owner`` (themselves, or anyone when the actor is an administrator)."""
-    if actor.id != owner.id and Role(actor.role) is not Role.ADMIN:
+    if actor.id != owner.id and not can(actor, Capability.DIRECTORY_MANAGE):
         raise PermissionDenied("只能为自己创建接口令牌。")
     if not name.strip():
         raise ValidationError("请填写令牌用途。")
@@ -67,7 +67,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def revoke_token(session: Session, actor: User, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
-    if row is None or (row.user_id != actor.id and Role(actor.role) is not Role.ADMIN):
+    if row is None or (row.user_id != actor.id and not can(actor, Capability.DIRECTORY_MANAGE)):
         raise PermissionDenied("无权吊销该令牌。")
     row.revoked_at = utcnow()
     session.flush()

@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from config.audit_log import record_event
 from config.database import utcnow
 from config.errors import PermissionDenied, ValidationError
-from directory.jurisdiction import can_see_unit, require_role
+from directory.jurisdiction import can_see_unit
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 from directory.security_models import RecoveryCode, UserTotp
 
 ISSUER = "清风"
@@ -63,8 +63,9 @@ class TotpKeys:
 
 
 def totp_required(user: User) -> bool:
-    """Administrators must use a second factor (issue 10, "Hardening")."""
-    return Role(user.role) == Role.ADMIN
+    """Administrators must use a second factor (issue 10, "Hardening"): whoever may manage
+    users and units or run the system, read from the role table."""
+    return can(user, Capability.DIRECTORY_MANAGE) or can(user, Capability.SYSTEM_MANAGE)
 
 
 def _record(session: Session, user: User) -> UserTotp | None:
@@ -227,7 +228,7 @@ def _remove(session: Session, user: User) -> None:
 
 def reset_totp(session: Session, actor: User, target: User) -> None:
     """An administrator clears another user's lost factor (logged in ``audit_events``)."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.DIRECTORY_MANAGE)
     if not can_see_unit(session, actor, target.unit_id):
         raise PermissionDenied("该用户不在您的管辖范围内。")
     if target.id == actor.id:

@@ -16,13 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
 from notifications.clue_reminders import in_working_time
 from workflow.calendar import load_calendar
 from workflow.calendar_service import calendar_alerts
-
-ALERTED_ROLES = (Role.ADMIN, Role.LEADER)
 
 
 def calendar_alert_messages(session: Session, today: date) -> list[Message]:
@@ -31,13 +29,15 @@ def calendar_alert_messages(session: Session, today: date) -> list[Message]:
     if not alerts:
         return []
     people = session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_([str(r) for r in ALERTED_ROLES]))
+        select(User).where(
+            User.active.is_(True), User.role.in_(roles_with(Capability.CALENDAR_ALERTS))
+        )
     ).all()
     week = today - timedelta(days=today.weekday())  # the idempotency key's business date
     messages = []
     for alert in alerts:
         for user in people:
-            admin = user.role == Role.ADMIN
+            admin = can(user, Capability.CALENDAR_MANAGE)
             context = {
                 "year": alert.year,
                 "reasons": "；".join(alert.reasons),

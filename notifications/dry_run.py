@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.errors import ValidationError
-from directory.jurisdiction import require_role, visible_unit_ids
+from directory.jurisdiction import visible_unit_ids
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from notifications.batch import Message, targets_of
 from notifications.clue_reminders import due_clue_messages
 from notifications.models import CHANNEL_LABELS, Channel, Delivery
@@ -99,7 +99,7 @@ def reminder_dry_run(session: Session, actor: User, day: date, *, limit: int = 5
     Raises ``PermissionDenied`` for anyone but an administrator, and ``CalendarUnknown``
     when ``day`` (or the three working days after it) falls in an unconfirmed year.
     """
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.SYSTEM_MANAGE)
     calendar = load_calendar(session)
     if not calendar.is_workday(day):
         return DryRun(day, False, [], 0, 0)  # the sweeps keep to working days

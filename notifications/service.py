@@ -22,7 +22,7 @@ from config.database import utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import can_see_unit
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can
 from notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus
 from notifications.templates import check_context
 
@@ -184,7 +184,7 @@ def set_preference(
     their unit) may. In-app messages cannot be turned off: they are the record of reminders."""
     channel = Channel(channel)
     if actor.id != user.id and not (
-        actor.role == Role.ADMIN and can_see_unit(session, actor, user.unit_id)
+        can(actor, Capability.DIRECTORY_MANAGE) and can_see_unit(session, actor, user.unit_id)
     ):
         raise PermissionDenied("只能修改本人的通知设置。")
     address = address.strip()
@@ -210,7 +210,7 @@ def set_preference(
 
 def retry_delivery(session: Session, actor: User, delivery_id: int) -> Delivery:
     """An administrator sends a dead delivery again (DESIGN.md: failures are shown to them)."""
-    if actor.role != Role.ADMIN:
+    if not can(actor, Capability.SYSTEM_MANAGE):
         raise PermissionDenied("只有管理员可以重发通知。")
     delivery = session.get(Delivery, delivery_id)
     if delivery is None or not _visible(session, actor, delivery):

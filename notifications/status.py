@@ -12,9 +12,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from config.jobs import JobSpec
-from directory.jurisdiction import require_role, visible_unit_ids
+from directory.jurisdiction import visible_unit_ids
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from notifications.models import Delivery, DeliveryStatus, JobRun, SchedulerLease
 
 
@@ -36,7 +36,7 @@ def scheduler_status(
     session: Session, actor: User, jobs: Sequence[JobSpec], *, lease_name: str, limit: int = 200
 ) -> SchedulerStatus:
     """Administrators only; deliveries are limited to recipients in the actor's jurisdiction."""
-    require_role(actor, Role.ADMIN)
+    require(actor, Capability.SYSTEM_MANAGE)
     runs = {r.job_id: r for r in session.scalars(select(JobRun))}
     visible_users = select(User.id).where(User.unit_id.in_(visible_unit_ids(session, actor)))
     mine = or_(Delivery.recipient_user_id.is_(None), Delivery.recipient_user_id.in_(visible_users))

@@ -12,9 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from directory.models import OrgUnit, UnitKind, User
+from directory.permissions import Capability, roles_with
 from directory.roles import Role
 from notifications.routing import Loaded, Subject, SubjectRouter, users_by
-from reporting.access import REVIEWER_ROLES
 from reporting.forms import FORMS
 from reporting.models import Obligation, Submission
 
@@ -40,7 +40,9 @@ def load_submissions(session: Session, ids: set[int], audiences: frozenset[str])
         loaded.audiences["fillers"] = {sid: by_unit.get(unit_id, []) for sid, unit_id, _, _ in rows}
     if "reviewers" in audiences:
         above = {uid: _body_above(u) for uid, u in units.items()}
-        by_body = _people_of(session, {b for b in above.values() if b}, tuple(REVIEWER_ROLES))
+        by_body = _people_of(
+            session, {b for b in above.values() if b}, tuple(roles_with(Capability.REPORTS_REVIEW))
+        )
         loaded.audiences["reviewers"] = {
             sid: by_body.get(above[unit_id] or 0, []) for sid, unit_id, _, _ in rows
         }

@@ -14,10 +14,8 @@ from sqlalchemy.orm import Session
 
 from directory.jurisdiction import body_of, unit_filter, unit_visible
 from directory.models import OrgUnit, User
+from directory.permissions import Capability, can
 from directory.roles import Role
-
-FILLER_ROLES = frozenset({Role.REPORTER, Role.HANDLER, Role.LEADER})
-REVIEWER_ROLES = frozenset({Role.HANDLER, Role.LEADER})
 
 
 def report_unit_filter(session: Session, actor: User) -> ColumnElement[bool]:
@@ -44,13 +42,13 @@ def can_read(session: Session, actor: User, unit: OrgUnit) -> bool:
 
 def is_filler(session: Session, actor: User, unit: OrgUnit) -> bool:
     """The actor files this unit's own reports."""
-    return Role(actor.role) in FILLER_ROLES and body_of(session, actor.unit).id == unit.id
+    return can(actor, Capability.REPORTS_FILL) and body_of(session, actor.unit).id == unit.id
 
 
 def is_reviewer(session: Session, actor: User, unit: OrgUnit) -> bool:
     """The actor works in the body directly above the unit and may return or accept."""
     return (
-        Role(actor.role) in REVIEWER_ROLES
+        can(actor, Capability.REPORTS_REVIEW)
         and unit.parent is not None
         and body_of(session, unit.parent).id == body_of(session, actor.unit).id
     )

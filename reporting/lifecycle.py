@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from directory.roles import Role
+from directory.permissions import Capability, roles_with
 from reporting.models import SUBMISSION_STATE_LABELS, SubmissionState
 from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Notify, Transition, register
 
 S = SubmissionState
-FILLERS = frozenset({Role.REPORTER.value, Role.HANDLER.value, Role.LEADER.value})
-REVIEWERS = frozenset({Role.HANDLER.value, Role.LEADER.value})
+# The roles that fire each step: those the role table grants filling or reviewing.
+FILLERS = frozenset(str(r) for r in roles_with(Capability.REPORTS_FILL))
+REVIEWERS = frozenset(str(r) for r in roles_with(Capability.REPORTS_REVIEW))
 
 # Who is told (notifications.router reads these): the reviewers of the body above when a
 # form comes in, the unit's fillers (its 机构填报员) when it is returned or accepted.

@@ -22,22 +22,18 @@ from config.database import utcnow
 from config.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import unit_visible
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can
 from tips.models import RevealLog, RevealRequest, Tip, TipAttachment
 
 APPROVAL_HOURS = 24
 PENDING, APPROVED, DENIED = "pending", "approved", "denied"
 STATUS_LABELS = {PENDING: "待批准", APPROVED: "已批准", DENIED: "已拒绝"}
-CUSTODIAN_ROLES = (Role.LEADER,)
-
-
-# Who may see a named reporter: the leader, and the clerk or handler of the tip's body.
-# Inspectors, institution reporters and administrators never see it.
-REVEAL_ROLES = (Role.LEADER, Role.CLERK, Role.HANDLER)
 
 
 def can_reveal(session: Session, actor: User, tip: Tip) -> bool:
-    return Role(actor.role) in REVEAL_ROLES and unit_visible(session, actor, tip.unit)
+    """Who may see a named reporter: ``Capability.IDENTITY_REVEAL`` in the tip's body
+    (never inspectors, institution reporters or administrators)."""
+    return can(actor, Capability.IDENTITY_REVEAL) and unit_visible(session, actor, tip.unit)
 
 
 def request_reveal(session: Session, actor: User, tip: Tip, purpose: str) -> RevealRequest:
@@ -71,7 +67,7 @@ def decide_reveal(
     tip = session.get(Tip, request.tip_id) if request else None
     if request is None or tip is None or not unit_visible(session, actor, tip.unit):
         raise NotFound("未找到该查看申请。")
-    if Role(actor.role) not in CUSTODIAN_ROLES:
+    if not can(actor, Capability.IDENTITY_DECIDE):
         raise PermissionDenied("只有领导可以批准查看举报人信息。")
     if request.requested_by_id == actor.id:
         raise PermissionDenied("不能批准自己的申请：须由另一名领导批准。")

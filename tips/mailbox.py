@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from config.database import utcnow
 from config.errors import DomainError, NotFound, ValidationError
 from config.settings import Settings
-from directory.jurisdiction import require_role, unit_visible
+from directory.jurisdiction import unit_visible
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 from directory.tabular import database_refusal
 from tips.attachments import Upload
 from tips.imap import fetch_new
@@ -32,7 +32,6 @@ from tips.models import MailboxState, MailOriginal, MailQuarantine, QuarantineSt
 from tips.routing import intake_unit, named_in_text, supervisor_of
 from tips.service import (
     CONTENT_MAX,
-    INTAKE_ROLES,
     Identity,
     NewTip,
     Vault,
@@ -171,7 +170,7 @@ def keep_original(session: Session, tip: Tip, raw: bytes, vault: Vault) -> MailO
 
 def original_of(session: Session, actor: User, tip: Tip, vault: Vault) -> bytes | None:
     """The original mail of a tip the actor may read (intake roles only), or None."""
-    if Role(actor.role) not in INTAKE_ROLES or not unit_visible(session, actor, tip.unit):
+    if not can(actor, Capability.INTAKE) or not unit_visible(session, actor, tip.unit):
         raise NotFound("未找到原始邮件，或不在您的管辖范围内。")
     original = session.scalar(select(MailOriginal).where(MailOriginal.tip_id == tip.id))
     return None if original is None else decrypt_bytes(vault.keyring, original.raw_token)
@@ -248,13 +247,13 @@ def get_quarantined(session: Session, actor: User, item_id: int) -> MailQuaranti
     unit = session.get(OrgUnit, row.unit_id) if row else None
     if row is None or unit is None or not unit_visible(session, actor, unit):
         raise NotFound("未找到该隔离邮件，或不在您的管辖范围内。")
-    require_role(actor, *INTAKE_ROLES)
+    require(actor, Capability.INTAKE)
     return row
 
 
 def raw_message(session: Session, actor: User, row: MailQuarantine, vault: Vault) -> bytes:
     """The quarantined bytes, for the clerk resolving it (intake roles of its body only)."""
-    if Role(actor.role) not in INTAKE_ROLES:
+    if not can(actor, Capability.INTAKE):
         raise NotFound("未找到该隔离邮件，或不在您的管辖范围内。")
     return decrypt_bytes(vault.keyring, row.raw_token)
 

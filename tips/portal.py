@@ -28,9 +28,8 @@ from sqlalchemy.orm import Session
 
 from config.database import utcnow
 from config.errors import ValidationError
-from directory.jurisdiction import require_role
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from tips.models import PortalMessage, RateHit, Tip, TipStatus
 from tips.service import can_read
 
@@ -150,7 +149,7 @@ def reporter_message(session: Session, tip: Tip, text: str) -> PortalMessage:
 
 def office_reply(session: Session, actor: User, tip: Tip, text: str) -> PortalMessage:
     """The office answers a portal reporter; visible to whoever holds the receipt code."""
-    require_role(actor, Role.CLERK, Role.HANDLER, Role.LEADER)
+    require(actor, Capability.INTAKE)
     if not can_read(session, actor, tip):
         raise ValidationError("未找到该举报，或不在您的管辖范围内。")
     if tip.receipt_hash is None:

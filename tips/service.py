@@ -25,9 +25,9 @@ from config.files import not_stored_reason
 from config.filestore import FileStore, store_for
 from config.settings import Settings
 from config.textlimits import checked, fit
-from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
+from directory.jurisdiction import body_of, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 from tips import attachments as files
 from tips.channels import ACCUSED_POSTS, validate_metadata
 from tips.custody import can_reveal, require_reveal
@@ -52,9 +52,6 @@ from tips.similarity import band_keys
 
 log = logging.getLogger(__name__)
 
-INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
-# Inspectors oversee the work and may read tips, but never the reporter (规则第七章).
-READ_ROLES = (*INTAKE_ROLES, Role.INSPECTOR)
 # Limits of the texts that have no column width of their own: the content (a Text
 # column) and the reporter's particulars (kept only inside one encrypted token).
 CONTENT_MAX = 50_000
@@ -124,7 +121,7 @@ def vault_for(settings: Settings) -> Vault:
 
 
 def can_read(session: Session, actor: User, tip: Tip) -> bool:
-    return Role(actor.role) in READ_ROLES and unit_visible(session, actor, tip.unit)
+    return can(actor, Capability.TIPS_READ) and unit_visible(session, actor, tip.unit)
 
 
 def get_tip(session: Session, actor: User, tip_id: int) -> Tip:
@@ -168,7 +165,7 @@ def create_tip(
     tip is kept (nothing that arrives is lost).
     """
     if actor is not None:
-        require_role(actor, *INTAKE_ROLES)
+        require(actor, Capability.INTAKE)
         if not unit_visible(session, actor, unit):
             raise PermissionDenied("只能在本人管辖范围内登记举报。")
     if unit.kind == UnitKind.OFFICE:
@@ -285,7 +282,7 @@ def reveal_identity(
 
 
 def reveal_log(session: Session, actor: User, tip: Tip) -> list[RevealLog]:
-    if not can_reveal(session, actor, tip) and Role(actor.role) != Role.INSPECTOR:
+    if not can_reveal(session, actor, tip) and not can(actor, Capability.AUDIT_READ):
         raise PermissionDenied("您无权查看举报人信息的查阅记录。")
     stmt = select(RevealLog).where(RevealLog.tip_id == tip.id).order_by(RevealLog.id)
     return list(session.scalars(stmt))
@@ -302,8 +299,7 @@ def tips_query(
     statuses: Sequence[str] | None = None,
 ) -> Select[Tip]:
     """Tips visible to ``actor`` filtered by channel, receipt time and registration."""
-    if Role(actor.role) not in READ_ROLES:
-        raise PermissionDenied("您的角色无权查看举报。")
+    require(actor, Capability.TIPS_READ)
     stmt = select(Tip).where(Tip.unit_id.in_(visible_unit_ids(session, actor)))
     if channel:
         stmt = stmt.where(Tip.channel == channel)

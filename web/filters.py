@@ -1,4 +1,4 @@
-"""Template filters and globals: local time, labels, navigation by role."""
+"""Template filters and globals: local time, labels, navigation and ``can()`` by capability."""
 
 from __future__ import annotations
 
@@ -9,55 +9,46 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_login import current_user
 
-from directory.roles import Role
+from directory.permissions import Capability, can
 from reporting.forms import FORMS, form_for
 
-# (label, endpoint, roles allowed) — the menu a role sees.
-NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("工作台", "home.index", frozenset(Role)),
-    ("问题线索", "clues.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
-    (
-        "线索台账",
-        "ledger.index",
-        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR}),
-    ),
-    ("红包上缴", "ledger.redpackets", frozenset(set(Role) - {Role.ADMIN})),
-    ("报表任务", "reporting.tasks", frozenset({Role.REPORTER, Role.HANDLER, Role.LEADER})),
-    ("报表审核", "reporting.review", frozenset({Role.HANDLER, Role.LEADER})),
-    (
-        "报送情况",
-        "reporting.compliance_view",
-        frozenset({Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
-    ),
-    (
-        "统计图表",
-        "stats.index",
-        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
-    ),
-    ("举报登记", "intake.desk", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
-    ("举报", "tips.index", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR})),
-    ("邮箱待登记", "mailbox.queue", frozenset({Role.CLERK, Role.HANDLER, Role.LEADER})),
-    (
-        "专项行动",
-        "campaigns.index",
-        frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}),
-    ),
-    ("用户管理", "admin.users", frozenset({Role.ADMIN})),
-    ("组织机构", "admin.units", frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEADER})),
-    ("导入机构", "admin.import_directory", frozenset({Role.ADMIN})),
-    ("工作日历", "calendar.index", frozenset({Role.ADMIN})),
-    ("定时任务", "scheduler.index", frozenset({Role.ADMIN})),
-    ("搜索", "search.index", frozenset(Role)),
-    ("账户安全", "security.index", frozenset(Role)),
+C = Capability
+
+# (label, endpoint, capability) — the menu a user sees is what their role may do.
+NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
+    ("工作台", "home.index", C.WORKBENCH),
+    ("问题线索", "clues.index", C.CLUES_READ),
+    ("线索台账", "ledger.index", C.CLUES_READ),
+    ("红包上缴", "ledger.redpackets", C.REDPACKETS),
+    ("报表任务", "reporting.tasks", C.REPORTS_FILL),
+    ("报表审核", "reporting.review", C.REPORTS_REVIEW),
+    ("报送情况", "reporting.compliance_view", C.REPORTS_COMPLIANCE),
+    ("统计图表", "stats.index", C.STATS),
+    ("举报登记", "intake.desk", C.INTAKE),
+    ("举报", "tips.index", C.TIPS_READ),
+    ("邮箱待登记", "mailbox.queue", C.INTAKE),
+    ("专项行动", "campaigns.index", C.CAMPAIGNS_READ),
+    ("用户管理", "admin.users", C.DIRECTORY_MANAGE),
+    ("组织机构", "admin.units", C.UNITS_READ),
+    ("导入机构", "admin.import_directory", C.DIRECTORY_MANAGE),
+    ("工作日历", "calendar.index", C.CALENDAR_MANAGE),
+    ("定时任务", "scheduler.index", C.SYSTEM_MANAGE),
+    ("搜索", "search.index", C.WORKBENCH),
+    ("账户安全", "security.index", C.WORKBENCH),
 )
 
 
-def nav_items(role: Role) -> list[tuple[str, str]]:
-    items = []
-    for label, endpoint, roles in NAVIGATION:
-        if role in roles and endpoint in current_app.view_functions:
-            items.append((label, endpoint))
-    return items
+def nav_items(actor: Any) -> list[tuple[str, str]]:
+    return [
+        (label, endpoint)
+        for label, endpoint, capability in NAVIGATION
+        if can(actor, capability) and endpoint in current_app.view_functions
+    ]
+
+
+def can_current(capability: str) -> bool:
+    """Jinja ``can('intake')``: may the signed-in user do this? An undeclared name raises."""
+    return current_user.is_authenticated and can(current_user, Capability(capability))
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -77,8 +68,9 @@ def form_title(obligation: Any) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(form_title, "form_title")
+    app.add_template_global(can_current, "can")
 
     @app.context_processor
     def _globals():
-        nav = nav_items(Role(current_user.role)) if current_user.is_authenticated else []
+        nav = nav_items(current_user) if current_user.is_authenticated else []
         return {"nav": nav}

@@ -34,8 +34,8 @@ class Rule_(NamedTuple):
     note: str = ""
 
 
-MANAGERS = frozenset({"admin", "leader", "handler", "leader2"})  # campaigns.service.MANAGE_ROLES
-INTAKE = frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})  # cases INTAKE_ROLES
+MANAGERS = frozenset({"admin", "leader", "handler", "leader2"})  # Capability.CAMPAIGNS_MANAGE
+INTAKE = frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})  # Capability.INTAKE
 
 POLICY: dict[str, Rule_] = {
     "campaigns.board": Rule_(ALL),

@@ -13,8 +13,9 @@ from wtforms.validators import DataRequired, Optional
 from config.errors import DomainError
 from config.reference import CATEGORY_LABELS, GRADE_LABELS, OWNERSHIP_LABELS
 from directory.importer import import_directory
-from directory.jurisdiction import get_visible_unit, require_role, unit_filter
+from directory.jurisdiction import get_visible_unit, unit_filter
 from directory.models import UNIT_KIND_LABELS, OrgUnit, UnitKind, User
+from directory.permissions import Capability, require
 from directory.roles import ROLE_LABELS, Role
 from directory.service import InstitutionAttrs, create_unit, create_user, update_unit, update_user
 from directory.totp import reset_totp, totp_enabled
@@ -50,7 +51,7 @@ class UserForm(FlaskForm):
 
 @bp.route("/users")
 def users():
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.DIRECTORY_MANAGE)
     sess = db_session()
     visible = select(OrgUnit.id).where(unit_filter(sess, current_user))
     rows = sess.scalars(select(User).where(User.unit_id.in_(visible)).order_by(User.username)).all()
@@ -60,7 +61,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_form(user_id: int | None = None):
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.DIRECTORY_MANAGE)
     sess = db_session()
     user = None
     if user_id is not None:
@@ -182,14 +183,14 @@ class UnitForm(FlaskForm):
 
 @bp.route("/units")
 def units():
-    require_role(current_user, Role.ADMIN, Role.INSPECTOR, Role.LEADER)
+    require(current_user, Capability.UNITS_READ)
     return render_template("admin/units.html", units=_visible_units())
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit_form(unit_id: int | None = None):
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.DIRECTORY_MANAGE)
     sess = db_session()
     unit = get_visible_unit(sess, current_user, unit_id) if unit_id is not None else None
     form = UnitForm(obj=unit)
@@ -246,7 +247,7 @@ class ImportForm(FlaskForm):
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_directory")
 def import_directory_view():
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.DIRECTORY_MANAGE)
     form = ImportForm()
     details: list[str] = []
     if form.validate_on_submit():

@@ -12,8 +12,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from config.errors import DomainError
-from directory.jurisdiction import require_role
-from directory.roles import Role
+from directory.permissions import Capability, require
 from web.db import db_session
 from workflow.calendar_models import CalendarYear, DayKind
 from workflow.calendar_service import (
@@ -59,7 +58,7 @@ def local_today() -> date:
 
 @bp.route("/")
 def index():
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.CALENDAR_MANAGE)
     wanted = request.args.get("year", "").strip()
     if wanted:
         if wanted.isdigit() and MIN_YEAR <= int(wanted) <= MAX_YEAR:
@@ -73,7 +72,7 @@ def index():
 
 @bp.route("/<int:year>", methods=["GET", "POST"])
 def edit(year: int):
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.CALENDAR_MANAGE)
     if not MIN_YEAR <= year <= MAX_YEAR:
         return redirect(url_for("calendar.index"))
     sess = db_session()
@@ -118,7 +117,7 @@ def edit(year: int):
 
 @bp.route("/<int:year>/unconfirm", methods=["POST"])
 def unconfirm(year: int):
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.CALENDAR_MANAGE)
     form = UnconfirmForm()
     if form.validate_on_submit():
         sess = db_session()
@@ -138,7 +137,7 @@ def unconfirm(year: int):
 @bp.route("/<int:year>/notice", methods=["GET", "POST"])
 def notice(year: int):
     """Paste the State Council notice, see the days it sets, confirm: all of it or nothing."""
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.CALENDAR_MANAGE)
     if not MIN_YEAR <= year <= MAX_YEAR:
         return redirect(url_for("calendar.index"))
     sess = db_session()

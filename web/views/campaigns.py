@@ -14,7 +14,6 @@ from werkzeug.datastructures import MultiDict
 
 from campaigns.checklists import GROUP_VIOLATIONS
 from campaigns.inspections import (
-    INTAKE_ROLES,
     NewInspection,
     checklist_of,
     finding_to_clue,
@@ -27,7 +26,6 @@ from campaigns.models import TASK_STATUS_LABELS, TaskStatus
 from campaigns.overview import compliance, inspection_progress
 from campaigns.scope import describe, scope_clause
 from campaigns.service import (
-    MANAGE_ROLES,
     NewCampaign,
     add_phase,
     can_manage,
@@ -41,8 +39,9 @@ from campaigns.tasks import add_progress, effective_status, get_task, import_tas
 from campaigns.tasks import tasks_by_office as by_office
 from config.errors import DomainError, ValidationError
 from config.reference import STAT_CLASS_LABELS
-from directory.jurisdiction import body_of, require_role, unit_filter
+from directory.jurisdiction import body_of, unit_filter
 from directory.models import OrgUnit, UnitKind
+from directory.permissions import Capability, can, require
 from web.db import db_session
 from workflow.engine import local_today
 
@@ -55,7 +54,7 @@ def index():
     return render_template(
         "campaigns/index.html",
         campaigns=list_campaigns(sess, current_user),
-        can_create=current_user.role in MANAGE_ROLES,
+        can_create=can(current_user, Capability.CAMPAIGNS_MANAGE),
     )
 
 
@@ -107,7 +106,7 @@ def _new_form(sess, values: MultiDict[str, str], status: int = 200):
 def new():
     """新建专项行动: the notice's name, number, dates, phases and public announcement."""
     sess = db_session()
-    require_role(current_user, *MANAGE_ROLES)  # before the form is read or shown
+    require(current_user, Capability.CAMPAIGNS_MANAGE)  # before the form is read or shown
     if request.method == "POST":
         f = request.form
         try:
@@ -257,7 +256,7 @@ def _answers(form, checklist) -> dict:
 def new_inspection(campaign_id: int):
     """现场检查表 (tablet): one column under 800px, large touch targets."""
     sess = db_session()
-    require_role(current_user, *INTAKE_ROLES)  # inspectors read; reporters are inspected
+    require(current_user, Capability.INTAKE)  # inspectors read; reporters are inspected
     campaign = get_campaign(sess, current_user, campaign_id)
     checklist = checklist_of(campaign)
     if request.method == "POST":

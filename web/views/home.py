@@ -12,11 +12,11 @@ from cases.models import Clue
 from cases.states import CLOSED_STATES, ClueState
 from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
+from directory.permissions import Capability, can
 from directory.roles import ROLE_SCOPE, Role, Scope
 from tips.channels import CHANNELS
 from web.db import db_session
 from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
-from web.views.ledger import LEDGER_ROLES
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 from workflow.pending import pending_counts, pending_rows
@@ -76,7 +76,7 @@ def index():
         panels.append(("已逾期的线索", sess.scalars(overdue).all()))
     # The calendar alert is for those who act on it (administrators) and who answer for the
     # deadlines (leaders); never for a hospital's reporter.
-    alerts = calendar_alerts(sess, today) if role in (Role.ADMIN, Role.LEADER) else []
+    alerts = calendar_alerts(sess, today) if can(current_user, Capability.CALENDAR_ALERTS) else []
     pending = None
     if role in (Role.ADMIN, Role.LEADER):
         pending = pending_panel(sess, None if role is Role.ADMIN else units)
@@ -117,4 +117,4 @@ def pending_panel(sess, units) -> PendingPanel | None:
     ids = {r.clue_id for r in rows if r.clue_id}
     clues = sess.scalars(select(Clue).where(Clue.id.in_(ids))).all() if ids else []
     refs = {c.id: c.reference for c in clues}
-    return PendingPanel(counts, rows, refs, Role(current_user.role) in LEDGER_ROLES)
+    return PendingPanel(counts, rows, refs, can(current_user, Capability.CLUES_READ))

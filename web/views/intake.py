@@ -13,7 +13,7 @@ from cases.states import ClueState
 from config.errors import DomainError
 from directory.jurisdiction import get_visible_unit, unit_filter
 from directory.models import OrgUnit, UnitKind
-from directory.roles import Role
+from directory.permissions import Capability, can
 from tips.channels import ACCUSED_POSTS, CHANNEL_FIELDS, CHANNELS
 from tips.service import NewTip, get_tip
 from web.db import db_session
@@ -35,11 +35,10 @@ DESK_CHANNELS = (
     "self_check",
     "survey",
 )
-INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 
 
 def _require_intake() -> None:
-    if Role(current_user.role) not in INTAKE_ROLES:
+    if not can(current_user, Capability.INTAKE):
         abort(403)
 
 

@@ -31,12 +31,11 @@ from cases.states import STATE_LABELS
 from config.errors import DomainError, PermissionDenied
 from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from web.db import db_session
 
 bp = Blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LEDGER_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR)
 
 
 def _int(name):
@@ -68,7 +67,7 @@ def _filter() -> LedgerFilter:
 
 
 def _require_ledger_role():
-    if Role(current_user.role) not in LEDGER_ROLES:
+    if not can(current_user, Capability.CLUES_READ):
         raise PermissionDenied("您的角色无权查看线索台账。")
 
 
@@ -87,7 +86,7 @@ def index():
     handlers = sess.scalars(
         select(User)
         .where(
-            User.role.in_([Role.HANDLER, Role.LEADER]),
+            User.role.in_(roles_with(Capability.CLUES_HANDLE)),
             User.unit_id.in_(select(OrgUnit.id).where(unit_filter(sess, current_user))),
         )
         .order_by(User.display_name)
@@ -142,7 +141,7 @@ def redpackets():
         institutions=institutions(sess, current_user),
         f=f,
         args={k: v for k, v in request.args.items() if v},
-        can_register=Role(current_user.role) is Role.REPORTER,
+        can_register=can(current_user, Capability.REDPACKETS_REGISTER),
     )
 
 

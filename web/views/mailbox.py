@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cases.intake import clue_for_tip
 from config.errors import DomainError
 from directory.jurisdiction import visible_unit_ids
-from directory.roles import Role
+from directory.permissions import Capability, can
 from tips.charsets import READING_CHOICES
 from tips.mail import readable_fields, reading
 from tips.mailbox import convert, dismiss, get_quarantined, original_of, raw_message
@@ -23,7 +23,7 @@ bp = Blueprint("mailbox", __name__, url_prefix="/intake/mailbox")
 
 
 def _require_intake() -> None:
-    if Role(current_user.role) not in (Role.CLERK, Role.HANDLER, Role.LEADER):
+    if not can(current_user, Capability.INTAKE):
         abort(403)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from cases.attachments import Upload
 from config.errors import DomainError
 from directory.jurisdiction import body_of, get_visible_unit
+from directory.permissions import Capability, can
 from reporting import attachments as files
 from reporting import cells
 from reporting.filing import note_opened
@@ -80,7 +81,7 @@ def tasks():
         forms=FORMS,
         # The calendar alert is for administrators and leaders, never a hospital's reporter.
         alerts=calendar_alerts(sess, today)
-        if str(current_user.role) in ("admin", "leader")
+        if can(current_user, Capability.CALENDAR_ALERTS)
         and any(o.due_on is None for o in obligations)
         else [],
     )

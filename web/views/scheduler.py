@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 
 from config.database import utcnow
 from config.errors import CalendarUnknown, DomainError, ValidationError
-from directory.jurisdiction import require_role
-from directory.roles import Role
+from directory.permissions import Capability, require
 from notifications.digest import business_date
 from notifications.dry_run import parse_day, reminder_dry_run
 from notifications.models import STATUS_LABELS, DeliveryStatus
@@ -28,7 +27,7 @@ class EmptyForm(FlaskForm):
 
 @bp.route("")
 def index():
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.SYSTEM_MANAGE)
     status = scheduler_status(db_session(), current_user, collect_jobs(), lease_name=LEASE_NAME)
     return render_template(
         "inbox/scheduler.html",
@@ -44,7 +43,7 @@ def index():
 def dry_run():
     """Who the reminder sweeps would remind on a day (``?date=``, default today in the office's
     time zone). A GET that reads only: the view never commits, and the service writes nothing."""
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.SYSTEM_MANAGE)
     today = business_date(utcnow(), current_app.config["QINGFENG"].timezone)
     raw = request.args.get("date", "")
     result, error, status, day = None, None, 200, today
@@ -67,7 +66,7 @@ def dry_run():
 
 @bp.route("/deliveries/<int:delivery_id>/retry", methods=["POST"])
 def retry(delivery_id: int):
-    require_role(current_user, Role.ADMIN)
+    require(current_user, Capability.SYSTEM_MANAGE)
     if not EmptyForm().validate_on_submit():
         flash("表单已过期，请刷新后重试。", "error")
         return redirect(url_for("scheduler.index"))

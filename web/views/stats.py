@@ -6,19 +6,17 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from cases.charts import clues_by_category, clues_by_channel, clues_by_month, overdue_by_unit
-from directory.roles import Role
+from directory.permissions import Capability, can
 from reporting.charts import compliance_by_period
 from reporting.forms import FORMS
 from web.db import db_session
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
-STATS_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR, Role.ADMIN})
-
 
 @bp.route("/")
 def index():
-    if Role(current_user.role) not in STATS_ROLES:
+    if not can(current_user, Capability.STATS):
         abort(403)
     sess = db_session()
     form_code = request.args.get("form", "zl3")

@@ -1,0 +1,185 @@
+"""Roles and what each may do: one capability enum, one role table, one check.
+
+Services call ``require(actor, Capability.X)``; pages and navigation ask ``can(actor, …)``
+(a Jinja global ``can('x')`` reads the same table). Adding a role is a ``Role`` member and
+one row of ``ROLES`` (its label, its scope, its capabilities); nothing else repeats who may
+do what. A user sees their own unit and, where the role's scope allows, the units below it
+(DESIGN.md, "Who uses it").
+Jurisdiction (which units) stays in ``directory.jurisdiction``; lifecycle tables take the
+roles that fire a step from here too (``roles_with``).
+
+Who may be *chosen* for something is one function per choice, read by the form that offers
+the names and by the service that accepts them: the assignee of a clue is
+``cases.assignees.assignable_query`` (active holders of ``CLUES_HANDLE`` in the clue's body);
+the reviewers of a submission are ``reporting.access.is_reviewer`` (``REPORTS_REVIEW`` in
+the body above).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from config.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from directory.models import User
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    HANDLER = "handler"
+    LEADER = "leader"
+    REPORTER = "reporter"
+    INSPECTOR = "inspector"
+    ADMIN = "admin"
+
+
+class Scope(StrEnum):
+    BODY = "body"  # own body and its offices
+    TREE = "tree"  # own body, its offices and every unit below
+
+
+class Capability(StrEnum):
+    WORKBENCH = "workbench"  # 工作台, search, account security: everyone signed in
+    CLUES_READ = "clues.read"
+    CLUES_FOLLOW = "clues.follow"
+    CLUES_HANDLE = "clues.handle"  # may be assigned a clue (指定承办人)
+    TIPS_READ = "tips.read"
+    INTAKE = "intake"  # register tips and clues, work the mailbox queue
+    IDENTITY_REVEAL = "identity.reveal"
+    IDENTITY_DECIDE = "identity.decide"  # the custodian approves a reveal request
+    REDPACKETS = "redpackets"  # the red-packet register (office staff: of the tree)
+    REDPACKETS_REGISTER = "redpackets.register"  # an institution registers its own
+    REPORTS_FILL = "reports.fill"
+    REPORTS_REVIEW = "reports.review"
+    REPORTS_COMPLIANCE = "reports.compliance"
+    STATS = "stats"
+    CAMPAIGNS_READ = "campaigns.read"
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    UNITS_READ = "units.read"
+    DIRECTORY_MANAGE = "directory.manage"  # users, units, import, tokens, TOTP resets
+    CALENDAR_MANAGE = "calendar.manage"
+    CALENDAR_ALERTS = "calendar.alerts"  # told when a deadline falls in an unconfirmed year
+    AUDIT_READ = "audit.read"  # the audit trail, reveal logs included (纪检/督查)
+    SYSTEM_MANAGE = "system.manage"  # scheduler, outbox status, dry runs, retention
+
+
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.WORKBENCH: "使用工作台",
+    Capability.CLUES_READ: "查看问题线索",
+    Capability.CLUES_FOLLOW: "关注线索",
+    Capability.CLUES_HANDLE: "承办线索",
+    Capability.TIPS_READ: "查看举报",
+    Capability.INTAKE: "登记举报和线索",
+    Capability.IDENTITY_REVEAL: "查看举报人身份",
+    Capability.IDENTITY_DECIDE: "审批查看举报人身份的申请",
+    Capability.REDPACKETS: "查看红包上缴登记",
+    Capability.REDPACKETS_REGISTER: "登记红包上缴",
+    Capability.REPORTS_FILL: "填报报表",
+    Capability.REPORTS_REVIEW: "审核报表",
+    Capability.REPORTS_COMPLIANCE: "查看报送情况",
+    Capability.STATS: "查看统计图表",
+    Capability.CAMPAIGNS_READ: "查看专项行动",
+    Capability.CAMPAIGNS_MANAGE: "管理专项行动",
+    Capability.UNITS_READ: "查看组织机构",
+    Capability.DIRECTORY_MANAGE: "管理用户和机构",
+    Capability.CALENDAR_MANAGE: "维护工作日历",
+    Capability.CALENDAR_ALERTS: "接收工作日历提醒",
+    Capability.AUDIT_READ: "查看审计记录",
+    Capability.SYSTEM_MANAGE: "管理系统运行",
+}
+
+C = Capability
+_OFFICE = frozenset({C.WORKBENCH, C.CLUES_READ, C.CLUES_FOLLOW, C.TIPS_READ, C.REDPACKETS})
+_STAFF = frozenset({C.STATS, C.CAMPAIGNS_READ})
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    label: str  # shown to users
+    scope: Scope  # jurisdiction: which units the role sees (``directory.jurisdiction``)
+    grants: frozenset[Capability]  # what the role may do
+
+
+# The one table of roles: adding a role is a member of ``Role`` and a row here.
+ROLES: dict[Role, RoleSpec] = {
+    Role.CLERK: RoleSpec("登记员", Scope.BODY, _OFFICE | _STAFF | {C.INTAKE, C.IDENTITY_REVEAL}),
+    Role.HANDLER: RoleSpec(
+        "承办人",
+        Scope.BODY,
+        _OFFICE
+        | _STAFF
+        | {
+            C.INTAKE,
+            C.IDENTITY_REVEAL,
+            C.CLUES_HANDLE,
+            C.REPORTS_FILL,
+            C.REPORTS_REVIEW,
+            C.REPORTS_COMPLIANCE,
+            C.CAMPAIGNS_MANAGE,
+        },
+    ),
+    Role.LEADER: RoleSpec(
+        "分管/主要负责人",
+        Scope.TREE,
+        _OFFICE
+        | _STAFF
+        | {
+            C.INTAKE,
+            C.IDENTITY_REVEAL,
+            C.IDENTITY_DECIDE,
+            C.CLUES_HANDLE,
+            C.REPORTS_FILL,
+            C.REPORTS_REVIEW,
+            C.REPORTS_COMPLIANCE,
+            C.CAMPAIGNS_MANAGE,
+            C.UNITS_READ,
+            C.CALENDAR_ALERTS,
+        },
+    ),
+    Role.REPORTER: RoleSpec(
+        "机构填报员",
+        Scope.BODY,
+        frozenset({C.WORKBENCH, C.REDPACKETS, C.REDPACKETS_REGISTER, C.REPORTS_FILL}),
+    ),
+    Role.INSPECTOR: RoleSpec(
+        "纪检/督查",
+        Scope.TREE,
+        _OFFICE | _STAFF | {C.REPORTS_COMPLIANCE, C.UNITS_READ, C.AUDIT_READ},
+    ),
+    Role.ADMIN: RoleSpec(
+        "管理员",
+        Scope.TREE,
+        _STAFF
+        | {
+            C.WORKBENCH,
+            C.CLUES_FOLLOW,
+            C.REPORTS_COMPLIANCE,
+            C.CAMPAIGNS_MANAGE,
+            C.UNITS_READ,
+            C.DIRECTORY_MANAGE,
+            C.CALENDAR_MANAGE,
+            C.CALENDAR_ALERTS,
+            C.SYSTEM_MANAGE,
+        },
+    ),
+}
+ROLE_LABELS: dict[Role, str] = {role: spec.label for role, spec in ROLES.items()}
+ROLE_SCOPE: dict[Role, Scope] = {role: spec.scope for role, spec in ROLES.items()}
+
+
+def can(actor: User, capability: Capability) -> bool:
+    return Capability(capability) in ROLES[Role(actor.role)].grants
+
+
+def require(actor: User, capability: Capability) -> None:
+    if not can(actor, capability):
+        label = CAPABILITY_LABELS[Capability(capability)]
+        raise PermissionDenied(f"您的角色无权{label}。")
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    """The roles holding ``capability`` (for SQL filters, lifecycle tables and routes)."""
+    return frozenset(role for role, spec in ROLES.items() if capability in spec.grants)
