@@ -1,8 +1,10 @@
 """Services for the outcome of a clue: sanctions per subject, referrals and transfers,
 feedback to the reporter, and the supplier negative list.
 
-Same contract as ``cases.records``: explicit session and actor, jurisdiction, editor and
-state checked (``cases.audit``), flush, a ``ClueEvent`` per change, never commit.
+Same contract as ``cases.records``: each is the ``apply`` of one action in
+``cases.record_actions``, which has checked jurisdiction, editor and state and cleaned the
+fields; a service takes typed values, keeps the rules that span fields, flushes, logs a
+``ClueEvent`` per change and never commits.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases.audit import record_event, require_section
+from cases.audit import record_event
 from cases.handling_models import (
     ClueSubject,
     FeedbackRecord,
@@ -31,36 +33,31 @@ from cases.reference import (
     REFERRAL_TARGETS,
     SANCTION_KINDS,
 )
-from cases.values import Reader
 from config.errors import NotFound, ValidationError
 from directory.jurisdiction import visible_unit_ids
 from directory.models import User
 from workflow.engine import local_today
+from workflow.fields import Problems
 
 
-def add_sanction(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> Sanction:
+def add_sanction(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> Sanction:
     """A measure on one subject: persons get first-form or organisational measures,
     institutions administrative penalties (《医疗机构管理条例》, 《医师法》)."""
-    require_section(session, actor, clue, "sanctions")
-    r = Reader(data)
-    subject_id = r.integer("subject_id", "当事人")
-    kind = r.choice("kind", "处理方式", SANCTION_KINDS)
-    decided = r.date("decided_on", "决定日期")
-    executed = r.date("executed_on", "执行日期", required=False)
-    amount = r.decimal("amount", "金额（万元）")
-    note = r.text("note", "说明", required=False)
-    subject = session.get(ClueSubject, subject_id) if subject_id else None
-    if subject_id and (subject is None or subject.clue_id != clue.id):
+    r = Problems()
+    kind, decided, executed = v["kind"], v["decided_on"], v["executed_on"]
+    amount, note = v["amount"], v["note"]
+    subject = session.get(ClueSubject, v["subject_id"])
+    if subject is None or subject.clue_id != clue.id:
         r.error("subject_id", "请选择本线索的当事人。")
-    elif subject and kind:
+    else:
         allowed = PERSON_SANCTIONS if subject.kind == "person" else INSTITUTION_SANCTIONS
         if kind not in allowed:
             who = "人员" if subject.kind == "person" else "机构"
             r.error("kind", f"“{SANCTION_KINDS[kind]}”不适用于{who}。")
-    if decided and executed and executed < decided:
+    if executed and executed < decided:
         r.error("executed_on", "执行日期不能早于决定日期。")
     r.done()
-    assert subject is not None and kind is not None and decided is not None
+    assert subject is not None
     sanction = Sanction(
         clue_id=clue.id,
         subject_id=subject.id,
@@ -85,16 +82,13 @@ def add_sanction(session: Session, actor: User, clue: Clue, data: Mapping[str, A
 
 
 def record_sanction_executed(
-    session: Session, actor: User, clue: Clue, sanction_id: int, data: Mapping[str, Any]
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
 ) -> Sanction:
     """Record the date a decided measure was carried out (销号 needs every one executed)."""
-    require_section(session, actor, clue, "sanctions")
-    sanction = _own(session, Sanction, clue, sanction_id)
-    r = Reader(data)
-    executed = r.date("executed_on", "执行日期")
-    if executed and executed < sanction.decided_on:
-        r.error("executed_on", "执行日期不能早于决定日期。")
-    r.done()
+    sanction = _own(session, Sanction, clue, v["sanction_id"])
+    executed = v["executed_on"]
+    if executed < sanction.decided_on:
+        Problems.refuse("executed_on", "执行日期不能早于决定日期。")
     sanction.executed_on = executed
     session.flush()
     record_event(
@@ -128,16 +122,10 @@ def open_referral(
     return referral
 
 
-def add_referral(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> Referral:
+def add_referral(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> Referral:
     """Refer or transfer to judicial organs, market regulation, medical insurance, tax or
     discipline inspection; tracked sent → receipted → outcome."""
-    require_section(session, actor, clue, "referrals")
-    r = Reader(data)
-    target = r.choice("target", "移送机关类别", REFERRAL_TARGETS)
-    organ = r.text("organ", "接收机关", max_len=200)
-    sent_on = r.date("sent_on", "移送日期")
-    r.done()
-    assert target is not None and sent_on is not None
+    target, organ, sent_on = v["target"], v["organ"], v["sent_on"]
     referral = open_referral(session, actor, clue, target, organ, sent_on)
     record_event(
         session,
@@ -152,16 +140,13 @@ def add_referral(session: Session, actor: User, clue: Clue, data: Mapping[str, A
 
 
 def record_referral_receipt(
-    session: Session, actor: User, clue: Clue, referral_id: int, data: Mapping[str, Any]
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
 ) -> Referral:
     """The receiving organ's receipt (回执) and, when known, the outcome it reported."""
-    require_section(session, actor, clue, "referrals")
-    referral = _own(session, Referral, clue, referral_id)
-    r = Reader(data)
-    received = r.date("received_on", "回执日期")
-    outcome = r.text("outcome", "办理结果", required=False)
-    outcome_on = r.date("outcome_on", "结果日期", required=False)
-    if received and received < referral.sent_on:
+    referral = _own(session, Referral, clue, v["referral_id"])
+    r = Problems()
+    received, outcome, outcome_on = v["received_on"], v["outcome"], v["outcome_on"]
+    if received < referral.sent_on:
         r.error("received_on", "回执日期不能早于移送日期。")
     if outcome and not outcome_on:
         r.error("outcome_on", "请填写“结果日期”。")
@@ -212,24 +197,25 @@ def add_feedback_record(
 
 
 def record_feedback(
-    session: Session, actor: User, clue: Clue, data: Mapping[str, Any]
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
 ) -> FeedbackRecord:
     """Feedback for an anonymous reporter (public wording for the portal, apart from the
     internal note), or not applicable with a reason. Named reporters: the ``give_feedback``
     step, which also stops the 15-working-day clock."""
-    require_section(session, actor, clue, "feedback")
-    r = Reader(data)
-    mode = r.choice("mode", "反馈情形", {"anonymous": "", "not_applicable": ""})
-    if clue.reporter_named and mode:
+    r = Problems()
+    mode, public, internal = v["mode"], v["public_wording"], v["internal_note"]
+    reason = v["na_reason"]
+    if clue.reporter_named:
         r.error("mode", "实名举报须使用“登记已反馈举报人”操作向举报人反馈。")
-    public = r.text("public_wording", "对外答复内容", required=mode == "anonymous")
-    internal = r.text("internal_note", "内部备注", required=False)
-    reason = r.text("na_reason", "无需反馈的理由", required=mode == "not_applicable")
+    if mode == "anonymous" and not public:
+        r.error("public_wording", "请填写“对外答复内容”。")
+    if mode == "not_applicable" and not reason:
+        r.error("na_reason", "请填写“无需反馈的理由”。")
     r.done()
     record = add_feedback_record(
         session,
         clue,
-        mode=mode or "",
+        mode=mode,
         method="portal" if mode == "anonymous" else None,
         given_on=local_today() if mode == "anonymous" else None,
         public_wording=public if mode == "anonymous" else "",
@@ -247,16 +233,12 @@ def feedback_records(session: Session, clue: Clue) -> list[FeedbackRecord]:
 
 
 def add_to_negative_list(
-    session: Session, actor: User, clue: Clue, data: Mapping[str, Any]
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
 ) -> NegativeListEntry:
     """Put the supplier of a kickback case on the body's negative list (负面名单)."""
-    require_section(session, actor, clue, "sanctions")
     if clue.category not in KICKBACK_CATEGORIES:
         raise ValidationError("只有回扣类线索可以将供应商列入负面名单。")
-    r = Reader(data)
-    supplier = r.text("supplier", "供应商名称", max_len=200)
-    reason = r.text("reason", "列入理由")
-    r.done()
+    supplier, reason = v["supplier"], v["reason"]
     entry = NegativeListEntry(
         unit_id=clue.unit_id,
         supplier=supplier,

@@ -1,8 +1,10 @@
 """Services for the facts of a clue: subjects, violation facts, talks, inquiry letters,
 the verification plan, and handing a clue down to a lower unit for verification.
 
-Each takes the session and the acting user, checks jurisdiction, the editor and the
-state (``cases.audit``), flushes, logs a ``ClueEvent`` and never commits.
+Each is the ``apply`` of one action in ``cases.record_actions``: ``perform`` has checked
+jurisdiction, the editor and the state (``cases.audit``) and cleaned every field by its
+declaration, so a service takes typed values and keeps only the rules that span fields
+or rows. It flushes, logs a ``ClueEvent`` and never commits.
 """
 
 from __future__ import annotations
@@ -17,38 +19,33 @@ from cases.audit import record_event, require_section
 from cases.handling_models import ClueSubject, InquiryLetter, TalkRecord
 from cases.models import Clue
 from cases.pending_deadlines import INQUIRY, due_text, side_clock_due
-from cases.reference import POSTS, SUBJECT_KINDS, VIOLATION_CATEGORIES
+from cases.reference import VIOLATION_CATEGORIES
 from cases.service import NewClue, create_clue
-from cases.values import Reader
 from config.errors import NotFound, ValidationError
 from directory.models import OrgUnit, UnitKind, User
 from workflow.engine import local_today
+from workflow.fields import Problems
 
 
-def add_subject(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]):
+def add_subject(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]):
     """Record a person (name, post, institution) or an institution the clue is about."""
-    require_section(session, actor, clue, "subjects")
-    r = Reader(data)
-    kind = r.choice("kind", "类型", SUBJECT_KINDS)
-    name = r.text("name", "姓名/名称", max_len=100)
-    post = r.choice("post", "岗位", POSTS, required=kind == "person")
-    institution_id = r.integer("institution_id", "所在机构", required=False)
-    institution_name = r.text("institution_name", "所在机构名称", required=False, max_len=200)
-    note = r.text("note", "备注", required=False)
+    r = Problems()
+    if v["kind"] == "person" and not v["post"]:
+        r.error("post", "请选择“岗位”。")
     institution = None
-    if institution_id:
-        institution = session.get(OrgUnit, institution_id)
+    if v["institution_id"]:
+        institution = session.get(OrgUnit, v["institution_id"])
         if institution is None or not institution.path.startswith(clue.unit.path):
             r.error("institution_id", "所在机构须为本单位管辖范围内的机构。")
     r.done()
     subject = ClueSubject(
         clue_id=clue.id,
-        kind=kind,
-        name=name,
-        post=post if kind == "person" else None,
+        kind=v["kind"],
+        name=v["name"],
+        post=v["post"] if v["kind"] == "person" else None,
         institution_id=institution.id if institution else None,
-        institution_name=institution_name,
-        note=note,
+        institution_name=v["institution_name"],
+        note=v["note"],
     )
     session.add(subject)
     session.flush()
@@ -76,14 +73,10 @@ def subjects(session: Session, clue: Clue) -> list[ClueSubject]:
     )
 
 
-def update_facts(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> None:
+def update_facts(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> Clue:
     """Violation category, amounts involved and recovered (万元), as the forms count them."""
-    require_section(session, actor, clue, "facts")
-    r = Reader(data)
-    category = r.choice("category", "问题类别", VIOLATION_CATEGORIES)
-    amount = r.decimal("amount_involved", "涉案金额（万元）")
-    recovered = r.decimal("funds_recovered", "追回资金（万元）")
-    r.done()
+    category, amount = v["category"], v["amount_involved"]
+    recovered = v["funds_recovered"]
     changes = {
         "category": category,
         "amount_involved": amount,
@@ -99,48 +92,31 @@ def update_facts(session: Session, actor: User, clue: Clue, data: Mapping[str, A
         "facts.update",
         f"问题类别：{VIOLATION_CATEGORIES[category or 'other']}；涉案金额：{amount or 0} 万元；"
         f"追回资金：{recovered or 0} 万元",
-        {k: str(v) if v is not None else None for k, v in changes.items()},
+        {k: str(x) if x is not None else None for k, x in changes.items()},
     )
+    return clue
 
 
-def update_verification_plan(session: Session, actor: User, clue: Clue, plan: str) -> None:
+def update_verification_plan(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]):
     """The verification plan (核查方案) written before evidence is gathered."""
-    require_section(session, actor, clue, "verification")
-    if not plan.strip():
-        raise ValidationError("请填写“核查方案”。", details={"plan": "请填写“核查方案”。"})
-    clue.verification_plan = plan.strip()
+    clue.verification_plan = v["plan"]
     session.flush()
     record_event(session, actor, clue, "verification.plan", "更新核查方案", {})
+    return clue
 
 
-def add_talk(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> TalkRecord:
+def add_talk(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> TalkRecord:
     """A record of a talk (谈话记录) during 谈话函询."""
-    require_section(session, actor, clue, "talks")
-    r = Reader(data)
-    talk = TalkRecord(
-        clue_id=clue.id,
-        talked_on=r.date("talked_on", "谈话日期"),
-        person=r.text("person", "谈话对象", max_len=100),
-        talkers=r.text("talkers", "谈话人", required=False, max_len=200),
-        content=r.text("content", "谈话内容"),
-    )
-    r.done()
+    talk = TalkRecord(clue_id=clue.id, **v)
     session.add(talk)
     session.flush()
     record_event(session, actor, clue, "talk.add", f"谈话：{talk.person}（{talk.talked_on}）")
     return talk
 
 
-def add_inquiry(
-    session: Session, actor: User, clue: Clue, data: Mapping[str, Any]
-) -> InquiryLetter:
+def add_inquiry(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> InquiryLetter:
     """An inquiry letter (函询函); the reply is due 15 working days after it is sent."""
-    require_section(session, actor, clue, "talks")
-    r = Reader(data)
-    recipient = r.text("recipient", "被函询人", max_len=100)
-    sent_on = r.date("sent_on", "发函日期")
-    r.done()
-    assert sent_on is not None
+    recipient, sent_on = v["recipient"], v["sent_on"]
     letter = InquiryLetter(clue_id=clue.id, recipient=recipient, sent_on=sent_on)
     session.add(letter)
     session.flush()
@@ -152,17 +128,13 @@ def add_inquiry(
 
 
 def record_inquiry_reply(
-    session: Session, actor: User, clue: Clue, letter_id: int, data: Mapping[str, Any]
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
 ) -> InquiryLetter:
     """The written reply to an inquiry letter (date received and summary)."""
-    require_section(session, actor, clue, "talks")
-    letter = _own(session, InquiryLetter, clue, letter_id)
-    r = Reader(data)
-    received = r.date("reply_received_on", "收到回复日期")
-    summary = r.text("reply_summary", "回复内容摘要")
-    if received and received < letter.sent_on:
-        r.error("reply_received_on", "收到回复日期不能早于发函日期。")
-    r.done()
+    letter = _own(session, InquiryLetter, clue, v["letter_id"])
+    received, summary = v["reply_received_on"], v["reply_summary"]
+    if received < letter.sent_on:
+        Problems.refuse("reply_received_on", "收到回复日期不能早于发函日期。")
     letter.reply_received_on, letter.reply_summary = received, summary
     session.flush()
     record_event(session, actor, clue, "inquiry.reply", f"收到{letter.recipient}的函询回复")
@@ -179,23 +151,20 @@ def talks(session: Session, clue: Clue) -> list[TalkRecord]:
     return list(session.scalars(stmt))
 
 
-def hand_down(session: Session, actor: User, clue: Clue, data: Mapping[str, Any]) -> Clue:
+def hand_down(session: Session, actor: User, clue: Clue, v: Mapping[str, Any]) -> Clue:
     """Hand the clue down to a lower unit or institution for verification by a deadline;
     the child clue links back and its result shows on this clue (``children``)."""
-    require_section(session, actor, clue, "hand_down")
-    r = Reader(data)
-    target_id = r.integer("target_unit_id", "交办单位")
-    due = r.date("due", "办理期限")
-    note = r.text("note", "交办要求")
-    target = session.get(OrgUnit, target_id) if target_id else None
-    if target_id and (
+    r = Problems()
+    due, note = v["due"], v["note"]
+    target = session.get(OrgUnit, v["target_unit_id"])
+    if (
         target is None
         or target.kind == UnitKind.OFFICE
         or target.id == clue.unit_id
         or not target.path.startswith(clue.unit.path)
     ):
         r.error("target_unit_id", "只能交办给本单位管辖的下级单位或医疗机构。")
-    if due and due <= local_today():
+    if due <= local_today():
         r.error("due", "办理期限须晚于今天。")
     if target is None and "target_unit_id" not in r.errors:
         r.error("target_unit_id", "请选择交办单位。")

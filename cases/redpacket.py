@@ -16,12 +16,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cases.handling_models import RedPacketSurrender
-from cases.values import Reader
 from config.errors import PermissionDenied
 from config.spreadsheet import xlsx_row
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, require
+from workflow.fields import FieldKind, FieldSpec, Problems, column_width
 
 REGISTER_COLUMNS = (
     "序号",
@@ -36,6 +36,23 @@ REGISTER_COLUMNS = (
 )
 
 
+def _text(name: str, label: str, column: Any, required: bool = True) -> FieldSpec:
+    return FieldSpec(name, label, required=required, max_len=column_width(column))
+
+
+R = RedPacketSurrender
+# The register's fields: the service, the JSON API's body check and its description.
+REDPACKET_FIELDS = (
+    _text("staff_name", "上缴人", R.staff_name),
+    _text("department", "科室", R.department),
+    _text("patient_name", "患者姓名", R.patient_name, required=False),
+    FieldSpec("amount_yuan", "金额（元）", FieldKind.DECIMAL, places=2),
+    FieldSpec("received_on", "收到日期", FieldKind.DATE),
+    FieldSpec("surrendered_on", "上缴日期", FieldKind.DATE),
+    _text("receipt_no", "收据编号", R.receipt_no),
+)
+
+
 def register_surrender(
     session: Session, actor: User, data: Mapping[str, Any]
 ) -> RedPacketSurrender:
@@ -43,23 +60,14 @@ def register_surrender(
     if not can(actor, Capability.REDPACKETS_REGISTER):
         raise PermissionDenied("红包上缴由医疗机构填报员登记。")
     institution = body_of(session, actor.unit)
-    r = Reader(data)
-    row = RedPacketSurrender(
-        unit_id=institution.id,
-        staff_name=r.text("staff_name", "上缴人", max_len=100),
-        department=r.text("department", "科室", max_len=100),
-        patient_name=r.text("patient_name", "患者姓名", required=False, max_len=100),
-        amount_yuan=r.decimal("amount_yuan", "金额（元）", required=True, places=2),
-        received_on=r.date("received_on", "收到日期"),
-        surrendered_on=r.date("surrendered_on", "上缴日期"),
-        receipt_no=r.text("receipt_no", "收据编号", max_len=64),
-        created_by_id=actor.id,
-    )
-    if row.amount_yuan is not None and row.amount_yuan <= 0:
+    r = Problems()
+    v = r.clean(REDPACKET_FIELDS, data)
+    if v["amount_yuan"] is not None and v["amount_yuan"] <= 0:
         r.error("amount_yuan", "“金额（元）”须大于 0。")
-    if row.received_on and row.surrendered_on and row.surrendered_on < row.received_on:
+    if v["received_on"] and v["surrendered_on"] and v["surrendered_on"] < v["received_on"]:
         r.error("surrendered_on", "上缴日期不能早于收到日期。")
     r.done()
+    row = RedPacketSurrender(unit_id=institution.id, created_by_id=actor.id, **v)
     session.add(row)
     session.flush()
     return row

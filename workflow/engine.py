@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from config.database import MAX_ID, utcnow
+from config.database import utcnow
 from config.errors import (
     Conflict,
     InvalidTransition,
@@ -27,7 +27,8 @@ from config.errors import (
     ValidationError,
 )
 from workflow import pending, timelimits
-from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Transition
+from workflow.fields import FieldSpec, clean
+from workflow.lifecycle import Lifecycle, Transition
 from workflow.models import OutboxEvent, TransitionLog
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -92,27 +93,8 @@ def calendar_for(session: Session) -> timelimits.Calendar:
 
 
 def clean_data(specs: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> dict[str, Any]:
-    """Coerce submitted values by field kind; every problem is named by its field label."""
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for spec in specs:
-        raw = data.get(spec.name)
-        if isinstance(raw, str):
-            raw = raw.strip()
-        if raw in (None, ""):
-            if spec.required:
-                errors[spec.name] = f"请填写“{spec.label}”。"
-            continue
-        try:
-            cleaned[spec.name] = _coerce(spec, raw)
-        except (TypeError, ValueError):
-            if spec.kind is FieldKind.DATE:
-                errors[spec.name] = f"“{spec.label}”须为日期，格式如 2026-12-31。"
-            else:
-                errors[spec.name] = f"“{spec.label}”的值无效。"
-    if errors:
-        raise ValidationError("；".join(errors.values()), details=errors)
-    return cleaned
+    """The typed values of a step's fields (``workflow.fields``), blank ones left out."""
+    return {k: v for k, v in clean(specs, data).items() if v is not None and v != ""}
 
 
 def check_not_past(specs: tuple[FieldSpec, ...], cleaned: Mapping[str, Any], today: date) -> None:
@@ -124,22 +106,6 @@ def check_not_past(specs: tuple[FieldSpec, ...], cleaned: Mapping[str, Any], tod
     }
     if errors:
         raise ValidationError("；".join(errors.values()), details=errors)
-
-
-def _coerce(spec: FieldSpec, raw: Any) -> Any:
-    if spec.kind is FieldKind.CHOICE:
-        value = str(raw)
-        if value not in {code for code, _ in spec.choices}:
-            raise ValueError(value)
-        return value
-    if spec.kind is FieldKind.DATE:
-        return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    if spec.kind in (FieldKind.INTEGER, FieldKind.USER, FieldKind.UNIT, FieldKind.SUBJECT):
-        number = int(raw)
-        if not -MAX_ID <= number <= MAX_ID:  # would overflow an INTEGER column
-            raise ValueError(raw)
-        return number
-    return str(raw)
 
 
 def check_allowed(

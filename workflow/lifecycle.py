@@ -15,34 +15,15 @@ from typing import Any
 
 from transitions import Machine
 
+# Re-exported: lifecycles declare their steps' fields in the same vocabulary.
+from workflow.fields import FieldKind as FieldKind
+from workflow.fields import FieldSpec as FieldSpec
 from workflow.timelimits import TimeLimitRule
 
 # A guard looks at the subject and returns None when the step may go ahead, or a
 # message (zh-CN) saying why not. Guards never look at submitted data, so the
 # buttons shown are exactly the steps that would be accepted.
 Guard = Callable[[Any], str | None]
-
-
-class FieldKind(StrEnum):
-    TEXT = "text"
-    TEXTAREA = "textarea"
-    CHOICE = "choice"
-    DATE = "date"
-    INTEGER = "integer"
-    USER = "user"  # a user id inside the actor's jurisdiction
-    UNIT = "unit"  # an org unit id
-    SUBJECT = "subject"  # another subject of the same lifecycle (e.g. merge target)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    kind: FieldKind = FieldKind.TEXT
-    required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
-    hint: str = ""
-    not_past: bool = False  # a DATE that may not lie before the day of the step
 
 
 @dataclass(frozen=True)

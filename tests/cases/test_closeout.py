@@ -16,23 +16,11 @@ from cases.audit import history, open_sections
 from cases.closeout import _file_looks_complete, missing_items
 from cases.handling_models import ClueSubject, FeedbackRecord, Referral, Sanction
 from cases.outcomes import (
-    add_referral,
-    add_sanction,
-    add_to_negative_list,
-    record_feedback,
-    record_referral_receipt,
-    record_sanction_executed,
     referrals,
 )
+from cases.record_actions import perform
 from cases.records import (
-    add_inquiry,
-    add_subject,
-    add_talk,
     children,
-    hand_down,
-    record_inquiry_reply,
-    update_facts,
-    update_verification_plan,
 )
 from cases.service import fire, timeline
 from cases.states import ClueState
@@ -67,26 +55,32 @@ def to_verifying(db, **fields):
 def test_a_kickback_clue_from_inquiry_to_write_off(db):
     handler = user(db, "handler")
     clue = to_verifying(db)
-    talk = add_talk(
-        db, handler, clue, {"talked_on": "2026-06-01", "person": "张某", "content": "谈话"}
+    talk = perform(
+        db, handler, clue, "talk", {"talked_on": "2026-06-01", "person": "张某", "content": "谈话"}
     )
-    letter = add_inquiry(db, handler, clue, {"recipient": "张某", "sent_on": "2026-06-01"})
+    letter = perform(db, handler, clue, "inquiry", {"recipient": "张某", "sent_on": "2026-06-01"})
     assert letter.reply_due == date(2026, 6, 23)  # 15 working days; 19 June is Dragon Boat
-    record_inquiry_reply(
-        db, handler, clue, letter.id, {"reply_received_on": "2026-06-10", "reply_summary": "否认"}
+    perform(
+        db,
+        handler,
+        clue,
+        "inquiry_reply",
+        {"letter_id": letter.id, "reply_received_on": "2026-06-10", "reply_summary": "否认"},
     )
     step(db, "handler", clue, "inquiry_to_verify", {"reason": "说明不清"})
-    update_verification_plan(db, handler, clue, "调取处方和供货记录")
-    update_facts(
+    perform(db, handler, clue, "plan", {"plan": "调取处方和供货记录"})
+    perform(
         db,
         handler,
         clue,
+        "facts",
         {"category": "kickback", "amount_involved": "3.5", "funds_recovered": "3.5"},
     )
-    doctor = add_subject(
+    doctor = perform(
         db,
         handler,
         clue,
+        "subject",
         {
             "kind": "person",
             "name": "张某",
@@ -94,20 +88,22 @@ def test_a_kickback_clue_from_inquiry_to_write_off(db):
             "institution_id": unit(db, "C01-D01-H01").id,
         },
     )
-    hospital = add_subject(db, handler, clue, {"kind": "institution", "name": "某医院"})
+    hospital = perform(db, handler, clue, "subject", {"kind": "institution", "name": "某医院"})
     step(db, "handler", clue, "record_findings", {"findings": "substantiated", "reason": "查实"})
     assert clue.findings_on == date(2026, 6, 1) and clue.findings_text == "查实"
     step(db, "handler", clue, "refer", {"organ": "清河县公安局", "reason": "涉嫌受贿"})
-    admonish = add_sanction(
+    admonish = perform(
         db,
         handler,
         clue,
+        "sanction",
         {"subject_id": doctor.id, "kind": "admonishment", "decided_on": "2026-06-01"},
     )
-    add_sanction(
+    perform(
         db,
         handler,
         clue,
+        "sanction",
         {
             "subject_id": hospital.id,
             "kind": "fine",
@@ -116,7 +112,7 @@ def test_a_kickback_clue_from_inquiry_to_write_off(db):
             "amount": "2",
         },
     )
-    add_to_negative_list(db, handler, clue, {"supplier": "某医药公司", "reason": "行贿"})
+    perform(db, handler, clue, "negative_list", {"supplier": "某医药公司", "reason": "行贿"})
     step(db, "handler", clue, "submit_result", {"reason": "已处理并移送"})
     step(db, "leader", clue, "approve_result")
 
@@ -129,17 +125,30 @@ def test_a_kickback_clue_from_inquiry_to_write_off(db):
     )
     assert clue.state == ClueState.FEEDBACK
 
-    record_sanction_executed(db, handler, clue, admonish.id, {"executed_on": "2026-06-01"})
-    (referral,) = referrals(db, clue)
-    assert referral.target == "judicial" and referral.receipt_due == date(2026, 6, 15)
-    record_referral_receipt(
+    perform(
         db,
         handler,
         clue,
-        referral.id,
-        {"received_on": "2026-06-01", "outcome": "已立案", "outcome_on": "2026-06-01"},
+        "sanction_executed",
+        {"sanction_id": admonish.id, "executed_on": "2026-06-01"},
     )
-    record_feedback(db, handler, clue, {"mode": "anonymous", "public_wording": "已依法依规处理。"})
+    (referral,) = referrals(db, clue)
+    assert referral.target == "judicial" and referral.receipt_due == date(2026, 6, 15)
+    perform(
+        db,
+        handler,
+        clue,
+        "referral_receipt",
+        {
+            "referral_id": referral.id,
+            "received_on": "2026-06-01",
+            "outcome": "已立案",
+            "outcome_on": "2026-06-01",
+        },
+    )
+    perform(
+        db, handler, clue, "feedback", {"mode": "anonymous", "public_wording": "已依法依规处理。"}
+    )
     assert missing_items(db, clue) == []
     step(db, "handler", clue, "request_write_off")
     step(db, "leader", clue, "approve_write_off")
@@ -206,47 +215,59 @@ def test_feedback_not_applicable_needs_a_reason_and_named_reporters_use_the_step
     clue = clue_in_state(db, ClueState.FEEDBACK)
     handler = user(db, "handler")
     with pytest.raises(ValidationError, match="无需反馈的理由"):
-        record_feedback(db, handler, clue, {"mode": "not_applicable"})
+        perform(db, handler, clue, "feedback", {"mode": "not_applicable"})
     named = clue_in_state(db, ClueState.FEEDBACK, reporter_named=True)
     with pytest.raises(ValidationError, match="登记已反馈举报人"):
-        record_feedback(db, handler, named, {"mode": "not_applicable", "na_reason": "x"})
+        perform(db, handler, named, "feedback", {"mode": "not_applicable", "na_reason": "x"})
 
 
 def test_sanctions_fit_the_subject_and_records_follow_state_and_role(db):
     clue = clue_in_state(db, ClueState.DISPOSING)
     handler = user(db, "handler")
-    person = add_subject(db, handler, clue, {"kind": "person", "name": "李某", "post": "nurse"})
+    person = perform(
+        db, handler, clue, "subject", {"kind": "person", "name": "李某", "post": "nurse"}
+    )
     with pytest.raises(ValidationError, match="不适用于人员"):
-        add_sanction(
-            db, handler, clue, {"subject_id": person.id, "kind": "fine", "decided_on": "2026-06-01"}
+        perform(
+            db,
+            handler,
+            clue,
+            "sanction",
+            {"subject_id": person.id, "kind": "fine", "decided_on": "2026-06-01"},
         )
     with pytest.raises(PermissionDenied):
-        add_subject(
-            db, user(db, "inspector"), clue, {"kind": "person", "name": "x", "post": "other"}
+        perform(
+            db,
+            user(db, "inspector"),
+            clue,
+            "subject",
+            {"kind": "person", "name": "x", "post": "other"},
         )
     with pytest.raises(InvalidTransition, match="不能修改“反馈”"):
-        record_feedback(db, handler, clue, {"mode": "not_applicable", "na_reason": "x"})
+        perform(db, handler, clue, "feedback", {"mode": "not_applicable", "na_reason": "x"})
     assert "sanctions" in open_sections(db, handler, clue)
     assert "feedback" not in open_sections(db, handler, clue)
     assert open_sections(db, user(db, "inspector"), clue) == frozenset()
     with pytest.raises(ValidationError, match="移送日期"):
-        add_referral(db, handler, clue, {"target": "tax", "organ": "税务局"})
+        perform(db, handler, clue, "referral", {"target": "tax", "organ": "税务局"})
 
 
 def test_handing_down_creates_a_linked_child_whose_result_the_parent_sees(db):
     clue = to_verifying(db)
     handler = user(db, "handler")
     with pytest.raises(ValidationError, match="下级单位"):
-        hand_down(
+        perform(
             db,
             handler,
             clue,
+            "hand_down",
             {"target_unit_id": unit(db, "C01-D02").id, "due": "2026-06-30", "note": "核查"},
         )
-    child = hand_down(
+    child = perform(
         db,
         handler,
         clue,
+        "hand_down",
         {"target_unit_id": unit(db, "C01-D01-H01").id, "due": "2026-06-30", "note": "请核查"},
     )
     assert child.parent_id == clue.id and child.superior_due == date(2026, 6, 30)

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from cases.outcomes import record_referral_receipt, referrals
-from cases.records import add_subject
+from cases.outcomes import referrals
+from cases.record_actions import perform
 from cases.service import deadlines, fire, timeline
 from cases.states import ClueState
 from config.errors import Conflict, InvalidTransition, ValidationError
@@ -46,9 +46,15 @@ def test_full_path_from_intake_to_write_off_is_logged_step_by_step(db):
             ("handler", "refer", {"organ": "某区公安分局", "reason": "涉嫌犯罪"}),
         )
         # 销号 needs the person involved and the police's receipt for the referral.
-        add_subject(db, handler, clue, {"kind": "person", "name": "张某", "post": "doctor"})
+        perform(db, handler, clue, "subject", {"kind": "person", "name": "张某", "post": "doctor"})
         (referral,) = referrals(db, clue)
-        record_referral_receipt(db, handler, clue, referral.id, {"received_on": "2026-06-01"})
+        perform(
+            db,
+            handler,
+            clue,
+            "referral_receipt",
+            {"referral_id": referral.id, "received_on": "2026-06-01"},
+        )
         walk(
             db,
             clue,

@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import event, select
 
 from cases.handling_models import Referral
-from cases.outcomes import add_referral, record_referral_receipt
+from cases.record_actions import perform
 from notifications.jobs import JOBS
 from notifications.models import Channel, Delivery
 from notifications.referral_reminders import due_referral_messages, sweep_referrals
@@ -31,10 +31,11 @@ def referred_clue(db, *, target: str = "market", sent_on: date = SENT):
     clue.ledger_no = f"清卫纪线〔2026〕R{clue.id}号"
     handler = user(db, "handler")
     with time_machine.travel(datetime(2026, 9, 24, 10, tzinfo=SH), tick=False):
-        referral = add_referral(
+        referral = perform(
             db,
             handler,
             clue,
+            "referral",
             {"target": target, "organ": "清河县市场监督管理局", "sent_on": sent_on.isoformat()},
         )
     return clue, referral
@@ -123,8 +124,12 @@ def test_a_recorded_receipt_stops_the_reminders(db):
     assert walk(db, SENT, date(2026, 10, 14)) == 0
     assert {lvl for _, lvl, _ in sent(db, referral)} == {"due_3", "due_1"}
     with time_machine.travel(datetime(2026, 10, 14, 16, tzinfo=SH), tick=False):
-        record_referral_receipt(
-            db, handler, clue, referral.id, {"received_on": "2026-10-14", "outcome": ""}
+        perform(
+            db,
+            handler,
+            clue,
+            "referral_receipt",
+            {"referral_id": referral.id, "received_on": "2026-10-14", "outcome": ""},
         )
     assert walk(db, date(2026, 10, 15), date(2026, 10, 30)) == 0
     assert {lvl for _, lvl, _ in sent(db, referral)} == {"due_3", "due_1"}

@@ -12,7 +12,7 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from cases import outcomes, records
+from cases.record_actions import perform
 from cases.states import ClueState
 from directory.tokens import create_token
 from reporting.submissions import fire, start_draft
@@ -73,20 +73,25 @@ def handling_clues(db) -> dict[str, int]:
         for state in (*RECORD_STATES.values(), ClueState.DISPOSING)
     }
     disposing = clues[ClueState.DISPOSING]
-    subject = records.add_subject(
-        db, handler, disposing, {"kind": "person", "name": "张某", "post": "doctor"}
+    subject = perform(
+        db, handler, disposing, "subject", {"kind": "person", "name": "张某", "post": "doctor"}
     )
-    outcomes.add_sanction(
+    perform(
         db,
         handler,
         disposing,
+        "sanction",
         {"subject_id": subject.id, "kind": "admonishment", "decided_on": "2026-06-15"},
     )
-    outcomes.add_referral(
-        db, handler, disposing, {"target": "judicial", "organ": "公安局", "sent_on": "2026-06-15"}
+    perform(
+        db,
+        handler,
+        disposing,
+        "referral",
+        {"target": "judicial", "organ": "公安局", "sent_on": "2026-06-15"},
     )
     talking = clues[ClueState.TALK_INQUIRY]
-    records.add_inquiry(db, handler, talking, {"recipient": "张某", "sent_on": "2026-06-15"})
+    perform(db, handler, talking, "inquiry", {"recipient": "张某", "sent_on": "2026-06-15"})
     return {state: clue.id for state, clue in clues.items()}
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from cases.handling_models import ClueEvent
 from cases.models import Clue
+from cases.record_actions import perform
 from notifications.clue_reminders import sweep_clues
 from notifications.models import Delivery
 from tests.conftest import login, post_form, user
@@ -257,7 +258,6 @@ def test_the_unconfirmed_year_alert_goes_to_admins_and_leaders_weekly_never_repo
 
 def test_pending_referral_and_inquiry_show_their_year_and_leaders_see_their_own(client, db):
     from cases.outcomes import open_referral
-    from cases.records import add_inquiry
     from tests.cases.factories import new_clue
 
     with at(2026, 12, 28):
@@ -266,8 +266,8 @@ def test_pending_referral_and_inquiry_show_their_year_and_leaders_see_their_own(
         clue.handler_id = user(db, "handler").id
         clue.state = "talk_inquiry"
         db.flush()
-        letter = add_inquiry(
-            db, user(db, "handler"), clue, {"recipient": "李某", "sent_on": "2026-12-28"}
+        letter = perform(
+            db, user(db, "handler"), clue, "inquiry", {"recipient": "李某", "sent_on": "2026-12-28"}
         )
         assert letter.reply_due is None
         switch(client, "handler")

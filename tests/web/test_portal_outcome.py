@@ -14,7 +14,7 @@ import time_machine
 from sqlalchemy import select
 
 from cases.models import Clue
-from cases.outcomes import record_feedback
+from cases.record_actions import perform
 from cases.service import fire
 from tests.conftest import user
 from tests.web.test_portal import code_of, lookup, report
@@ -129,10 +129,11 @@ def test_anonymous_reply_is_shown_only_for_its_own_code(client, db):
     code, clue = filed(client, db, content="县妇幼保健院检验科收取试剂回扣")
     other_code, _other = filed(client, db, content="乡镇卫生院医生索要红包")
     to_approved_result(db, clue)
-    record_feedback(
+    perform(
         db,
         user(db, "handler"),
         clue,
+        "feedback",
         {"mode": "anonymous", "public_wording": PUBLIC_REPLY, "internal_note": "内部备注：勿外传"},
     )
 
@@ -170,8 +171,12 @@ def test_merged_tip_follows_the_clue_it_was_merged_into(client, db):
     step(db, "handler", clue, "conclude_findings", {"reason": INTERNAL["conclude"]})
     step(db, "handler", clue, "submit_result", {"reason": INTERNAL["result"]})
     step(db, "leader", clue, "approve_result")
-    record_feedback(
-        db, user(db, "handler"), clue, {"mode": "anonymous", "public_wording": PUBLIC_REPLY}
+    perform(
+        db,
+        user(db, "handler"),
+        clue,
+        "feedback",
+        {"mode": "anonymous", "public_wording": PUBLIC_REPLY},
     )
 
     text, status = page_of(client, dup_code)

@@ -3,23 +3,23 @@
 
 Reads answer what the clue page and the register page show: never the reporter's
 identity, and feedback without its internal note (the page keeps that to itself too).
-Writes call the same services as the page forms (``cases.records``, ``cases.outcomes``,
-``cases.redpacket``), which check jurisdiction, editor and state. The body's shape is
-checked here first against the OpenAPI description (``web.openapi_handling``), so an
-id or an amount no column can hold is a 422, not a database error. Token requests need
+Writes go through the same declarations as the page forms (``cases.record_actions``,
+``cases.redpacket``), which check jurisdiction, editor and state and clean every field.
+The body's JSON types are checked here first against the fields' own JSON Schema (the
+one the OpenAPI description shows), so an id or an amount no column can hold is a 422,
+not a database error. Token requests need
 no CSRF token; cookie-session writes send it in ``X-CSRFToken`` (``api.csrf_unless_token``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, request
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from cases import outcomes, records
 from cases.audit import open_sections
@@ -34,15 +34,16 @@ from cases.handling_models import (
     TalkRecord,
 )
 from cases.models import Clue
+from cases.record_actions import RECORD_ACTIONS
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender
 from cases.reference import VIOLATION_CATEGORIES
 from cases.service import get_clue
 from config.errors import DomainError, ValidationError
-from directory.models import User
 from web.db import db_session
-from web.openapi_handling import AMOUNT_LIMIT, RECORD_ACTIONS, REDPACKET_FIELDS
+from web.openapi_handling import REDPACKET_FIELDS
 from web.openapi_parts import MAX_ID
 from web.views.api import csrf_unless_token
+from workflow.fields import AMOUNT_LIMIT, FieldSpec
 
 bp = Blueprint("handling_api", __name__, url_prefix="/api")
 bp.before_request(csrf_unless_token)
@@ -219,8 +220,9 @@ def _amount_fits(value: str | int | float) -> bool:
     return not number.is_finite() or abs(number) < AMOUNT_LIMIT
 
 
-def checked_body(fields: dict[str, dict[str, Any]], *, target: str | None = None) -> dict:
+def checked_body(specs: Iterable[FieldSpec]) -> dict:
     """The JSON object of the request, each field of a known name and a fitting type."""
+    fields = {spec.name: spec.json_schema() for spec in specs}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationError("请求体须为 JSON 对象。")
@@ -228,8 +230,6 @@ def checked_body(fields: dict[str, dict[str, Any]], *, target: str | None = None
         name: "不是该操作的字段。" if name not in fields else _misfit(fields[name], value)
         for name, value in body.items()
     }
-    if target and body.get(target) is None:
-        problems[target] = "请指明要登记的记录。"
     problems = {name: why for name, why in problems.items() if why}
     if problems:
         listed = "；".join(f"{name}：{why}" for name, why in problems.items())
@@ -239,43 +239,19 @@ def checked_body(fields: dict[str, dict[str, Any]], *, target: str | None = None
 
 # -- clue records --------------------------------------------------------------------------------
 
-Write = Callable[[Session, User, Clue, dict[str, Any]], Any]
-
-
-def _on(field: str, fn: Callable[..., Any]) -> Write:
-    """A change to an existing record, named by its id in the body (as the page's forms)."""
-    return lambda s, a, c, d: fn(s, a, c, d[field], d)
-
-
-def _plan(s: Session, a: User, c: Clue, d: dict[str, Any]) -> None:
-    records.update_verification_plan(s, a, c, d.get("plan") or "")
-
-
-WRITES: dict[str, tuple[Write, Callable[[Clue, Any], dict[str, Any]]]] = {
-    "subject": (records.add_subject, lambda c, r: subject_json(r)),
-    "facts": (records.update_facts, lambda c, r: facts_json(c)),
-    "plan": (_plan, lambda c, r: facts_json(c)),
-    "talk": (records.add_talk, lambda c, r: talk_json(r)),
-    "inquiry": (records.add_inquiry, lambda c, r: inquiry_json(r)),
-    "inquiry_reply": (
-        _on("letter_id", records.record_inquiry_reply),
-        lambda c, r: inquiry_json(r),
-    ),
-    "hand_down": (records.hand_down, lambda c, r: handed_down_json(r)),
-    "sanction": (outcomes.add_sanction, lambda c, r: sanction_json(r)),
-    "sanction_executed": (
-        _on("sanction_id", outcomes.record_sanction_executed),
-        lambda c, r: sanction_json(r),
-    ),
-    "referral": (outcomes.add_referral, lambda c, r: referral_json(r)),
-    "referral_receipt": (
-        _on("referral_id", outcomes.record_referral_receipt),
-        lambda c, r: referral_json(r),
-    ),
-    "feedback": (outcomes.record_feedback, lambda c, r: feedback_json(r)),
-    "negative_list": (outcomes.add_to_negative_list, lambda c, r: negative_json(r)),
+# The answer to each kind of record (``RecordAction.answer``), as the description shows it.
+ANSWERS: dict[str, Callable[[Clue, Any], dict[str, Any]]] = {
+    "Subject": lambda c, r: subject_json(r),
+    "Facts": lambda c, r: facts_json(c),
+    "Talk": lambda c, r: talk_json(r),
+    "Inquiry": lambda c, r: inquiry_json(r),
+    "HandedDown": lambda c, r: handed_down_json(r),
+    "Sanction": lambda c, r: sanction_json(r),
+    "Referral": lambda c, r: referral_json(r),
+    "Feedback": lambda c, r: feedback_json(r),
+    "NegativeListEntry": lambda c, r: negative_json(r),
 }
-assert WRITES.keys() == RECORD_ACTIONS.keys(), "each described action has a service"
+assert {a.answer for a in RECORD_ACTIONS.values()} <= ANSWERS.keys(), "an answer is missing"
 
 
 @bp.get("/clues/<int:clue_id>/records")
@@ -301,16 +277,15 @@ def clue_records(clue_id: int):
 def write_record(clue_id: int, action: str):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    spec = RECORD_ACTIONS[action]
-    data = checked_body(spec.fields, target=spec.target)
-    write, answer = WRITES[action]
+    record_action = RECORD_ACTIONS[action]
+    data = checked_body(record_action.fields)
     try:
-        result = write(sess, current_user, clue, data)
+        result = record_action(sess, current_user, clue, data)
     except DomainError:
         sess.rollback()  # nothing half-written; web/errors.py renders the structured error
         raise
     sess.commit()
-    return answer(clue, result), spec.status
+    return ANSWERS[record_action.answer](clue, result), 201 if record_action.creates else 200
 
 
 # -- red-packet register -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from flask_login import current_user
 from cases import outcomes, records
 from cases.attachments import Upload, add_attachments, attachment_content, attachments
 from cases.audit import history
+from cases.record_actions import RECORD_ACTIONS
 from cases.service import get_clue
 from config.errors import DomainError
 from web.db import db_session
@@ -25,49 +26,16 @@ from web.files import file_store, send_bytes
 bp = Blueprint("handling", __name__, url_prefix="/clues")
 
 
-def _with_id(fn, name):
-    return lambda s, a, c, form: fn(s, a, c, _row_id(form.get(name) or ""), form)
-
-
-def _row_id(text: str) -> int:
-    # Not a small number: no row has it (the service answers "not found"), never a 500.
-    text = text.strip()
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
-ACTIONS = {
-    "subject": (records.add_subject, "已登记当事人。"),
-    "facts": (records.update_facts, "已保存违规事实。"),
-    "plan": (
-        lambda s, a, c, f: records.update_verification_plan(s, a, c, f.get("plan", "")),
-        "已保存核查方案。",
-    ),
-    "talk": (records.add_talk, "已登记谈话记录。"),
-    "inquiry": (records.add_inquiry, "已登记函询。"),
-    "inquiry_reply": (_with_id(records.record_inquiry_reply, "letter_id"), "已登记函询回复。"),
-    "hand_down": (records.hand_down, "已交办下级核查。"),
-    "sanction": (outcomes.add_sanction, "已登记处理决定。"),
-    "sanction_executed": (
-        _with_id(outcomes.record_sanction_executed, "sanction_id"),
-        "已登记执行日期。",
-    ),
-    "referral": (outcomes.add_referral, "已登记移送。"),
-    "referral_receipt": (_with_id(outcomes.record_referral_receipt, "referral_id"), "已登记回执。"),
-    "feedback": (outcomes.record_feedback, "已登记反馈情况。"),
-    "negative_list": (outcomes.add_to_negative_list, "已列入供应商负面名单。"),
-}
-
-
 @bp.route("/<int:clue_id>/records/<action>", methods=["POST"])
 def record(clue_id: int, action: str):
-    if action not in ACTIONS:
+    if action not in RECORD_ACTIONS:
         return {"error": "unknown"}, 404
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    fn, message = ACTIONS[action]
+    record_action = RECORD_ACTIONS[action]
     typed = request.form.to_dict()
     try:
-        fn(sess, current_user, clue, typed)
+        record_action(sess, current_user, clue, typed)
     except DomainError as err:
         sess.rollback()
         flash(err.message, "error")
@@ -78,7 +46,7 @@ def record(clue_id: int, action: str):
         clue = get_clue(sess, current_user, clue_id)
         return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
     sess.commit()
-    flash(message, "success")
+    flash(record_action.message, "success")
     return redirect(url_for("clues.show", clue_id=clue_id))
 
 
@@ -163,10 +131,14 @@ def handling_context(sess, clue) -> dict:
             .limit(500)
         ).all()
     closing = clue.state in (ClueState.FEEDBACK, ClueState.PENDING_WRITE_OFF)
+    subjects = records.subjects(sess, clue)
     return {
         "sections": sections,
+        "record_actions": RECORD_ACTIONS,
         "ref": reference,
-        "subjects": records.subjects(sess, clue),
+        "subjects": subjects,
+        "subject_choices": [(s.id, s.label) for s in subjects],
+        "unit_choices": [(u.id, u.name) for u in lower],
         "talks": records.talks(sess, clue),
         "inquiries": records.inquiries(sess, clue),
         "pending_due": _pending_dues(sess, clue),
@@ -175,7 +147,6 @@ def handling_context(sess, clue) -> dict:
         "referrals": outcomes.referrals(sess, clue),
         "feedback": outcomes.feedback_records(sess, clue),
         "attachments": attachments(sess, clue),
-        "lower_units": lower,
         "missing": missing_items(sess, clue) if closing else [],
         "history": history(sess, current_user, clue),
     }

@@ -1,0 +1,75 @@
+"""``FieldSpec.clean`` and ``json_schema``: typed values, problems named in Chinese by field."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from config.errors import ValidationError
+from workflow.fields import AMOUNT_LIMIT, FieldKind, FieldSpec, Problems, clean
+
+NAME = FieldSpec("name", "姓名", max_len=4)
+DAY = FieldSpec("sent_on", "发函日期", FieldKind.DATE)
+AMOUNT = FieldSpec("amount", "金额（万元）", FieldKind.DECIMAL, required=False, places=2)
+ID = FieldSpec("subject_id", "当事人", FieldKind.RECORD)
+KIND = FieldSpec("kind", "类型", FieldKind.CHOICE, choices=(("person", "人员"),))
+
+
+def test_clean_gives_typed_values_and_empty_for_blank_optional_fields():
+    values = clean(
+        (NAME, DAY, AMOUNT, ID, KIND),
+        {"name": " 张某 ", "sent_on": "2026-06-01", "subject_id": "7", "kind": "person"},
+    )
+    assert values == {
+        "name": "张某",
+        "sent_on": date(2026, 6, 1),
+        "amount": None,
+        "subject_id": 7,
+        "kind": "person",
+    }
+    assert AMOUNT.clean(12.5) == Decimal("12.5")
+
+
+@pytest.mark.parametrize(
+    ("spec", "raw", "message"),
+    [
+        (NAME, "", "请填写“姓名”。"),
+        (NAME, "张三李四王", "“姓名”不能超过 4 个字。"),
+        (NAME, ["张某"], "“姓名”的值无效。"),
+        (DAY, "6月1日", "“发函日期”不是有效日期（格式：2026-06-01）。"),
+        (AMOUNT, "-1", "“金额（万元）”须为不小于 0 的数字，最多 2 位小数。"),
+        (AMOUNT, "1.234", "“金额（万元）”须为不小于 0 的数字，最多 2 位小数。"),
+        (AMOUNT, str(AMOUNT_LIMIT), "“金额（万元）”须为不小于 0 的数字，最多 2 位小数。"),
+        (AMOUNT, True, "“金额（万元）”须为不小于 0 的数字，最多 2 位小数。"),
+        (ID, None, "请选择“当事人”。"),
+        (ID, 2**31, "“当事人”的值无效。"),
+        (ID, 0, "“当事人”的值无效。"),
+        (KIND, "robot", "“类型”的值无效。"),
+    ],
+)
+def test_each_problem_is_a_validation_error_naming_the_field(spec, raw, message):
+    with pytest.raises(ValidationError) as err:
+        spec.clean(raw)
+    assert err.value.message == message and err.value.details == {spec.name: message}
+
+
+def test_clean_names_every_bad_field_at_once_and_problems_keep_collecting():
+    with pytest.raises(ValidationError) as err:
+        clean((NAME, DAY, ID), {"sent_on": "x", "subject_id": 3})
+    assert set(err.value.details) == {"name", "sent_on"}
+    problems = Problems()
+    values = problems.clean((NAME, DAY), {"name": "张某", "sent_on": "x"})
+    assert values == {"name": "张某", "sent_on": None}
+    problems.error("name", "姓名重复。")
+    with pytest.raises(ValidationError) as err:
+        problems.done()
+    assert set(err.value.details) == {"name", "sent_on"}
+
+
+def test_json_schema_follows_the_declaration():
+    assert NAME.json_schema() == {"type": "string", "maxLength": 4, "description": "姓名"}
+    assert AMOUNT.json_schema()["type"] == ["string", "number", "null"]
+    assert KIND.json_schema()["enum"] == ["person"]
+    assert ID.json_schema()["minimum"] == 1
