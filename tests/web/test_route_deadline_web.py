@@ -64,7 +64,7 @@ def test_the_leaders_date_shows_under_the_deadlines(client, db):
     ("value", "message"),
     [
         ("2026-06-14", "“办理期限”不能早于今天（2026-06-15）。"),
-        ("2026-02-30", "“办理期限”须为日期，格式如 2026-12-31。"),
+        ("2026-02-30", "“办理期限”不是有效日期（格式：2026-06-01）。"),
     ],
 )
 def test_a_past_or_malformed_date_is_refused_on_the_page(client, db, value, message):
@@ -94,7 +94,7 @@ def test_the_api_offers_the_field_and_refuses_a_bad_date_structurally(client, db
     )
     assert bad.status_code == 422
     assert bad.get_json()["error"]["details"] == {
-        "route_due": "“办理期限”须为日期，格式如 2026-12-31。"
+        "route_due": "“办理期限”不是有效日期（格式：2026-06-01）。"
     }
     past = client.post(
         url,
