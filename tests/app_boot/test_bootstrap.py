@@ -108,10 +108,13 @@ def test_every_qingfeng_command_starts_through_bootstrap(tmp_path):
     assert bad.exit_code != 0 and "QINGFENG_TIME_LIMITS" in bad.output
 
 
-def test_the_web_app_applies_the_time_limits(settings):
+def test_the_web_app_applies_the_time_limits(settings, session_factory):
     from web.app import create_app
 
-    create_app(settings.with_overrides(time_limits="accept_notice=9"))
+    # The suite's session factory: an app with an engine of its own would leave it open.
+    create_app(
+        settings.with_overrides(time_limits="accept_notice=9"), session_factory=session_factory
+    )
     assert RULES["accept_notice"].amount == 9
 
 

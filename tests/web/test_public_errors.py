@@ -68,6 +68,8 @@ def test_production_app_refuses_to_start_without_the_key(settings, tmp_path):
     assert not (tmp_path / "missing" / "reporter.key").exists()  # never made silently
 
 
-def test_development_app_still_makes_its_own_key(settings, tmp_path):
+def test_development_app_still_makes_its_own_key(settings, session_factory, tmp_path):
     dev = settings.with_overrides(reporter_key_file=tmp_path / "dev" / "reporter.key")
-    create_app(dev)  # nothing to refuse: the key is created on first use
+    # Nothing to refuse: the key is created on first use. (The suite's session factory:
+    # an app with an engine of its own would leave a connection open on PostgreSQL.)
+    create_app(dev, session_factory=session_factory)
