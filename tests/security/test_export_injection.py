@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from cases import records
+from cases.record_actions import perform
 from cases.redpacket import RegisterFilter, register_surrender, register_xlsx
 from cases.states import ClueState
 from config.spreadsheet import clean_text, looks_like_formula, write_csv
@@ -84,8 +84,12 @@ def test_portal_tip_and_every_ledger_column_export_as_text(app, client, db, cloc
     stored = []
     for i, payload in enumerate(PAYLOADS):
         clue = clue_in_state(db, ClueState.VERIFYING, summary=f"{payload}{i}")
-        subject = records.add_subject(
-            db, handler, clue, {"kind": "person", "name": f"{payload}{i}", "post": "doctor"}
+        subject = perform(
+            db,
+            handler,
+            clue,
+            "subject",
+            {"kind": "person", "name": f"{payload}{i}", "post": "doctor"},
         )
         stored += [clue.summary, subject.name]
     db.flush()
