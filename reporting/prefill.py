@@ -12,7 +12,7 @@ institution concerned), and the campaigns' ``inspections.*`` from ``campaigns.st
 
 Packages that reporting may not import (campaigns) contribute keys through
 ``register_source``: a key prefix and a function giving all of that source's figures for
-one unit and period. The source registers itself when imported (``web.schema``).
+one unit and period. ``app_boot.register_hooks`` registers every source at start-up.
 """
 
 from __future__ import annotations
