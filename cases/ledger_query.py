@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
+from config.database import is_valid_id
 from config.errors import CalendarUnknown, ValidationError
 from directory.jurisdiction import visible_unit_ids
 from directory.models import OrgUnit, User
@@ -56,7 +57,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         at, _, ident = cursor.partition("~")
         when, number = datetime.fromisoformat(at), int(ident)
-        if not 0 < number < 2**31:
+        if not is_valid_id(number):
             raise ValueError(ident)
         return when, number
     except ValueError as err:

@@ -23,12 +23,13 @@ from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from config.files import not_stored_reason
 from config.filestore import FileStore, store_for
+from config.reference import POSTS
 from config.settings import Settings
 from directory.jurisdiction import body_of, require_role, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from tips import attachments as files
-from tips.channels import ACCUSED_POSTS, validate_metadata
+from tips.channels import validate_metadata
 from tips.custody import can_reveal, require_reveal
 from tips.models import (
     MailOriginal,
@@ -195,7 +196,7 @@ def create_tip(
     for person in new.accused:
         if not person.name.strip():
             continue
-        post = person.post if person.post in ACCUSED_POSTS else "other"
+        post = person.post if person.post in POSTS else "other"
         tip.accused.append(
             TipAccused(name=person.name.strip()[:100], name_key=name_key(person.name), post=post)
         )
