@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from cases.models import Clue
 from cases.service import NewClue, create_clue
 from cases.states import CLOSED_STATES, ClueState
 from config.errors import ValidationError
+from config.localtime import LOCAL_TZ
 from directory.models import OrgUnit, UnitKind
 from directory.tabular import Report, map_header, read_table
 from tips.channels import CHANNELS
@@ -75,7 +75,6 @@ STATUS_WORDS: dict[str, ClueState] = {
 }
 _TIP_STATUS = {ClueState.RECEIVED: TipStatus.RECEIVED}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-SH = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ def import_ledger(
 
 
 def _write(session: Session, unit: OrgUnit, row: LedgerRow, vault: Vault, source: str) -> None:
-    received = datetime.combine(row.received, time(9, 0), SH)
+    received = datetime.combine(row.received, time(9, 0), LOCAL_TZ)
     tip = create_tip(
         session,
         None,

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 from cases.models import Clue
 from cases.reference import KICKBACK_CATEGORIES, REDPACKET_CATEGORIES
 from cases.stats import cases_by_class, kickback_stats, redpacket_stats, sanction_counts
+from config.localtime import LOCAL_TZ
 from config.reference import Grade, InstitutionCategory, Ownership, StatClass
 from directory.models import OrgUnit, UnitKind
 from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Unit, Value
 from reporting.rollup import class_code
-from workflow.engine import LOCAL_TZ
 from workflow.models import TransitionLog
 
 # prefix -> function(session, unit, start, end) giving every key of that source.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
 
+from config.localtime import LOCAL_TZ
 from directory.roles import Role
 from reporting.forms import FORMS, form_for
 
@@ -63,8 +63,7 @@ def nav_items(role: Role) -> list[tuple[str, str]]:
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
-    tz = ZoneInfo(current_app.config["QINGFENG"].timezone)
-    return value.astimezone(tz).strftime(fmt)
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
 def form_title(obligation: Any) -> str:
