@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, session_scope
+from config.migrate import upgrade_database
 from directory.demo import load_demo
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 

@@ -42,6 +42,7 @@ from bench.bench_sweep import (  # noqa: E402
 )
 from cases.ledger_query import LedgerFilter, ledger_query  # noqa: E402
 from config.database import Base, make_engine, session_scope  # noqa: E402
+from config.migrate import upgrade_database  # noqa: E402
 from config.reference import Grade, InstitutionCategory, Ownership  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from directory.models import User  # noqa: E402
@@ -51,7 +52,6 @@ from reporting.formdef import CellKind  # noqa: E402
 from reporting.forms import FORMS  # noqa: E402
 from reporting.models import Obligation  # noqa: E402
 from reporting.rollup import class_code  # noqa: E402
-from web.schema import upgrade_database  # noqa: E402
 
 REPEAT = 15
 CHUNK = 20_000

@@ -27,13 +27,13 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from cases.models import Clue  # noqa: E402
 from config.database import make_engine, session_scope  # noqa: E402
+from config.migrate import upgrade_database  # noqa: E402
 from directory.models import OrgUnit, User  # noqa: E402
 from directory.passwords import hash_password  # noqa: E402
 from notifications.clue_reminders import sweep_clues  # noqa: E402
 from notifications.models import Delivery  # noqa: E402
 from notifications.obligation_reminders import sweep_obligations  # noqa: E402
 from reporting.models import Obligation, ObligationRule  # noqa: E402
-from web.schema import upgrade_database  # noqa: E402
 from workflow.calendar import load_calendar  # noqa: E402
 from workflow.calendar_source import seed_from_package  # noqa: E402
 

@@ -31,9 +31,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, session_scope
+from config.migrate import upgrade_database
 from directory.demo import load_demo
 from tests.dbutil import reset_database
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 TOTAL, THREADS, WORKERS, TIME_CAP = 400, 8, 3, 90.0

@@ -4,13 +4,16 @@ The sheet has 36 numbered items in three groups. Items 6 and 33–36 are split i
 sub-lines (免疫细胞治疗/其他, 医师/护士/其他人员); each sub-line is answered on its own.
 Answers are of four kinds, as printed: 有□ 无□; 抽查 N 人，违法违规 M 人; 有□ 无□，罚款 X
 万元，没收 …; 有□ 无□，N 人. Item 36 (合计) is computed from 33–35, never typed.
-Items 1–28 are the violation categories of ``cases.reference`` (``check_01`` …).
+Items 1–28 are declared once in ``config.checklist`` (with their clue category, answer key
+and row of 统计表二); the rest of the sheet is declared here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from config.checklist import VIOLATION_LINES
 
 
 class AnswerKind(StrEnum):
@@ -20,6 +23,8 @@ class AnswerKind(StrEnum):
     PERSONS = "persons"  # 有□ 无□，N 人
     TOTAL = "total"  # 合计: computed from other items
 
+
+_CATEGORIES = {line.number: line.category for line in VIOLATION_LINES}
 
 GROUP_VIOLATIONS = "是否存在违法违规行为情况"
 GROUP_INSTITUTION = "受到行政处罚机构情况"
@@ -40,8 +45,8 @@ class ChecklistItem:
 
     @property
     def category(self) -> str:
-        """The clue category: items 1–28 are ``check_NN`` in ``cases.reference``."""
-        return f"check_{self.number:02d}" if self.number <= 28 else "other"
+        """The clue category: items 1–28 are ``check_NN`` (``config.checklist``)."""
+        return _CATEGORIES.get(self.number, "other")
 
     @property
     def title(self) -> str:
@@ -68,49 +73,22 @@ class Checklist:
 
 
 V, INST, P = GROUP_VIOLATIONS, GROUP_INSTITUTION, GROUP_PERSONS
-_S, _F, _N, _T = AnswerKind.SAMPLED, AnswerKind.FINE, AnswerKind.PERSONS, AnswerKind.TOTAL
+_Y, _S, _F, _N, _T = (
+    AnswerKind.YES_NO,
+    AnswerKind.SAMPLED,
+    AnswerKind.FINE,
+    AnswerKind.PERSONS,
+    AnswerKind.TOTAL,
+)
 
-# (code, number, group, label, sub, kind, lh2 row)
-_ROWS: tuple[tuple[str, int, str, str, str, AnswerKind, str | None], ...] = (
-    ("1", 1, V, "医师出租、出借、转让《医师执业证书》（挂证）", "", _S, "hired_license"),
-    ("2", 2, V, "无证行医", "", _S, "unlicensed"),
-    ("3", 3, V, "医疗机构买卖、转让、租借《医疗机构执业许可证》或《医师执业证书》", "",
-     AnswerKind.YES_NO, "license_trade"),
-    ("4", 4, V, "超出登记范围开展诊疗活动", "", AnswerKind.YES_NO, "beyond_scope"),
-    ("5", 5, V, "使用非卫生技术人员从事医疗卫生技术工作", "", _S, "non_technical"),
-    ("6a", 6, V, "违规开展禁止类技术", "免疫细胞治疗", AnswerKind.YES_NO, "forbidden_cell"),
-    ("6b", 6, V, "违规开展禁止类技术", "其他", AnswerKind.YES_NO, "forbidden_other"),
-    ("7", 7, V, "违规开展限制类技术", "", AnswerKind.YES_NO, "restricted"),
-    ("8", 8, V, "索取或收受患者及其家属“红包”行为", "", AnswerKind.YES_NO, "redpacket"),
-    ("9", 9, V, "制售假药", "", AnswerKind.YES_NO, "fake_drugs"),
-    ("10", 10, V, "出具虚假证明", "", AnswerKind.YES_NO, "false_certificates"),
-    ("11", 11, V, "利用执业之便收取回扣、提成等谋取不正当利益的行为", "", AnswerKind.YES_NO,
-     "kickback"),
-    ("12", 12, V, "违规开展肝、肾、心、肺等大型器官移植", "", AnswerKind.YES_NO,
-     "organ_transplant"),
-    ("13", 13, V, "未按要求公示药品、医用材料及医疗服务价格", "", AnswerKind.YES_NO,
-     "prices_not_shown"),
-    ("14", 14, V, "乱收费和不正当价格行为", "", AnswerKind.YES_NO, "overcharging"),
-    ("15", 15, V, "欺骗、强迫诊疗或消费，诱导医疗或过度医疗等违规行为", "", AnswerKind.YES_NO,
-     "induced_care"),
-    ("16", 16, V, "其他违反医疗法律法规行为", "", AnswerKind.YES_NO, "other_violations"),
-    ("17", 17, V, "骗取医疗保险基金", "", AnswerKind.YES_NO, "insurance_fraud"),
-    # 统计表二 counts adverts removed (条) and media closed (个), not the finding itself.
-    ("18", 18, V, "在网站、微信群、QQ群、微博、微信公众号等网络媒体发布违法医疗广告或虚假信息",
-     "", AnswerKind.YES_NO, None),
-    ("19", 19, V, "医疗机构开展医疗美容项目未经过核准和备案", "", AnswerKind.YES_NO,
-     "cosmetic_unapproved"),
-    ("20", 20, V, "负责实施医疗美容项目的主诊医师未具备规定的条件", "", AnswerKind.YES_NO,
-     "cosmetic_doctor"),
-    ("21", 21, V, "从事医疗美容护理工作的人员未具备规定的条件", "", AnswerKind.YES_NO,
-     "cosmetic_nurse"),
-    ("22", 22, V, "违规开展产前诊断", "", AnswerKind.YES_NO, "prenatal"),
-    ("23", 23, V, "违规开展人类辅助生殖", "", AnswerKind.YES_NO, "assisted_reproduction"),
-    ("24", 24, V, "违规开展“两非”行为", "", AnswerKind.YES_NO, "two_nons"),
-    ("25", 25, V, "违规开展计划生育手术", "", AnswerKind.YES_NO, "family_planning"),
-    ("26", 26, V, "经销人员在医疗机构内的违规营销行为", "", AnswerKind.YES_NO, "sales_reps"),
-    ("27", 27, V, "存在医德医风失范，影响行业良好形象的行为", "", AnswerKind.YES_NO, "ethics"),
-    ("28", 28, V, "未加强机构行风建设，缺乏行风工作机制", "", AnswerKind.YES_NO, "no_mechanism"),
+# (code, number, group, label, sub, kind, lh2 row): items 1–28 from the one table of
+# ``config.checklist``, then the sheet's own items 29–36.
+_Line = tuple[str, int, str, str, str, AnswerKind, str | None]
+_VIOLATIONS: tuple[_Line, ...] = tuple(
+    (line.answer, line.number, V, line.label, line.sub, _S if line.sampled else _Y, line.form_row)
+    for line in VIOLATION_LINES
+)
+_ROWS: tuple[_Line, ...] = _VIOLATIONS + (
     ("29", 29, INST, "吊销医疗机构执业许可证", "", AnswerKind.YES_NO, "licence_revoked"),
     ("30", 30, INST, "停业整顿", "", AnswerKind.YES_NO, "business_suspended"),
     ("31", 31, INST, "罚款、没收", "", _F, "fined"),

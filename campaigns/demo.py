@@ -13,7 +13,6 @@ finding into a clue.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +22,9 @@ from campaigns.models import Campaign
 from campaigns.service import NewCampaign, add_obligation, add_phase, create_campaign, set_notice
 from campaigns.tasks import import_tasks
 from config.database import utcnow
+from config.localtime import LOCAL_TZ
 from directory.models import OrgUnit, UnitKind, User
 
-SH = ZoneInfo("Asia/Shanghai")
 # The campaign began this many days before the demo is loaded (inside its first phase).
 STARTED_DAYS_AGO = 30
 
@@ -83,7 +82,7 @@ def _user(session: Session, username: str) -> User:
 def load_demo(session: Session, now: datetime | None = None) -> Campaign:
     """Enter the seed 001 campaign with its phases, tasks, deadlines, notice and one
     inspection, begun ``STARTED_DAYS_AGO`` days before ``now``."""
-    start = (now or utcnow()).astimezone(SH).date() - timedelta(days=STARTED_DAYS_AGO)
+    start = (now or utcnow()).astimezone(LOCAL_TZ).date() - timedelta(days=STARTED_DAYS_AGO)
 
     def day(n: int) -> date:
         return start + timedelta(days=n)

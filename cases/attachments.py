@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from cases.models import Clue
 from config.errors import NotFound, ValidationError
 from config.files import not_stored_message
 from config.filestore import FileStore
+from config.localtime import local_date
 from directory.models import User
 
 log = logging.getLogger(__name__)
@@ -152,5 +152,5 @@ def attachment_content(
 
 
 def purged_message(when: datetime) -> str:
-    day = when.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    day = local_date(when).isoformat()
     return f"该附件已于 {day} 按证据保存期限删除，仅保留文件名和校验值记录。"

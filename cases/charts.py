@@ -12,10 +12,10 @@ from datetime import date, datetime, time
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from cases.ledger_query import LOCAL_TZ
 from cases.models import Clue
 from cases.reference import VIOLATION_CATEGORIES
 from cases.states import CLOSED_STATES
+from config.localtime import LOCAL_TZ
 from directory.jurisdiction import visible_unit_ids
 from directory.models import OrgUnit, User
 from tips.channels import CHANNELS

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
 from sqlalchemy import select
@@ -21,13 +20,12 @@ from config.database import utcnow
 from config.errors import CalendarUnknown
 from config.filekeys import FileKeys
 from config.filestore import DatabaseStore
+from config.localtime import LOCAL_TZ
 from directory.models import OrgUnit, User
 from tips.protection import Keyring
 from tips.routing import supervisor_of
 from tips.service import NewTip, Vault
 from workflow.calendar import load_calendar
-
-SH = ZoneInfo("Asia/Shanghai")
 
 # (summary, channel, named, petition, steps) — steps are (username, trigger, data).
 Step = tuple[str, str, dict[str, str]]
@@ -106,8 +104,8 @@ SPACING = 6
 
 def received_at(now: datetime, i: int) -> datetime:
     """When story ``i`` came in: 09:30 local, ``1 + SPACING * i`` days before ``now``."""
-    day = (now.astimezone(SH) - timedelta(days=1 + SPACING * i)).date()
-    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=SH)
+    day = (now.astimezone(LOCAL_TZ) - timedelta(days=1 + SPACING * i)).date()
+    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=LOCAL_TZ)
 
 
 def load_demo(session: Session, now: datetime | None = None) -> None:
@@ -128,7 +126,7 @@ def _fitting(session: Session) -> datetime:
     """A day late enough in the last confirmed year that every story's clock fits in it."""
     last = max(load_calendar(session).years)
     day = date(last, 12, 31) - timedelta(days=100)
-    return datetime(day.year, day.month, day.day, 18, tzinfo=SH)
+    return datetime(day.year, day.month, day.day, 18, tzinfo=LOCAL_TZ)
 
 
 def _play(session: Session, now: datetime) -> None:

@@ -9,7 +9,6 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,11 +21,11 @@ from cases.ledger_query import LedgerFilter, iter_ledger
 from cases.models import Clue
 from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, VIOLATION_CATEGORIES
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS
+from config.localtime import LOCAL_TZ
 from config.spreadsheet import xlsx_row
 from directory.models import User
 from workflow.models import TransitionLog
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 LEDGER_COLUMNS = (
     "序号",
     "线索编号",

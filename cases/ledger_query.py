@@ -13,19 +13,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
+from config.database import is_valid_id
 from config.errors import CalendarUnknown, ValidationError
+from config.localtime import LOCAL_TZ
 from directory.jurisdiction import visible_unit_ids
 from directory.models import OrgUnit, User
 from workflow.engine import calendar_for, local_today
 from workflow.pending import PendingDeadline
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DUE_SOON_WORKING_DAYS = 3  # as cases.service.deadlines: "due soon" is ≤ 3 working days
 
 
@@ -56,7 +56,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         at, _, ident = cursor.partition("~")
         when, number = datetime.fromisoformat(at), int(ident)
-        if not 0 < number < 2**31:
+        if not is_valid_id(number):
             raise ValueError(ident)
         return when, number
     except ValueError as err:

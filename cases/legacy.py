@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +21,7 @@ from cases.models import Clue
 from cases.service import NewClue, create_clue
 from cases.states import CLOSED_STATES, ClueState
 from config.errors import DomainError, ValidationError
+from config.localtime import LOCAL_TZ
 from config.textlimits import checked
 from directory.models import OrgUnit, UnitKind
 from directory.tabular import Report, database_refusal, map_header, read_table
@@ -77,7 +77,6 @@ STATUS_WORDS: dict[str, ClueState] = {
 }
 _TIP_STATUS = {ClueState.RECEIVED: TipStatus.RECEIVED}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-SH = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -230,7 +229,7 @@ def _check_lengths(row: LedgerRow, report: Report) -> None:
 
 
 def _write(session: Session, unit: OrgUnit, row: LedgerRow, vault: Vault, source: str) -> None:
-    received = datetime.combine(row.received, time(9, 0), SH)
+    received = datetime.combine(row.received, time(9, 0), LOCAL_TZ)
     tip = create_tip(session, None, unit, _new_tip(row), vault)
     tip.status = _TIP_STATUS.get(row.state, TipStatus.IMPORTED)
     clue = create_clue(
@@ -281,7 +280,7 @@ def _new_tip(row: LedgerRow) -> NewTip:
         accused=[] if _looks_like_unit(row.accused) else [AccusedPerson(row.accused)],
         named=not row.identity.is_empty(),
         identity=row.identity,
-        received_at=datetime.combine(row.received, time(9, 0), SH),
+        received_at=datetime.combine(row.received, time(9, 0), LOCAL_TZ),
     )
 
 

@@ -1,45 +1,18 @@
 """Reference data for handling: violation categories, posts, sanction kinds, referral targets.
 
 Violation categories 1–28 are the items of 广西卫生健康行业作风整治专项行动检查表
-(seed ``000_…``, 附件2), word for word; the named kinds after them (红包, 回扣 …) are the
-headings the statistical forms count. Sanction codes marked ``prefill`` are the keys the
-statistical forms read (``reporting/forms/zl1.py``, ``zl2.py``: ``ledger.sanctions.*``).
+(seed ``000_…``, 附件2), declared once in ``config.checklist``; the named kinds after them
+(红包, 回扣 …) are the headings the statistical forms count. Sanction codes marked
+``prefill`` are the keys the statistical forms read (``reporting/forms/zl1.py``,
+``zl2.py``: ``ledger.sanctions.*``).
 """
 
 from __future__ import annotations
 
+from config.checklist import CHECKLIST_ITEMS as CHECKLIST_ITEMS
+from config.checklist import VIOLATION_LINES, line_for_row
+from config.reference import POSTS as POSTS
 from tips.channels import CHANNELS as TIP_CHANNELS
-
-CHECKLIST_ITEMS: tuple[str, ...] = (
-    "医师出租、出借、转让《医师执业证书》（挂证）",
-    "无证行医",
-    "医疗机构买卖、转让、租借《医疗机构执业许可证》或《医师执业证书》",
-    "超出登记范围开展诊疗活动",
-    "使用非卫生技术人员从事医疗卫生技术工作",
-    "违规开展禁止类技术",
-    "违规开展限制类技术",
-    "索取或收受患者及其家属“红包”行为",
-    "制售假药",
-    "出具虚假证明",
-    "利用执业之便收取回扣、提成等谋取不正当利益的行为",
-    "违规开展肝、肾、心、肺等大型器官移植",
-    "未按要求公示药品、医用材料及医疗服务价格",
-    "乱收费和不正当价格行为",
-    "欺骗、强迫诊疗或消费，诱导医疗或过度医疗等违规行为",
-    "其他违反医疗法律法规行为",
-    "骗取医疗保险基金",
-    "在网站、微信群、QQ群、微博、微信公众号等网络媒体发布违法医疗广告或虚假信息",
-    "医疗机构开展医疗美容项目未经过核准和备案",
-    "负责实施医疗美容项目的主诊医师未具备规定的条件",
-    "从事医疗美容护理工作的人员未具备规定的条件",
-    "违规开展产前诊断",
-    "违规开展人类辅助生殖",
-    "违规开展“两非”行为",
-    "违规开展计划生育手术",
-    "经销人员在医疗机构内的违规营销行为",
-    "存在医德医风失范，影响行业良好形象的行为",
-    "未加强机构行风建设，缺乏行风工作机制",
-)
 
 NAMED_CATEGORIES: dict[str, str] = {
     "redpacket": "收受“红包”",
@@ -52,21 +25,13 @@ NAMED_CATEGORIES: dict[str, str] = {
 }
 
 VIOLATION_CATEGORIES: dict[str, str] = {
-    **{f"check_{n:02d}": f"{n}. {label}" for n, label in enumerate(CHECKLIST_ITEMS, start=1)},
+    **{line.category: f"{line.number}. {line.label}" for line in VIOLATION_LINES},
     **NAMED_CATEGORIES,
 }
 
 # Categories the statistical forms count as red-packet / kickback cases (checklist 8 and 11).
-REDPACKET_CATEGORIES = ("redpacket", "check_08")
-KICKBACK_CATEGORIES = ("kickback", "check_11")
-
-POSTS: dict[str, str] = {
-    "doctor": "医师",
-    "nurse": "护士",
-    "technician": "医技",
-    "admin": "行政",
-    "other": "其他",
-}
+REDPACKET_CATEGORIES = ("redpacket", line_for_row("redpacket").category)
+KICKBACK_CATEGORIES = ("kickback", line_for_row("kickback").category)
 
 SUBJECT_KINDS = {"person": "人员", "institution": "机构"}
 

@@ -150,3 +150,14 @@ def parse_label(enum_cls: type[StrEnum], labels: dict, text: str) -> StrEnum | N
         if text in (member.value, labels.get(member)):
             return member
     return None
+
+
+# The posts (岗位) of a person a tip or a clue names: the portal, the intake desk and the
+# handling records offer the same list (``tips``, ``cases``).
+POSTS: dict[str, str] = {
+    "doctor": "医师",
+    "nurse": "护士",
+    "technician": "医技",
+    "admin": "行政",
+    "other": "其他",
+}

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from config.localtime import LOCAL_TZ_NAME
+
 PREFIX = "QINGFENG_"
 DEV_ENVS = ("development", "testing")
 _YES = ("1", "true", "yes")
@@ -27,7 +29,6 @@ class Settings:
     instance_path: Path = field(default_factory=lambda: Path("instance").resolve())
     database_url: str = ""
     secret_key: str = ""
-    timezone: str = "Asia/Shanghai"
     base_url: str = "http://127.0.0.1:5000"
     # Key file for reporter identities (Fernet); kept outside the database.
     reporter_key_file: Path | None = None
@@ -115,13 +116,18 @@ class Settings:
             secret_key = _dev_secret(instance)
         elif env not in DEV_ENVS and len(secret_key) < 32:
             raise SettingsError("QINGFENG_SECRET_KEY 太短：生产环境至少需要 32 个字符。")
+        if get("TIMEZONE", LOCAL_TZ_NAME) != LOCAL_TZ_NAME:
+            # Not a setting (config.localtime): refuse rather than ignore a value someone set.
+            raise SettingsError(
+                f"QINGFENG_TIMEZONE 不可配置：系统按北京时间（{LOCAL_TZ_NAME}）计算期限和提醒，"
+                "请删除该环境变量。"
+            )
         key_file = get("REPORTER_KEY_FILE")
         return cls(
             env=env,
             instance_path=instance,
             database_url=database_url,
             secret_key=secret_key,
-            timezone=get("TIMEZONE", "Asia/Shanghai"),
             base_url=get("BASE_URL", "http://127.0.0.1:5000"),
             reporter_key_file=Path(key_file) if key_file else instance / "reporter.key",
             smtp_host=get("SMTP_HOST", "127.0.0.1"),

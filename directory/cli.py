@@ -72,8 +72,8 @@ def _run_init_hooks() -> None:
 )
 def init_command(admin_username: str | None, province: str) -> None:
     """迁移数据库到最新版本；可选创建首个管理员（密码取自 QINGFENG_ADMIN_PASSWORD 或交互输入）。"""
+    from config.migrate import upgrade_database
     from config.settings import Settings
-    from web.schema import upgrade_database
 
     settings = Settings.from_env()
     if settings.database_url.startswith("sqlite:///"):

@@ -10,11 +10,11 @@ in-app and by e-mail; a hospital's reporter never is: their deadlines simply sho
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.localtime import local_date
 from directory.models import User
 from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
@@ -58,10 +58,10 @@ def calendar_alert_messages(session: Session, today: date) -> list[Message]:
     return messages
 
 
-def sweep_calendar_alerts(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+def sweep_calendar_alerts(session: Session, now: datetime) -> int:
     """Queue this week's calendar alerts in working time; a second run queues nothing."""
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now)
     calendar = load_calendar(session)
-    if calendar.is_confirmed(today.year) and not in_working_time(now, calendar, tz):
+    if calendar.is_confirmed(today.year) and not in_working_time(now, calendar):
         return 0
     return enqueue_many(session, calendar_alert_messages(session, today))

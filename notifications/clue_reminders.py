@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from cases.states import CLOSED_STATES
 from cases.subscriptions import subscribers_by_clue
 from cases.timelimits import RULES
 from config.errors import CalendarUnknown
+from config.localtime import local_date
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
@@ -91,12 +91,12 @@ def _levels(due: date, today: date, between: Callable[[date, date], int]) -> lis
     return []
 
 
-def sweep_clues(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+def sweep_clues(session: Session, now: datetime) -> int:
     """Queue today's clue reminders; returns how many deliveries were queued."""
     calendar = load_calendar(session)
-    if not in_working_time(now, calendar, tz):
+    if not in_working_time(now, calendar):
         return 0
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now)
     return enqueue_many(session, due_clue_messages(session, today, calendar))
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config.errors import CalendarUnknown
+from config.localtime import local_date
 from directory.models import User
 from notifications.models import Channel, InboxMessage
 from notifications.service import enqueue, recipients_for
@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 DIGEST_ITEMS = 20
 
 
-def business_date(now: datetime, timezone: str) -> date:
-    """The date in the office's time zone (Asia/Shanghai), not in UTC."""
-    return now.astimezone(ZoneInfo(timezone)).date()
+def business_date(now: datetime) -> date:
+    """The date in the office's time zone (``config.localtime``), not in UTC."""
+    return local_date(now)
 
 
 def is_workday(session: Session, day: date) -> bool:
@@ -74,8 +74,8 @@ def enqueue_digests(session: Session, day: date) -> int:
     return queued
 
 
-def run_daily_digest(session: Session, now: datetime, timezone: str) -> str:
-    day = business_date(now, timezone)
+def run_daily_digest(session: Session, now: datetime) -> str:
+    day = business_date(now)
     try:
         if not is_workday(session, day):
             return f"{day} 不是工作日，未发送摘要。"

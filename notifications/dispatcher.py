@@ -71,7 +71,7 @@ def _due(now: datetime, working: bool = True):
 
 
 def is_working_time(session: Session, settings: Settings, now: datetime) -> bool:
-    return in_working_time(now, load_calendar(session), settings.timezone, settings.working_hours)
+    return in_working_time(now, load_calendar(session), settings.working_hours)
 
 
 def claim(session: Session, delivery_id: int, now: datetime, working: bool = True) -> bool:

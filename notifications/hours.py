@@ -7,9 +7,9 @@ messages wait for working time unless their kind is urgent; in-app messages neve
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from config.errors import CalendarUnknown
+from config.localtime import LOCAL_TZ
 from workflow.calendar import WorkingCalendar
 
 WORKING_HOURS = (8, 18)  # local time, [start, end); QINGFENG_WORKING_HOURS overrides
@@ -18,10 +18,9 @@ WORKING_HOURS = (8, 18)  # local time, [start, end); QINGFENG_WORKING_HOURS over
 def in_working_time(
     now: datetime,
     calendar: WorkingCalendar,
-    tz: str,
     hours: tuple[int, int] = WORKING_HOURS,
 ) -> bool:
-    local = now.astimezone(ZoneInfo(tz))
+    local = now.astimezone(LOCAL_TZ)
     if not hours[0] <= local.hour < hours[1]:
         return False
     try:

@@ -24,32 +24,32 @@ def dispatch(session_factory: sessionmaker, settings: Settings, now: datetime) -
 
 def daily_digest(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return run_daily_digest(session, now, settings.timezone)
+        return run_daily_digest(session, now)
 
 
 def clue_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_clues(session, now, settings.timezone)} 条"
+        return f"排队提醒 {sweep_clues(session, now)} 条"
 
 
 def obligation_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_obligations(session, now, settings.timezone)} 条"
+        return f"排队提醒 {sweep_obligations(session, now)} 条"
 
 
 def referral_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_referrals(session, now, settings.timezone)} 条"
+        return f"排队提醒 {sweep_referrals(session, now)} 条"
 
 
 def calendar_alerts(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_calendar_alerts(session, now, settings.timezone)} 条"
+        return f"排队提醒 {sweep_calendar_alerts(session, now)} 条"
 
 
 def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
-        return f"处理事件 {route_events(session, now, settings.timezone)} 个"
+        return f"处理事件 {route_events(session, now)} 个"
 
 
 JOBS = [

@@ -132,7 +132,7 @@ class JobRun(Base):
     last_finished_at: Mapped[datetime | None] = mapped_column()
     last_status: Mapped[str] = mapped_column(String(16), default="")
     last_message: Mapped[str] = mapped_column(Text, default="")
-    # The business date (Asia/Shanghai) of the last run started: retries stay within it.
+    # The business date (``config.localtime``) of the last run started: retries stay within it.
     last_business_date: Mapped[date | None] = mapped_column(Date)
     # The lease holder that started the last run; a 'running' row whose holder no longer
     # holds the lease was abandoned (the process died) and is run again.

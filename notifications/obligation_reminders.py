@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from config.localtime import local_date
 from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
@@ -43,12 +43,12 @@ class _Row:
     period_start: date
 
 
-def sweep_obligations(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+def sweep_obligations(session: Session, now: datetime) -> int:
     """Queue today's obligation reminders; returns how many deliveries were queued."""
     calendar = load_calendar(session)
-    if not in_working_time(now, calendar, tz):
+    if not in_working_time(now, calendar):
         return 0
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now)
     return enqueue_many(session, due_obligation_messages(session, today, calendar))
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 from cases.handling_models import Referral
 from cases.models import Clue
 from cases.reference import REFERRAL_TARGETS
+from config.localtime import local_date
 from notifications.batch import Message, enqueue_many
 from notifications.clue_reminders import (
     CLOSED,
@@ -38,12 +38,12 @@ from notifications.hours import in_working_time
 from workflow.calendar import WorkingCalendar, load_calendar
 
 
-def sweep_referrals(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+def sweep_referrals(session: Session, now: datetime) -> int:
     """Queue today's referral-receipt reminders; returns how many deliveries were queued."""
     calendar = load_calendar(session)
-    if not in_working_time(now, calendar, tz):
+    if not in_working_time(now, calendar):
         return 0
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now)
     return enqueue_many(session, due_referral_messages(session, today, calendar))
 
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.localtime import local_date
 from notifications.batch import Message, enqueue_many
 from notifications.clue_routes import CLUE_ROUTER
 from notifications.routing import Loaded, SubjectRouter
@@ -96,7 +96,7 @@ def _check_one(kind: str, notify: Notify, router: SubjectRouter) -> list[str]:
     return problems
 
 
-def route_events(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> int:
+def route_events(session: Session, now: datetime) -> int:
     """Process a batch of pending outbox events; returns how many were processed."""
     kinds = declarations()
     # ``check_routes`` makes every kind the running code writes a declared one. An event of
@@ -120,19 +120,17 @@ def route_events(session: Session, now: datetime, tz: str = "Asia/Shanghai") -> 
         needed = frozenset(kinds[e.kind].to for e in batch if kinds[e.kind].to)
         loaded = router.load(session, {e.subject_id for e in batch}, needed)
         for event in batch:
-            messages.extend(_messages(event, kinds[event.kind], loaded, name, tz))
+            messages.extend(_messages(event, kinds[event.kind], loaded, name))
     enqueue_many(session, messages)
     session.flush()
     return len(events)
 
 
-def _messages(
-    event: OutboxEvent, notify: Notify, loaded: Loaded, lifecycle: str, tz: str
-) -> list[Message]:
+def _messages(event: OutboxEvent, notify: Notify, loaded: Loaded, lifecycle: str) -> list[Message]:
     subject = loaded.subjects.get(event.subject_id)
     if subject is None:  # deleted since; nobody left to tell about it
         return []
-    day = event.created_at.astimezone(ZoneInfo(tz)).date()
+    day = local_date(event.created_at)
     ref, level = f"{lifecycle}:{event.subject_id}", f"event:{event.id}"
     base = {"ref": subject.ref, "path": subject.path}
     keys = template_keys(notify.template)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import sessionmaker
 
 from config.database import utcnow
 from config.jobs import JobSpec
+from config.localtime import LOCAL_TZ
 from config.settings import Settings
 from notifications import lease
 from notifications.digest import business_date
@@ -141,7 +142,7 @@ def run_job_once(
         run.last_started_at = now
         run.last_status = "running"
         run.holder = holder
-        run.last_business_date = business_date(now, settings.timezone)
+        run.last_business_date = business_date(now)
         session.commit()
     with _running_lock:
         _running.add(job_id)
@@ -187,10 +188,10 @@ def _record_outcome(
         session.commit()
 
 
-def make_trigger(spec: JobSpec, timezone: str) -> BaseTrigger:
+def make_trigger(spec: JobSpec) -> BaseTrigger:
     kwargs = dict(spec.trigger)
     kind = kwargs.pop("trigger")
-    return TRIGGERS[kind](timezone=timezone, **kwargs)
+    return TRIGGERS[kind](timezone=LOCAL_TZ, **kwargs)
 
 
 def recover(
@@ -211,11 +212,11 @@ def recover(
             return []
         session.commit()
         runs = {run.job_id: run for run in session.scalars(select(JobRun))}
-    today = business_date(now, settings.timezone)
+    today = business_date(now)
     here = running_here()
     due: list[str] = []
     for spec in specs:
-        trigger = make_trigger(spec, settings.timezone)
+        trigger = make_trigger(spec)
         grace = timedelta(seconds=spec.misfire_grace_time)
         why = reason_to_run(runs.get(spec.id), trigger, grace, now, today, running_here=here)
         if why is None or sched.get_job(spec.id) is None:
@@ -246,11 +247,11 @@ def build_scheduler(
     """
     specs = list(collect_jobs() if jobs is None else jobs)
     now = now or utcnow()
-    sched = scheduler or BlockingScheduler(timezone=settings.timezone)
+    sched = scheduler or BlockingScheduler(timezone=LOCAL_TZ)
     for spec in specs:
         sched.add_job(
             run_job_once,
-            make_trigger(spec, settings.timezone),
+            make_trigger(spec),
             args=(spec.id, session_factory, settings),
             kwargs={"holder": holder, "jobs": specs, "retry_base": retry_base},
             id=spec.id,
@@ -262,7 +263,7 @@ def build_scheduler(
         )
     sched.add_job(
         recover,
-        IntervalTrigger(seconds=recover_every.total_seconds(), timezone=settings.timezone),
+        IntervalTrigger(seconds=recover_every.total_seconds(), timezone=LOCAL_TZ),
         args=(sched, session_factory, settings, specs),
         kwargs={"holder": holder},
         id=RECOVER_JOB,

@@ -11,12 +11,12 @@ ledger has clues to prefill.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.database import utcnow
+from config.localtime import LOCAL_TZ
 from directory.models import OrgUnit, User
 from reporting.cells import split_key
 from reporting.formdef import CellKind
@@ -25,7 +25,6 @@ from reporting.models import Cycle, Obligation, ObligationState, Submission, Sub
 from reporting.obligations import generate_obligations, period_containing, previous_period
 from reporting.submissions import fire, save_draft, start_draft
 
-SH = ZoneInfo("Asia/Shanghai")
 # The demo's window: what fell due earlier than this many days before loading is history.
 WINDOW_DAYS = 45
 HISTORY_NOTE = "（系统启用前已报送）"
@@ -62,7 +61,7 @@ def month_back(today: date, months: int) -> date:
 def load_demo(session: Session, now: datetime | None = None) -> None:
     """Obligations of the last months for every unit, and the demo reporter's forms in two
     states; anything due before the demo's window is entered as reported."""
-    now = (now or utcnow()).astimezone(SH)
+    now = (now or utcnow()).astimezone(LOCAL_TZ)
     today = now.date()
     for day in (month_back(today, 1) + timedelta(days=4), today):
         generate_obligations(session, day)
@@ -79,7 +78,7 @@ def load_demo(session: Session, now: datetime | None = None) -> None:
         )
         assert ob is not None and ob.due_on is not None
         # Five days before the deadline, or yesterday if that is still to come.
-        when = datetime.combine(ob.due_on - timedelta(days=5), datetime.min.time(), SH)
+        when = datetime.combine(ob.due_on - timedelta(days=5), datetime.min.time(), LOCAL_TZ)
         when = min(when.replace(hour=10), now - timedelta(days=1))
         _play(session, users, ob, typed, steps, when)
     _enter_history(session, today - timedelta(days=WINDOW_DAYS), now)
@@ -111,7 +110,7 @@ def _enter_history(session: Session, window_start: date, now: datetime) -> None:
     ).all()
     for ob in old:
         assert ob.due_on is not None
-        at = datetime.combine(ob.due_on, datetime.min.time(), SH).replace(hour=10)
+        at = datetime.combine(ob.due_on, datetime.min.time(), LOCAL_TZ).replace(hour=10)
         session.add(
             Submission(
                 obligation=ob,

@@ -12,7 +12,7 @@ institution concerned), and the campaigns' ``inspections.*`` from ``campaigns.st
 
 Packages that reporting may not import (campaigns) contribute keys through
 ``register_source``: a key prefix and a function giving all of that source's figures for
-one unit and period. The source registers itself when imported (``web.schema``).
+one unit and period. ``app_boot.register_hooks`` registers every source at start-up.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 from cases.models import Clue
 from cases.reference import KICKBACK_CATEGORIES, REDPACKET_CATEGORIES
 from cases.stats import cases_by_class, kickback_stats, redpacket_stats, sanction_counts
+from config.localtime import LOCAL_TZ
 from config.reference import Grade, InstitutionCategory, Ownership, StatClass
 from directory.models import OrgUnit, UnitKind
 from reporting.formdef import CellKey, CellKind, FormDefinition, FormKind, Unit, Value
 from reporting.rollup import class_code
-from workflow.engine import LOCAL_TZ
 from workflow.models import TransitionLog
 
 # prefix -> function(session, unit, start, end) giving every key of that source.

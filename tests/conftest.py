@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app_boot import bootstrap
 from config.database import make_engine, session_scope
+from config.migrate import upgrade_database
 from config.settings import Settings
 from directory.demo import DEMO_PASSWORD, load_demo
 from directory.models import OrgUnit, User
 from tests.dbutil import fresh_database, reset_database, suite_database_url
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 

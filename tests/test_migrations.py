@@ -7,9 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from app_boot import import_all_models
 from config.database import make_engine
+from config.migrate import alembic_config
 from tests.dbutil import fresh_database
-from web.schema import alembic_config, import_all_models
 
 
 def test_one_head():

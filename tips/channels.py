@@ -36,14 +36,6 @@ CHANNELS: dict[str, str] = {
     "survey": "满意度评价",
 }
 
-ACCUSED_POSTS: dict[str, str] = {
-    "doctor": "医师",
-    "nurse": "护士",
-    "technician": "医技",
-    "admin": "行政",
-    "other": "其他",
-}
-
 
 @dataclass(frozen=True)
 class MetaField:

@@ -23,13 +23,14 @@ from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from config.files import not_stored_reason
 from config.filestore import FileStore, store_for
+from config.reference import POSTS
 from config.settings import Settings
 from config.textlimits import checked, fit
 from directory.jurisdiction import body_of, unit_visible, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, require
 from tips import attachments as files
-from tips.channels import ACCUSED_POSTS, validate_metadata
+from tips.channels import validate_metadata
 from tips.custody import can_reveal, require_reveal
 from tips.models import (
     MailOriginal,
@@ -204,7 +205,7 @@ def create_tip(
         rejected_files=[],
     )
     for name, post in fields["accused"]:
-        post = post if post in ACCUSED_POSTS else "other"
+        post = post if post in POSTS else "other"
         # The key is derived from the name: cut to its own width, never refused.
         key = fit(name_key(name), TipAccused.name_key)
         tip.accused.append(TipAccused(name=name, name_key=key, post=post))

@@ -12,20 +12,19 @@ from werkzeug.routing import IntegerConverter
 
 from app_boot import bootstrap
 from cases.intake_coverage import check_intake_coverage
+from config.database import MAX_ID
 from config.settings import Settings, SettingsError
 from config.textlimits import unstorable
 from web import auth, db, errors, filters
 
 csrf = CSRFProtect()
-# Primary keys are INTEGER columns (32-bit on PostgreSQL): a larger bound value overflows.
-DB_INT_MAX = 2**31 - 1
 
 
 class BoundedInt(IntegerConverter):
     """``<int:…>`` that no database integer column can overflow: larger ids are a 404."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
-        kwargs.setdefault("max", DB_INT_MAX)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

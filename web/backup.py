@@ -80,7 +80,7 @@ def database_in_use(path: Path) -> bool:
 
 def restore_sqlite(source: Path, target: Path, *, force: bool = False) -> None:
     """Replace ``target``'s content with the backup ``source`` and migrate it to head."""
-    from web.schema import upgrade_database
+    from config.migrate import upgrade_database
 
     if not source.is_file() or not is_qingfeng_database(source):
         raise BackupError(f"{source} 不是清风数据库备份（没有数据库版本记录），已拒绝恢复。")

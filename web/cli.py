@@ -11,6 +11,7 @@ import cases.demo
 import reporting.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
+from config.localtime import LOCAL_TZ
 from config.settings import Settings, SettingsError
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
 from directory.cli import INIT_HOOKS
@@ -92,7 +93,7 @@ def _start_background_scheduler(app):
         factory,
         settings,
         holder=holder,
-        scheduler=BackgroundScheduler(timezone=settings.timezone),
+        scheduler=BackgroundScheduler(timezone=LOCAL_TZ),
     )
     sched.start()
     click.echo(f"定时任务已在后台运行（{len(sched.get_jobs())} 项）。")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
 
+from config.localtime import LOCAL_TZ
 from directory.permissions import Capability, can
 from reporting.forms import FORMS, form_for
 
@@ -54,8 +54,7 @@ def can_current(capability: str) -> bool:
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
-    tz = ZoneInfo(current_app.config["QINGFENG"].timezone)
-    return value.astimezone(tz).strftime(fmt)
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
 def form_title(obligation: Any) -> str:

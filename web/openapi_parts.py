@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Primary keys are INTEGER columns (32-bit on PostgreSQL), as ``web.app.DB_INT_MAX``.
-MAX_ID = 2**31 - 1
+from config.database import MAX_ID as MAX_ID  # the one bound of every id
 
 ERROR = {
     "type": "object",

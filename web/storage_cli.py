@@ -16,7 +16,6 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import func, select
@@ -27,6 +26,7 @@ from cases.retention import purge, report
 from config.database import session_scope, utcnow
 from config.filekeys import FileKeyError, create_keyfile, rotate_keyfile
 from config.filestore import FileBlob, FileStore, file_keys_for, store_for
+from config.localtime import LOCAL_TZ
 from config.settings import Settings
 from reporting.models import SubmissionAttachment
 from tips.models import TipAttachment
@@ -145,7 +145,7 @@ def retention_command() -> None:
     if days <= 0:
         click.echo("未设置证据保存期限（QINGFENG_EVIDENCE_RETENTION_DAYS=0）：全部保留，不会删除。")
         return
-    zone = ZoneInfo(settings.timezone)
+    zone = LOCAL_TZ
     with _factory() as factory, factory() as session:
         due = report(session, days, utcnow())
     click.echo(f"保存期限：销号后 {days} 天。到期的线索 {len(due)} 条：")

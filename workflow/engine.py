@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam
 from sqlalchemy.orm import Session
@@ -26,12 +25,11 @@ from config.errors import (
     PermissionDenied,
     ValidationError,
 )
+from config.localtime import LOCAL_TZ
 from workflow import pending, timelimits
 from workflow.fields import FieldSpec, clean
 from workflow.lifecycle import Lifecycle, Transition
 from workflow.models import OutboxEvent, TransitionLog
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 # Hooks a lifecycle's owner registers (cases/ for clues).
 Effect = Callable[["StepContext"], Mapping[str, Any]]

@@ -8,6 +8,9 @@ The seed repeats the first group label after a page break; it is one group.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from config.checklist import VIOLATION_LINES
 from config.reference import STAT_CLASS_LABELS, StatClass
 from reporting.formdef import Column, FormDefinition, LabelHeader, Relation, Row, Unit
 
@@ -16,38 +19,26 @@ _INST = "行政处罚机构情况"
 _PERS = "处理人员情况"
 _C, _P, _N = Unit.CASES, Unit.PERSONS, Unit.ITEMS
 
-_VIOLATIONS: tuple[tuple[str, tuple[str, ...], Unit], ...] = (
-    ("hired_license", ("医师出租、出借、转让《医师执业证书》（挂证）",), _C),
-    ("unlicensed", ("无证行医",), _C),
-    ("license_trade", ("医疗机构买卖、转让、租借《医疗机构执业许可证》或《医师执业证书》",), _C),
-    ("beyond_scope", ("超出登记范围开展诊疗活动",), _C),
-    ("non_technical", ("使用非卫生技术人员从事医疗卫生技术工作",), _C),
-    ("forbidden_cell", ("违规开展禁止类技术", "免疫细胞治疗"), _C),
-    ("forbidden_other", ("违规开展禁止类技术", "其他"), _C),
-    ("restricted", ("违规开展限制类技术",), _C),
-    ("redpacket", ("索取或收受患者及其家属“红包”行为",), _C),
-    ("fake_drugs", ("制售假药",), _C),
-    ("false_certificates", ("出具虚假证明",), _C),
-    ("kickback", ("利用执业之便收取回扣、提成等谋取不正当利益的行为",), _C),
-    ("organ_transplant", ("违规开展肝、肾、心、肺等大型器官移植",), _C),
-    ("prices_not_shown", ("未按要求公示药品、医用材料及医疗服务价格",), _C),
-    ("overcharging", ("乱收费和不正当价格行为",), _C),
-    ("induced_care", ("欺骗、强迫诊疗或消费，诱导医疗或过度医疗等违规行为",), _C),
-    ("other_violations", ("其他违反医疗法律法规行为",), _C),
-    ("insurance_fraud", ("骗取医疗保险基金",), _C),
+# Not on the 检查表 (item 18's place): adverts removed (条) and media closed (个), by hand.
+_INSTEAD_OF_18: tuple[tuple[str, tuple[str, ...], Unit], ...] = (
     ("ads_removed", ("清理违法广告",), Unit.CLUES),
     ("media_closed", ("关闭或整改网站、微信群、QQ群、微博、微信公众号等网络媒体",), _N),
-    ("cosmetic_unapproved", ("医疗机构开展医疗美容项目未经过核准和备案",), _C),
-    ("cosmetic_doctor", ("负责实施医疗美容项目的主诊医师未具备规定的条件",), _P),
-    ("cosmetic_nurse", ("从事医疗美容护理工作的人员未具备规定的条件",), _C),
-    ("prenatal", ("违规开展产前诊断",), _C),
-    ("assisted_reproduction", ("违规开展人类辅助生殖",), _C),
-    ("two_nons", ("违规开展“两非”行为",), _C),
-    ("family_planning", ("违规开展计划生育手术",), _C),
-    ("sales_reps", ("经销人员在医疗机构内的违规营销行为",), _C),
-    ("ethics", ("存在医德医风失范，影响行业良好形象的行为",), _C),
-    ("no_mechanism", ("未加强机构行风建设，缺乏行风工作机制",), _C),
 )
+# Counted in cases (起) except where the form prints 人.
+_UNITS = {"cosmetic_doctor": _P}
+
+
+def _violation_rows() -> Iterator[tuple[str, tuple[str, ...], Unit]]:
+    """The first group: the 检查表's items 1–28, declared once in ``config.checklist``."""
+    for line in VIOLATION_LINES:
+        if line.form_row is None:  # item 18
+            yield from _INSTEAD_OF_18
+        else:
+            labels = (line.label, line.sub) if line.sub else (line.label,)
+            yield line.form_row, labels, _UNITS.get(line.form_row, _C)
+
+
+_VIOLATIONS = tuple(_violation_rows())
 
 # Known to the ledger by the class of the institution the subject works in.
 _PREFILL = {
@@ -55,7 +46,7 @@ _PREFILL = {
     "kickback": "ledger.kickback.cases.{col}",
 }
 # Adverts removed (条) and media closed (个) are not on the 检查表: entered by hand.
-_NOT_INSPECTED = ("ads_removed", "media_closed")
+_NOT_INSPECTED = tuple(code for code, _, _ in _INSTEAD_OF_18)
 
 
 def _found(code: str) -> str | None:

@@ -22,9 +22,9 @@ from sqlalchemy import select
 from cases.models import Clue
 from cases.timelimits import RULES, configure
 from config.database import make_engine, make_session_factory, session_scope
+from config.migrate import upgrade_database
 from directory.demo import load_demo
 from tests.dbutil import fresh_database
-from web.schema import upgrade_database
 from workflow import timelimits
 from workflow.calendar import load_calendar
 from workflow.calendar_source import seed_from_package

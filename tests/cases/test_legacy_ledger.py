@@ -89,9 +89,9 @@ def test_cli_imports_a_file_or_prints_the_row_report(tmp_path):
 
     from cases.cli import import_ledger_command
     from config.database import make_engine, session_scope
+    from config.migrate import upgrade_database
     from directory.demo import load_demo
     from tests.dbutil import fresh_database
-    from web.schema import upgrade_database
     from workflow.calendar_source import seed_from_package
 
     url = fresh_database("ledger_cli")

@@ -12,10 +12,10 @@ from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import make_server
 
 from config.database import make_engine, session_scope
+from config.migrate import upgrade_database
 from config.settings import Settings
 from directory.demo import DEMO_PASSWORD, load_demo
 from tests.dbutil import REQUIRE_ALL, fresh_database
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 CHROMIUM = "/usr/bin/chromium"

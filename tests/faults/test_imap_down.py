@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, make_session_factory
 from config.filestore import FileBlob
+from config.migrate import upgrade_database
 from directory.models import UnitKind
 from directory.service import add_unit
 from tests.dbutil import fresh_database
@@ -32,7 +33,6 @@ from tips.cli import mailbox_group
 from tips.imap import fetch_new
 from tips.mail import parse_message
 from tips.models import MailboxState, Tip, TipAttachment
-from web.schema import upgrade_database
 
 FOLDER = "举报邮件"
 MESSAGE_IDS = {"20230314093000.ABC123@example.cn", "qp-1@example.com"}

@@ -33,13 +33,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, make_session_factory
+from config.migrate import upgrade_database
 from notifications.dispatcher import CLAIM_TIMEOUT
 from notifications.models import Channel, Delivery, DeliveryStatus, JobRun, SchedulerLease
 from notifications.scheduler import LEASE_NAME, LEASE_TTL
 from notifications.service import enqueue
 from tests.dbutil import fresh_database
 from tests.notifications.conftest import free_port
-from web.schema import upgrade_database
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 11:00 in Shanghai

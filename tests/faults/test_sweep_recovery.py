@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, make_session_factory, session_scope
+from config.migrate import upgrade_database
 from directory.demo import load_demo
 from notifications.models import Channel, Delivery, InboxMessage, JobRun
 from notifications.obligation_reminders import sweep_obligations
@@ -44,7 +45,6 @@ from reporting.obligations import generate_obligations
 from tests.dbutil import fresh_database
 from tests.faults.tcp_proxy import TcpProxy
 from tests.notifications.conftest import free_port
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,6 +20,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, make_session_factory
+from config.migrate import upgrade_database
 from config.settings import Settings
 from notifications.models import (
     ChannelPreference,
@@ -29,7 +30,6 @@ from notifications.models import (
     SchedulerLease,
 )
 from tests.dbutil import fresh_database
-from web.schema import upgrade_database
 
 BUSINESS_DAY = date(2026, 11, 23)
 

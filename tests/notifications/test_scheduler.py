@@ -273,7 +273,7 @@ def test_retries_stop_at_the_end_of_the_business_day(session_factory, settings):
 def business_date(instant: datetime):
     from notifications.digest import business_date as bd
 
-    return bd(instant, "Asia/Shanghai")
+    return bd(instant)
 
 
 def test_catch_up_is_judged_by_the_last_success_not_the_last_start(session_factory, settings):

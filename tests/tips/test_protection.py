@@ -120,8 +120,8 @@ def test_contact_kinds_do_not_collide_and_bad_values_are_refused() -> None:
 
 
 def test_cli_rotate_adds_a_key(tmp_path: Path) -> None:
+    from config.migrate import upgrade_database
     from tests.dbutil import fresh_database
-    from web.schema import upgrade_database
 
     url = fresh_database("rotate")
     upgrade_database(url)  # the command re-encrypts every stored identity in the database

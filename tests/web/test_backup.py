@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy.orm import sessionmaker
 
 from config.database import make_engine, session_scope
+from config.migrate import upgrade_database
 from directory.demo import load_demo
 from web.backup import database_in_use, pg_dump_command, pg_restore_command
 from web.cli import main
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 

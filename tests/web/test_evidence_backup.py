@@ -34,6 +34,7 @@ from cases.states import ClueState
 from config.database import make_engine, session_scope
 from config.filekeys import FileKeyError
 from config.filestore import FileBlob, store_for
+from config.migrate import upgrade_database
 from config.settings import Settings
 from directory.demo import load_demo
 from reporting import attachments as report_files
@@ -48,7 +49,6 @@ from tips.attachments import Upload as TipUpload
 from tips.models import TipAttachment
 from tips.service import NewTip, vault_for
 from web.cli import main
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 
 OCT_9 = datetime(2026, 10, 9, 10, tzinfo=SH)

@@ -12,10 +12,10 @@ from cases.models import Clue
 from cases.service import NewClue, create_clue, fire
 from config.database import make_engine, session_scope
 from config.errors import Conflict
+from config.migrate import upgrade_database
 from directory.demo import load_demo
 from tests.conftest import unit, user
 from tests.dbutil import fresh_database
-from web.schema import upgrade_database
 from workflow.calendar_source import seed_from_package
 from workflow.models import TransitionLog
 

@@ -17,6 +17,7 @@ from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.service import available, deadlines, fire, get_clue, timeline
 from cases.states import ClueState
+from config.database import MAX_ID
 from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
@@ -68,7 +69,7 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
         raise ValidationError(
             f"参数 {name} 必须是整数。", details={name: "not an integer"}
         ) from None
-    if not -(2**31) <= value < 2**31:  # compared with INTEGER columns (32-bit on PostgreSQL)
+    if not -MAX_ID <= value <= MAX_ID:  # compared with INTEGER columns
         raise ValidationError(f"参数 {name} 超出范围。", details={name: "out of range"})
     return value
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from config.errors import DomainError
+from config.localtime import LOCAL_TZ
 from directory.permissions import Capability, require
 from web.db import db_session
 from workflow.calendar_models import CalendarYear, DayKind
@@ -53,7 +53,7 @@ class UnconfirmForm(FlaskForm):
 
 
 def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["QINGFENG"].timezone)).date()
+    return datetime.now(LOCAL_TZ).date()
 
 
 @bp.route("/")

@@ -11,10 +11,11 @@ from cases.intake import DECISIONS, decide, intake, negative_list_hits, propose_
 from cases.models import Clue
 from cases.states import ClueState
 from config.errors import DomainError
+from config.reference import POSTS
 from directory.jurisdiction import get_visible_unit, unit_filter
 from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, can
-from tips.channels import ACCUSED_POSTS, CHANNEL_FIELDS, CHANNELS
+from tips.channels import CHANNEL_FIELDS, CHANNELS
 from tips.service import NewTip, get_tip
 from web.db import db_session
 from web.errors import remember_unknown_year
@@ -56,7 +57,7 @@ def _render_desk(sess, channel, form, status=200):
         channel=channel,
         channels={c: CHANNELS[c] for c in DESK_CHANNELS},
         fields=CHANNEL_FIELDS.get(channel, ()),
-        posts=ACCUSED_POSTS,
+        posts=POSTS,
         units=_bodies(sess),
         form=form,
     ), status

@@ -10,7 +10,7 @@ from campaigns.service import public_notices
 from cases.intake import intake
 from cases.portal import portal_progress
 from config.errors import DomainError
-from tips.channels import ACCUSED_POSTS
+from config.reference import POSTS
 from tips.portal import (
     LOOKUP_LIMIT,
     SUBMIT_LIMIT,
@@ -54,7 +54,7 @@ def index():
 def _form(form, error=None, invalid=None):
     return render_template(
         "portal/index.html",
-        posts=ACCUSED_POSTS,
+        posts=POSTS,
         form=form,
         notices=_notices(),
         directory=portal_directory(db_session()),

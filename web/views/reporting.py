@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cases.attachments import Upload
+from config.database import is_valid_id
 from config.errors import DomainError
 from directory.jurisdiction import body_of, get_visible_unit
 from directory.permissions import Capability, can
@@ -299,7 +300,7 @@ def _period_arg() -> date:
 
 def _unit_arg(sess):
     unit_id = request.args.get("unit_id", type=int)
-    if unit_id is not None and not 0 < unit_id < 2**31:  # ids are INTEGER columns
+    if unit_id is not None and not is_valid_id(unit_id):
         unit_id = None
     if unit_id is None:
         return body_of(sess, current_user.unit)

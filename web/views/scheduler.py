@@ -3,7 +3,7 @@ of today's reminders."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -44,7 +44,7 @@ def dry_run():
     """Who the reminder sweeps would remind on a day (``?date=``, default today in the office's
     time zone). A GET that reads only: the view never commits, and the service writes nothing."""
     require(current_user, Capability.SYSTEM_MANAGE)
-    today = business_date(utcnow(), current_app.config["QINGFENG"].timezone)
+    today = business_date(utcnow())
     raw = request.args.get("date", "")
     result, error, status, day = None, None, 200, today
     try:

@@ -4,7 +4,6 @@ and the office's answers to a portal reporter."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,6 +13,7 @@ from cases.attachments import purged_message
 from cases.models import Clue
 from config.errors import DomainError, NotFound
 from config.filenames import client_filename
+from config.localtime import LOCAL_TZ
 from directory.models import User
 from tips import custody
 from tips.channels import CHANNEL_FIELDS, CHANNELS
@@ -36,7 +36,7 @@ def _day(value: str | None, *, end: bool = False) -> datetime | None:
         return None
     if end:
         day += timedelta(days=1)
-    return datetime.combine(day, time(), ZoneInfo(settings().timezone))
+    return datetime.combine(day, time(), LOCAL_TZ)
 
 
 @bp.route("/")

@@ -1,0 +1,103 @@
+"""Architecture checks that the import contracts (``lint-imports``) cannot express.
+
+Modules stay small (DESIGN.md, "Rules of the house": about 400 lines at most) and so do
+functions (issue 17: about 60). What is over the limit today is listed with its size: it
+may shrink, never grow, and leaves the list once it is back under the limit, so the lists
+can only get shorter.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT = 400
+# Every Python file of the project except the generated migrations and the virtualenv.
+SCANNED = (
+    "config",
+    "directory",
+    "workflow",
+    "tips",
+    "cases",
+    "reporting",
+    "campaigns",
+    "notifications",
+    "app_boot",
+    "web",
+    "tests",
+    "bench",
+)
+# Today's exceptions and their size in lines; shrink them, never add to them.
+OVERSIZE: dict[str, int] = {
+    "bench/bench_scale.py": 584,
+    "tests/security/test_access_matrix.py": 439,
+    "reporting/submissions.py": 419,
+    "cases/lifecycle.py": 429,  # grew with the route deadlines (issue 15 §7): split next
+}
+
+
+def _sizes() -> dict[str, int]:
+    sizes = {}
+    for package in SCANNED:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            with path.open(encoding="utf-8") as handle:
+                sizes[path.relative_to(ROOT).as_posix()] = sum(1 for _ in handle)
+    return sizes
+
+
+def test_modules_stay_under_the_limit():
+    sizes = _sizes()
+    assert len(sizes) > 100  # the scan found the project
+    too_long = {
+        name: lines
+        for name, lines in sizes.items()
+        if lines > LIMIT and lines > OVERSIZE.get(name, LIMIT)
+    }
+    assert not too_long, f"modules over {LIMIT} lines (split them): {too_long}"
+
+
+def test_the_exception_list_only_shrinks():
+    sizes = _sizes()
+    stale = {name: sizes.get(name) for name in OVERSIZE if sizes.get(name, 0) <= LIMIT}
+    assert not stale, f"back under {LIMIT} lines or gone, remove from OVERSIZE: {stale}"
+
+
+FUNCTION_LIMIT = 60
+PACKAGES = SCANNED[:-2]  # the application, not its tests and benchmarks
+# Today's long functions ("module path:function name") and their length in lines.
+LONG_FUNCTIONS: dict[str, int] = {
+    "workflow/engine.py:fire": 88,
+    "tips/service.py:create_tip": 75,
+    "directory/importer.py:import_directory": 85,  # grew with row-and-field errors
+    "cases/service.py:create_clue": 70,
+    "campaigns/demo.py:load_demo": 67,
+    "web/views/home.py:index": 63,
+}
+
+
+def _function_lengths() -> dict[str, int]:
+    lengths: dict[str, int] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    name = f"{path.relative_to(ROOT).as_posix()}:{node.name}"
+                    size = (node.end_lineno or node.lineno) - node.lineno + 1
+                    lengths[name] = max(size, lengths.get(name, 0))
+    return lengths
+
+
+def test_functions_stay_under_the_limit():
+    lengths = _function_lengths()
+    too_long = {
+        name: size
+        for name, size in lengths.items()
+        if size > FUNCTION_LIMIT and size > LONG_FUNCTIONS.get(name, FUNCTION_LIMIT)
+    }
+    assert not too_long, f"functions over {FUNCTION_LIMIT} lines (split them): {too_long}"
+    stale = {
+        name: lengths.get(name) for name in LONG_FUNCTIONS if lengths.get(name, 0) <= FUNCTION_LIMIT
+    }
+    assert not stale, f"back under {FUNCTION_LIMIT} lines or gone, remove them: {stale}"
