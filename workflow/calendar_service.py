@@ -238,11 +238,12 @@ class CalendarAlert:
     reasons: tuple[str, ...]
 
     @property
+    def status(self) -> str:
+        return f"{self.year} 年的工作日历尚未确认（{'；'.join(self.reasons)}）。"
+
+    @property
     def message(self) -> str:
-        return (
-            f"{self.year} 年的工作日历尚未确认（{'；'.join(self.reasons)}）。"
-            f"请按国务院办公厅公布的 {self.year} 年放假安排录入并确认。"
-        )
+        return f"{self.status}请按国务院办公厅公布的 {self.year} 年放假安排录入并确认。"
 
 
 def calendar_alerts(session: Session, today: date) -> list[CalendarAlert]:

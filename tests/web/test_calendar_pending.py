@@ -167,7 +167,11 @@ def test_a_notice_it_cannot_read_fully_is_refused_naming_the_line(client, db):
 def test_the_calendar_alert_is_for_admins_and_leaders_never_a_reporter(client):
     with at(2026, 11, 2):
         switch(client, "leader")
-        assert "2027 年的工作日历尚未确认" in client.get("/").get_data(as_text=True)
+        home = client.get("/").get_data(as_text=True)
+        assert "2027 年的工作日历尚未确认" in home
+        # A leader is told who acts, once; the admin's own instruction is not repeated to them.
+        assert "请管理员按国务院办公厅公布的放假安排录入并确认" in home
+        assert home.count("录入并确认") == 1 and "粘贴国务院办公厅通知录入" not in home
         switch(client, "reporter")
         home = client.get("/").get_data(as_text=True)
         tasks = client.get("/reporting/").get_data(as_text=True)
