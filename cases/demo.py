@@ -155,6 +155,7 @@ def _play(session: Session, now: datetime) -> None:
             # A step every two hours: even the longest story is over before the next begins.
             fire(session, users[username], clue, trigger, data, now=when + timedelta(hours=2 * j))
     _portal_tip(session, now - timedelta(hours=3))
+    _city_letter(session, now - timedelta(days=2))
 
 
 def _portal_tip(session: Session, when: datetime) -> None:
@@ -173,3 +174,20 @@ def _portal_tip(session: Session, when: datetime) -> None:
         received_at=when,
     )
     intake(session, None, supervisor_of(session, named), new, vault, now=when)
+
+
+def _city_letter(session: Session, when: datetime) -> None:
+    """A letter to the city body about a county hospital's red packet: typing the same
+    matter at the county desk shows it in the duplicate check (bodies above and below)."""
+    city = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01")).one()
+    clerk = session.scalars(select(User).where(User.username == "clerk_dc")).one()
+    throwaway = DatabaseStore(FileKeys((secrets.token_bytes(32),)))
+    vault = Vault(Keyring((Fernet.generate_key(),), b"demo"), throwaway, 0)
+    content = "反映清河县人民医院骨科张医生在手术前收受患者家属红包2000元，不给红包就往后排手术。"
+    new = NewTip(
+        channel="letter",
+        content=content + "（演示数据）",
+        accused_unit_name="清河县人民医院",
+        received_at=when,
+    )
+    intake(session, clerk, city, new, vault, now=when)
