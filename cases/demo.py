@@ -122,6 +122,21 @@ def load_demo(session: Session, now: datetime | None = None) -> None:
             _play(session, _fitting(session))
 
 
+# The demo's 问题类别 (one table: the 28 checklist items and 其他), by a word of the summary.
+_DEMO_CATEGORIES = (
+    ("回扣", "check_11"),
+    ("红包", "check_08"),
+    ("医保", "check_17"),
+    ("过度检查", "check_15"),
+    ("保健品", "check_26"),
+    ("收费", "check_14"),
+)
+
+
+def _category_of(summary: str) -> str:
+    return next((code for word, code in _DEMO_CATEGORIES if word in summary), "other")
+
+
 def _fitting(session: Session) -> datetime:
     """A day late enough in the last confirmed year that every story's clock fits in it."""
     last = max(load_calendar(session).years)
@@ -147,6 +162,7 @@ def _play(session: Session, now: datetime) -> None:
                 petition=petition,
                 accused_unit_id=hospital.id,
                 received_at=when,
+                category=_category_of(summary),
             ),
             now=when,
         )
