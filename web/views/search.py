@@ -17,10 +17,14 @@ api_bp = Blueprint("search_api", __name__, url_prefix="/api")  # GET only: no CS
 
 
 def _pattern(q: str) -> re.Pattern[str] | None:
-    words = sorted({w for w in q.split()[:5] if w}, key=len, reverse=True)
-    if not words:
+    words = set(q.split()[:5])
+    if re.fullmatch(r"\S*\d\S*", q.strip()):  # a number as quoted: "2026-7" marks 2026, 0007
+        for group in re.findall(r"\d+", q):
+            words.update({group, group.zfill(4)} if len(group) <= 4 else {group})
+    ordered = sorted((w for w in words if w), key=len, reverse=True)
+    if not ordered:
         return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return re.compile("|".join(re.escape(w) for w in ordered), re.IGNORECASE)
 
 
 @bp.app_template_filter("highlight")
