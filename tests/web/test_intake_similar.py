@@ -113,3 +113,23 @@ def test_the_desk_has_the_panel_and_merge_asks_first(client, db, tmp_path):
     assert 'data-testid="similar-panel"' in client.get("/intake/").get_data(as_text=True)
     page = client.get(f"/intake/tips/{tip.id}/decision").get_data(as_text=True)
     assert "合并为重复件" in page and 'data-confirm="确定将本举报合并为' in page
+
+
+def test_decision_page_proposes_the_paraphrase_and_merge_is_logged(db, tmp_path):
+    from sqlalchemy import select
+
+    from cases.intake import decide, propose_duplicates
+    from workflow.models import TransitionLog
+
+    first, first_clue = _tip(db, tmp_path, "clerk", CITY_TEXT)
+    decide(db, user(db, "clerk"), first, "register")
+    second, second_clue = _tip(db, tmp_path, "clerk", TYPED)
+    candidates = propose_duplicates(db, user(db, "clerk"), second)
+    assert [c.clue.id for c in candidates] == [first_clue.id]
+    decide(db, user(db, "clerk"), second, "merge", {"target_clue_id": first_clue.id})
+    log = db.scalars(
+        select(TransitionLog).where(
+            TransitionLog.subject_id == second_clue.id, TransitionLog.trigger == "merge"
+        )
+    ).one()
+    assert log.to_state == "merged" and log.actor_id == user(db, "clerk").id
