@@ -56,6 +56,13 @@ POLICY: dict[str, Rule_] = {
         frozenset({"leader", "leader2"}), scoped=True, redirect_refusal=True
     ),
     "search.index": Rule_(ALL),
+    "search_api.api": Rule_(ALL),
+    "intake_check.desk_similar": Rule_(
+        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})
+    ),
+    "intake_check_api.api_similar": Rule_(
+        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})
+    ),
     "stats.index": Rule_(STAFF),
     "admin.import_directory": Rule_(ADMIN),
     "admin.reset_user_totp": Rule_(ADMIN, scoped=True, redirect_refusal=True),
@@ -312,6 +319,7 @@ JSON_BODIES: dict[str, dict] = {
     "api.fire_transition": {"trigger": "propose_route", "data": {}},
     "reporting_api.save_submission": {"values": {}},
     "tips_api.create": {"channel": "letter", "content": "来信反映乱收费"},
+    "intake_check_api.api_similar": {"content": "来信反映卫生院乱收费，每次多收五元"},
 }
 
 
