@@ -158,7 +158,11 @@ def band_keys(text: str) -> list[str]:
 # Measured on tests/tips/data/duplicate_pairs.json (36 re-worded duplicates, 32 unrelated or
 # same-institution-different-matter pairs): the Indel ratio of the normalised texts
 # separates them best of the scorers tried (bigram Dice, token-set/sort ratios over bigrams,
-# partial ratio, WRatio); see tests/tips/test_duplicate_pairs.py for the figures.
+# partial ratio, WRatio); see tests/tips/test_duplicate_pairs.py for the figures. Word
+# segmentation did not help (jieba 0.42.1 tried, not a dependency): best F1 on the same set
+# 0.93 for token-sort over jieba words, 0.88 token-set, 0.86 word Dice, against 0.96 here
+# (recall 1.00, precision 0.92 at 0.58). The threshold was chosen on this set itself: there
+# is no held-out set yet, so expect somewhat lower figures on real tips.
 MEANING_THRESHOLD = 0.58
 
 
