@@ -129,7 +129,8 @@ def main() -> int:
             f"{' FULL SCAN' if full else ''}"
         )
         print(f"    plan: {plan_text}")
-        print(f"    index lookup: {lookup_plan(engine, term)}")
+        lookup = lookup_plan(engine, term) if len(term) >= 3 else "none (under 3 characters)"
+        print(f"    index lookup: {lookup}")
     engine.dispose()
     return 1 if failed else 0
 

@@ -38,7 +38,8 @@ def category_label(code: str | None) -> str:
     return VIOLATION_CATEGORIES.get(code, code)
 
 
-# Categories the statistical forms count as red-packet / kickback cases (checklist 8 and 11).
+# Categories the statistical forms count as red-packet / kickback cases (checklist 8 and 11;
+# the old short code too, should a restored older database still hold it).
 REDPACKET_CATEGORIES = ("redpacket", line_for_row("redpacket").category)
 KICKBACK_CATEGORIES = ("kickback", line_for_row("kickback").category)
 
