@@ -122,6 +122,21 @@ def load_demo(session: Session, now: datetime | None = None) -> None:
             _play(session, _fitting(session))
 
 
+# The demo's 问题类别 (one table: the 28 checklist items and 其他), by a word of the summary.
+_DEMO_CATEGORIES = (
+    ("回扣", "check_11"),
+    ("红包", "check_08"),
+    ("医保", "check_17"),
+    ("过度检查", "check_15"),
+    ("保健品", "check_26"),
+    ("收费", "check_14"),
+)
+
+
+def _category_of(summary: str) -> str:
+    return next((code for word, code in _DEMO_CATEGORIES if word in summary), "other")
+
+
 def _fitting(session: Session) -> datetime:
     """A day late enough in the last confirmed year that every story's clock fits in it."""
     last = max(load_calendar(session).years)
@@ -147,6 +162,7 @@ def _play(session: Session, now: datetime) -> None:
                 petition=petition,
                 accused_unit_id=hospital.id,
                 received_at=when,
+                category=_category_of(summary),
             ),
             now=when,
         )
@@ -155,6 +171,7 @@ def _play(session: Session, now: datetime) -> None:
             # A step every two hours: even the longest story is over before the next begins.
             fire(session, users[username], clue, trigger, data, now=when + timedelta(hours=2 * j))
     _portal_tip(session, now - timedelta(hours=3))
+    _city_letter(session, now - timedelta(days=2))
 
 
 def _portal_tip(session: Session, when: datetime) -> None:
@@ -173,3 +190,20 @@ def _portal_tip(session: Session, when: datetime) -> None:
         received_at=when,
     )
     intake(session, None, supervisor_of(session, named), new, vault, now=when)
+
+
+def _city_letter(session: Session, when: datetime) -> None:
+    """A letter to the city body about a county hospital's red packet: typing the same
+    matter at the county desk shows it in the duplicate check (bodies above and below)."""
+    city = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01")).one()
+    clerk = session.scalars(select(User).where(User.username == "clerk_dc")).one()
+    throwaway = DatabaseStore(FileKeys((secrets.token_bytes(32),)))
+    vault = Vault(Keyring((Fernet.generate_key(),), b"demo"), throwaway, 0)
+    content = "反映清河县人民医院骨科张医生在手术前收受患者家属红包2000元，不给红包就往后排手术。"
+    new = NewTip(
+        channel="letter",
+        content=content + "（演示数据）",
+        accused_unit_name="清河县人民医院",
+        received_at=when,
+    )
+    intake(session, clerk, city, new, vault, now=when)

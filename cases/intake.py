@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cases.handling_models import NegativeListEntry
 from cases.models import Clue
+from cases.reference import LEGACY_CATEGORIES, VIOLATION_CATEGORIES
 from cases.service import NewClue, create_clue, fire, get_clue
 from cases.states import ClueState
 from config.errors import NotFound, ValidationError
@@ -29,7 +30,7 @@ DECISIONS = ("register", "merge", "not_accept", "forward")
 _NOT_TARGETS = (ClueState.MERGED, ClueState.NOT_ACCEPTED, ClueState.FORWARDED)
 
 
-def new_clue_for(tip: Tip) -> NewClue:
+def new_clue_for(tip: Tip, category: str = "other") -> NewClue:
     """The clue fields a tip implies (上级交办 starts the referral clocks)."""
     meta = tip.meta or {}
     handed_down = tip.channel == "superior"
@@ -44,12 +45,20 @@ def new_clue_for(tip: Tip) -> NewClue:
         superior_due=date.fromisoformat(deadline) if handed_down and deadline else None,
         accused_unit_id=tip.accused_unit_id,
         received_at=tip.received_at,
+        category=category,
     )
 
 
-def clue_for_tip(session: Session, actor: User | None, tip: Tip, *, now: datetime | None = None):
+def clue_for_tip(
+    session: Session,
+    actor: User | None,
+    tip: Tip,
+    *,
+    now: datetime | None = None,
+    category: str = "other",
+):
     """Open the clue (state ``received``) for an existing tip and link both ways."""
-    clue = create_clue(session, actor, tip.unit, new_clue_for(tip), now=now)
+    clue = create_clue(session, actor, tip.unit, new_clue_for(tip, category), now=now)
     clue.tip_id = tip.id
     tip.clue_id = clue.id
     session.flush()
@@ -64,10 +73,19 @@ def intake(
     vault: Vault,
     *,
     now: datetime | None = None,
+    category: str = "other",
 ) -> tuple[Tip, Clue]:
-    """Record a tip and its received clue in one unit of work (nothing half-written)."""
+    """Record a tip and its received clue in one unit of work (nothing half-written).
+
+    ``category`` is the 问题类别 asked at intake (``cases.reference.VIOLATION_CATEGORIES``;
+    an old short code is read as the item it became)."""
+    category = LEGACY_CATEGORIES.get(category or "other", category or "other")
+    if category not in VIOLATION_CATEGORIES:
+        raise ValidationError(
+            "问题类别不在列表中，请从下拉列表选择。", details={"category": "unknown"}
+        )
     tip = create_tip(session, actor, unit, new, vault)
-    return tip, clue_for_tip(session, actor, tip, now=now)
+    return tip, clue_for_tip(session, actor, tip, now=now, category=category)
 
 
 @dataclass

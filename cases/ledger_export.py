@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from cases.handling_models import ClueSubject, Referral, Sanction
 from cases.ledger_query import LedgerFilter, iter_ledger
 from cases.models import Clue
-from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, VIOLATION_CATEGORIES
+from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, category_label
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS
 from config.localtime import LOCAL_TZ
 from config.spreadsheet import xlsx_row
@@ -62,7 +62,7 @@ def _rows(session: Session, batches: Iterator[list[Clue]]) -> Iterator[list[obje
                 CHANNEL_LABELS.get(clue.channel, clue.channel),
                 extra["subjects"].get(clue.id)
                 or (clue.accused_unit.name if clue.accused_unit else ""),
-                VIOLATION_CATEGORIES.get(clue.category, clue.category),
+                category_label(clue.category),
                 clue.summary,
                 ROUTE_LABELS.get(clue.route or "", ""),
                 FINDINGS_LABELS.get(clue.findings or "", ""),

@@ -3,8 +3,8 @@
 Order is (received_at DESC, id DESC), indexed as ``ix_clues_received_id`` and
 ``ix_clues_unit_received_id``; a page continues strictly after the last row's key, so
 pages neither repeat nor skip rows when clues are added meanwhile (OFFSET would).
-Search is a substring match on summary and content: on PostgreSQL served by the pg_trgm
-GIN indexes (Chinese has no word boundaries, so trigrams beat word tokenisers).
+Search is a substring match on summary and content, served by a trigram index on both
+databases (``cases.text_index``: FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from cases.models import Clue
+from cases.text_index import clue_text_match, substring_match
 from config.database import is_valid_id
 from config.errors import CalendarUnknown, ValidationError
 from config.localtime import LOCAL_TZ
@@ -101,18 +102,14 @@ def ledger_query(
     if f.received_to:
         stmt = stmt.where(Clue.received_at < _start_of(f.received_to + timedelta(days=1)))
     if f.q.strip():
-        stmt = stmt.where(*text_match(f.q, Clue.summary, Clue.content))
+        stmt = stmt.where(*clue_text_match(session, f.q))
     return stmt.order_by(Clue.received_at.desc(), Clue.id.desc())
 
 
 def text_match(q: str, *columns: Any) -> list[ColumnElement[bool]]:
     """Each word (up to 5) must occur as a substring of one of ``columns``: the ledger's
     strategy for Chinese text (no word boundaries; pg_trgm indexes on PostgreSQL)."""
-    clauses = []
-    for word in q.split()[:5]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
-    return clauses
+    return [substring_match(word, *columns) for word in q.split()[:5]]
 
 
 def ledger_page(

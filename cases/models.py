@@ -89,6 +89,8 @@ class Clue(Base):
         # The ledger filtered by state, already in ledger order: a page stops after 51 rows
         # instead of sorting every clue in that state (measured in bench/bench_scale.py).
         Index("ix_clues_state_received_id", "state", "received_at", "id"),
+        # Search by the number people quote on the phone ("0007", "2026-0007": cases.search).
+        Index("ix_clues_ledger_seq", "ledger_seq", "ledger_year"),
         # Full-text search on PostgreSQL: trigram GIN indexes work for Chinese, which has no
         # spaces for word tokenisers (to_tsvector('simple') would index whole sentences).
         # On SQLite these are plain indexes (Alembic compares them by name on both backends).

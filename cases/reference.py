@@ -1,8 +1,8 @@
 """Reference data for handling: violation categories, posts, sanction kinds, referral targets.
 
 Violation categories 1–28 are the items of 广西卫生健康行业作风整治专项行动检查表
-(seed ``000_…``, 附件2), declared once in ``config.checklist``; the named kinds after them
-(红包, 回扣 …) are the headings the statistical forms count. Sanction codes marked
+(seed ``000_…``, 附件2), declared once in ``config.checklist``, followed by 其他: the one
+category table, asked at intake and read by the statistics. Sanction codes marked
 ``prefill`` are the keys the statistical forms read (``reporting/forms/zl1.py``,
 ``zl2.py``: ``ledger.sanctions.*``).
 """
@@ -14,22 +14,32 @@ from config.checklist import VIOLATION_LINES, line_for_row
 from config.reference import POSTS as POSTS
 from tips.channels import CHANNELS as TIP_CHANNELS
 
-NAMED_CATEGORIES: dict[str, str] = {
-    "redpacket": "收受“红包”",
-    "kickback": "收受回扣",
-    "insurance_fraud": "欺诈骗保",
-    "unreasonable_care": "不合理诊疗",
-    "illegal_marketing": "违规营销",
-    "work_style": "作风问题",
+# One vocabulary of 问题类别 (issue 18): the 28 checklist items, then 其他. The short labels
+# used before (红包, 回扣 …) were merged into the item they name; migration 0022b moved
+# the stored codes, and ``LEGACY_CATEGORIES`` still reads a code found in older records.
+VIOLATION_CATEGORIES: dict[str, str] = {
+    **{line.category: f"{line.number}. {line.label}" for line in VIOLATION_LINES},
     "other": "其他",
 }
 
-VIOLATION_CATEGORIES: dict[str, str] = {
-    **{line.category: f"{line.number}. {line.label}" for line in VIOLATION_LINES},
-    **NAMED_CATEGORIES,
+LEGACY_CATEGORIES: dict[str, str] = {
+    "redpacket": "check_08",
+    "kickback": "check_11",
+    "insurance_fraud": "check_17",
+    "unreasonable_care": "check_15",
+    "illegal_marketing": "check_26",
+    "work_style": "check_27",
 }
 
-# Categories the statistical forms count as red-packet / kickback cases (checklist 8 and 11).
+
+def category_label(code: str | None) -> str:
+    """The label of a stored category code, old short codes included."""
+    code = LEGACY_CATEGORIES.get(code or "other", code or "other")
+    return VIOLATION_CATEGORIES.get(code, code)
+
+
+# Categories the statistical forms count as red-packet / kickback cases (checklist 8 and 11;
+# the old short code too, should a restored older database still hold it).
 REDPACKET_CATEGORIES = ("redpacket", line_for_row("redpacket").category)
 KICKBACK_CATEGORIES = ("kickback", line_for_row("kickback").category)
 

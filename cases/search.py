@@ -1,8 +1,11 @@
 """One search box over clues, tips and institutions (issue 9), within jurisdiction.
 
-Chinese text is matched as the ledger matches it (``cases.ledger_query.text_match``:
-substrings, every word). A tip's reporter identity is encrypted and never searched or
-returned: results carry only what the tip list shows (summary, channel, status).
+Chinese text is matched as the ledger matches it (``cases.text_index``: substrings,
+every word, from the trigram index). A clue is also found by its number in the forms
+quoted on the phone (``cases.clue_number``), by the accused person's name and by the
+accused institution's name; number hits come first. A tip's reporter identity is
+encrypted and never searched or returned: results carry only what the tip list shows
+(summary, channel, status).
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from cases.ledger_query import LedgerFilter, ledger_query, text_match
+from cases.clue_number import number_match
+from cases.ledger_query import text_match
 from cases.models import Clue
+from cases.text_index import clue_text_match, substring_match
 from directory.jurisdiction import unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can
 from tips.channels import CHANNELS
-from tips.models import TIP_STATUS_LABELS, Tip, TipStatus
+from tips.models import TIP_STATUS_LABELS, Tip, TipAccused, TipStatus
 
 MAX_QUERY = 100
 
@@ -55,7 +60,7 @@ def search(session: Session, actor: User, q: str, *, limit: int = 20) -> SearchR
         return SearchResult("", [], [], [])
     clues: list[Clue] = []
     if can(actor, Capability.CLUES_READ):
-        clues = list(session.scalars(ledger_query(session, actor, LedgerFilter(q=q)).limit(limit)))
+        clues = _clues(session, actor, q, limit)
     tips: list[TipHit] = []
     if can(actor, Capability.TIPS_READ):
         rows = session.execute(
@@ -85,3 +90,33 @@ def search(session: Session, actor: User, q: str, *, limit: int = 20) -> SearchR
         )
     )
     return SearchResult(q, clues, tips, institutions)
+
+
+def _clues(session: Session, actor: User, q: str, limit: int) -> list[Clue]:
+    visible = Clue.unit_id.in_(visible_unit_ids(session, actor))
+    order = (Clue.received_at.desc(), Clue.id.desc())
+    found: list[Clue] = []
+    by_number = number_match(q)
+    if by_number is not None:
+        found = list(
+            session.scalars(select(Clue).where(visible, by_number).order_by(*order).limit(limit))
+        )
+    words = q.split()[:5]
+    texts = clue_text_match(session, q)
+    clauses = [_word_match(w, t) for w, t in zip(words, texts, strict=True)]
+    seen = {c.id for c in found}
+    rest = session.scalars(
+        select(Clue).where(visible, *clauses).order_by(*order).limit(limit)
+    ).all()
+    found.extend(c for c in rest if c.id not in seen)
+    return found[:limit]
+
+
+def _word_match(word: str, text_clause: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The word in the clue's text, or in its accused person's name, or in the name of
+    the accused institution."""
+    named = select(TipAccused.tip_id).where(substring_match(word, TipAccused.name))
+    institution = select(OrgUnit.id).where(
+        OrgUnit.kind == UnitKind.INSTITUTION, substring_match(word, OrgUnit.name)
+    )
+    return or_(text_clause, Clue.tip_id.in_(named), Clue.accused_unit_id.in_(institution))

@@ -6,6 +6,7 @@ from alembic import context
 
 from app_boot import import_all_models
 from config.database import Base, UTCDateTime, make_engine
+from config.migrate import include_name
 
 import_all_models()
 target_metadata = Base.metadata
@@ -47,6 +48,7 @@ def _run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 
 from app_boot import import_all_models
 from config.database import make_engine
-from config.migrate import alembic_config
+from config.migrate import alembic_config, include_name
 from tests.dbutil import fresh_database
 
 
@@ -23,7 +23,9 @@ def test_upgrade_head_matches_models():
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(ctx, import_all_models())
     engine.dispose()
     assert diff == []

@@ -1,7 +1,8 @@
 """Likely duplicates of a tip (重复件): similar text, the same reporter, the same accused person.
 
 Candidates are pre-filtered in SQL (LSH band keys, blind indexes, accused-name keys)
-and only then scored with ``tips.similarity``, so intake never reads every old tip.
+and only then scored with ``tips.similarity`` (bigram Dice or the rapidfuzz meaning score,
+whichever is higher), so intake never reads every old tip.
 Only tips of the same receiving body are compared: that body's ledger holds the clue.
 """
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tips.models import Tip, TipAccused, TipBand, TipContact
-from tips.similarity import similarity
+from tips.similarity import MEANING_THRESHOLD, meaning_similarity, similarity
 
 TEXT_THRESHOLD = 0.5
 # With the same accused institution a looser text match is already telling.
@@ -45,9 +46,15 @@ def find_duplicates(session: Session, tip: Tip, *, limit: int = 10) -> list[Dupl
         )
     ).all()
     for other in by_text:
-        score = similarity(tip.content, other.content)
+        dice = similarity(tip.content, other.content)
+        meaning = meaning_similarity(tip.content, other.content)
+        score = max(dice, meaning)
         same_inst = tip.accused_unit_id is not None and other.accused_unit_id == tip.accused_unit_id
-        if score >= TEXT_THRESHOLD or (same_inst and score >= SAME_INSTITUTION_THRESHOLD):
+        if (
+            dice >= TEXT_THRESHOLD
+            or meaning >= MEANING_THRESHOLD
+            or (same_inst and dice >= SAME_INSTITUTION_THRESHOLD)
+        ):
             reason = f"内容相似（{score:.0%}）"
             if same_inst:
                 reason += "，同一被反映机构"

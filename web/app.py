@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         home,
         inbox,
         intake,
+        intake_check,
         ledger,
         mailbox,
         portal,
@@ -152,7 +153,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal.bp)
     app.register_blueprint(tips_api.bp)
     app.register_blueprint(stats.bp)
-    app.register_blueprint(search.bp)
+    app.register_blueprint(search.bp), app.register_blueprint(search.api_bp)
+    app.register_blueprint(intake_check.bp), app.register_blueprint(intake_check.api_bp)
+    csrf.exempt(intake_check.api_bp)  # checked in the blueprint, as for api.bp
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
 

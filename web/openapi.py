@@ -10,6 +10,7 @@ from web.openapi_parts import ERROR, OBJECT
 from web.openapi_parts import error_responses as _errors
 from web.openapi_parts import json_response as _json
 from web.openapi_parts import path_id as _id
+from web.openapi_search import SEARCH_PATHS
 
 # 报送 with what is on screen: the same fields as saving a draft, all optional.
 _SEND_BODY: dict[str, Any] = {
@@ -100,6 +101,7 @@ TIPS_PATHS: dict[str, Any] = {
                                 "meta": OBJECT,
                                 "accused_unit_name": {"type": "string"},
                                 "accused": {"type": "array", "items": OBJECT},
+                                "category": {"type": "string"},
                             },
                         }
                     }
@@ -350,3 +352,4 @@ SPEC: dict[str, Any] = {
 SPEC["paths"].update(TIPS_PATHS)
 SPEC["paths"].update(REPORTING_PATHS)
 SPEC["paths"].update(HANDLING_PATHS)
+SPEC["paths"].update(SEARCH_PATHS)

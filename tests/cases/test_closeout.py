@@ -74,7 +74,7 @@ def test_a_kickback_clue_from_inquiry_to_write_off(db):
         handler,
         clue,
         "facts",
-        {"category": "kickback", "amount_involved": "3.5", "funds_recovered": "3.5"},
+        {"category": "check_11", "amount_involved": "3.5", "funds_recovered": "3.5"},
     )
     doctor = perform(
         db,

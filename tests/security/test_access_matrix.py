@@ -56,6 +56,9 @@ POLICY: dict[str, Rule_] = {
         frozenset({"leader", "leader2"}), scoped=True, redirect_refusal=True
     ),
     "search.index": Rule_(ALL),
+    "search_api.api": Rule_(ALL),
+    "intake_check.desk_similar": Rule_(INTAKE),
+    "intake_check_api.api_similar": Rule_(INTAKE),
     "stats.index": Rule_(STAFF),
     "admin.import_directory": Rule_(ADMIN),
     "admin.reset_user_totp": Rule_(ADMIN, scoped=True, redirect_refusal=True),
@@ -102,13 +105,9 @@ POLICY: dict[str, Rule_] = {
     "inbox.mark_all_read": Rule_(ALL),
     "inbox.mark_read": Rule_(ALL, scoped=True, reach_all=frozenset()),
     "inbox.open_message": Rule_(ALL, scoped=True, reach_all=frozenset()),
-    "intake.decide_view": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "intake.decision": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "intake.desk": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
+    "intake.decide_view": Rule_(INTAKE, scoped=True),
+    "intake.decision": Rule_(INTAKE, scoped=True),
+    "intake.desk": Rule_(INTAKE),
     "ledger.export": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
     ),
@@ -122,21 +121,13 @@ POLICY: dict[str, Rule_] = {
     "ledger.redpackets_export": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "reporter", "leader2", "clerk2"})
     ),
-    "mailbox.download_raw": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "mailbox.download_raw": Rule_(INTAKE, scoped=True),
     # The mail a tip came in, byte for byte: intake roles of the tip's body.
-    "mailbox.original": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "mailbox.open_tip": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "mailbox.quarantine": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
-    "mailbox.quarantined": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "mailbox.queue": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
+    "mailbox.original": Rule_(INTAKE, scoped=True),
+    "mailbox.open_tip": Rule_(INTAKE, scoped=True),
+    "mailbox.quarantine": Rule_(INTAKE),
+    "mailbox.quarantined": Rule_(INTAKE, scoped=True),
+    "mailbox.queue": Rule_(INTAKE),
     "portal.index": Rule_(OPEN),
     "portal.report": Rule_(OPEN),
     "portal.status": Rule_(OPEN),
@@ -214,21 +205,15 @@ POLICY: dict[str, Rule_] = {
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
     # The photo as received (EXIF/GPS) is a reveal: the same roles, logged.
-    "tips.original": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "tips.request_reveal": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.original": Rule_(INTAKE, scoped=True),
+    "tips.request_reveal": Rule_(INTAKE, scoped=True),
     # The second person of the two-person rule: a leader over the tip (not the requester).
     "tips.decide_reveal": Rule_(frozenset({"leader", "leader2"}), scoped=True),
-    "tips.reveal": Rule_(
-        frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.reveal": Rule_(INTAKE, scoped=True),
     "tips.show": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
-    "tips_api.create": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
+    "tips_api.create": Rule_(INTAKE),
     "tips_api.index": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
     ),
@@ -312,6 +297,7 @@ JSON_BODIES: dict[str, dict] = {
     "api.fire_transition": {"trigger": "propose_route", "data": {}},
     "reporting_api.save_submission": {"values": {}},
     "tips_api.create": {"channel": "letter", "content": "来信反映乱收费"},
+    "intake_check_api.api_similar": {"content": "来信反映卫生院乱收费，每次多收五元"},
 }
 
 

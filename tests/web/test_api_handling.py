@@ -172,7 +172,7 @@ def test_facts_plan_hand_down_and_negative_list_round_trip(client, db, handler):
         handler,
         clue,
         "facts",
-        {"category": "redpacket", "amount_involved": "0.5", "funds_recovered": 0.25},
+        {"category": "check_08", "amount_involved": "0.5", "funds_recovered": 0.25},
         status=200,
     )
     assert facts["amount_involved"] == "0.5" and facts["funds_recovered"] == "0.25"
@@ -188,7 +188,7 @@ def test_facts_plan_hand_down_and_negative_list_round_trip(client, db, handler):
     assert child["unit"]["id"] == hospital.id and child["superior_due"] == "2026-07-15"
     records = read(client, handler, clue)
     assert records["facts"]["verification_plan"] == "调取病历"
-    assert records["facts"]["category_label"] == "收受“红包”"
+    assert records["facts"]["category_label"] == "8. 索取或收受患者及其家属“红包”行为"
     assert [c["id"] for c in records["handed_down"]] == [child["id"]]
 
     kickback = clue_in_state(db, ClueState.DISPOSING, category="kickback")
@@ -254,8 +254,8 @@ def test_a_clue_outside_the_jurisdiction_is_404_even_for_its_named_handler(clien
         ("subject", {"kind": "person", "name": "张某", "age": 40}, "age"),  # unknown field
         ("subject", {"kind": "person", "name": "张某", "institution_id": 2**40}, "institution_id"),
         ("subject", {"kind": "person", "name": ["张某"]}, "name"),  # wrong JSON type
-        ("facts", {"category": "redpacket", "amount_involved": "1e12"}, "amount_involved"),
-        ("facts", {"category": "redpacket", "amount_involved": True}, "amount_involved"),
+        ("facts", {"category": "check_08", "amount_involved": "1e12"}, "amount_involved"),
+        ("facts", {"category": "check_08", "amount_involved": True}, "amount_involved"),
         ("sanction", {"subject_id": "1", "kind": "admonishment"}, "subject_id"),
         ("sanction_executed", {"executed_on": "2026-06-15"}, "sanction_id"),
         ("referral", {"target": "police", "organ": "公安局", "sent_on": "2026-06-15"}, "target"),

@@ -72,7 +72,7 @@ def test_handling_journey_in_the_browser_with_every_step_in_the_timeline(client,
     fire(client, db, clue, "inquiry_to_verify", {"reason": "说明不清"})
     record(client, clue, "plan", {"plan": "调取病历"})
     record(client, clue, "subject", {"kind": "person", "name": "张某", "post": "doctor"})
-    record(client, clue, "facts", {"category": "redpacket", "amount_involved": "0.5"})
+    record(client, clue, "facts", {"category": "check_08", "amount_involved": "0.5"})
     fire(
         client, db, clue, "record_findings", {"findings": "substantiated", "reason": "查实收受红包"}
     )

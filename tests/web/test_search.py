@@ -56,7 +56,7 @@ def test_search_page_shows_no_identity_and_escapes_wildcards(client, db):
     _data(db)
     login(client, "clerk")
     page = client.get("/search?q=乱收费").get_data(as_text=True)
-    assert "网上反映：城关镇卫生院乱收费" in page
+    assert "网上反映：城关镇卫生院<mark>乱收费</mark>" in page  # highlighted
     assert "gAAAA-secret-token" not in page and "实名" not in page
     assert "石门县卫生院乱收费" not in page
     assert 'data-testid="search-total">“%”共找到 0 条' in client.get("/search?q=%").get_data(

@@ -36,7 +36,7 @@ from cases.handling_models import (
 from cases.models import Clue
 from cases.record_actions import RECORD_ACTIONS
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender
-from cases.reference import VIOLATION_CATEGORIES
+from cases.reference import category_label
 from cases.service import get_clue
 from config.errors import DomainError, ValidationError
 from web.db import db_session
@@ -69,7 +69,7 @@ def _wan(amount: Decimal | None) -> str | None:
 def facts_json(clue: Clue) -> dict[str, Any]:
     return {
         "category": clue.category,
-        "category_label": VIOLATION_CATEGORIES.get(clue.category, clue.category),
+        "category_label": category_label(clue.category),
         "amount_involved": _wan(clue.amount_involved),
         "funds_recovered": _wan(clue.funds_recovered),
         "findings": clue.findings,

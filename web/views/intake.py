@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from cases.intake import DECISIONS, decide, intake, negative_list_hits, propose_duplicates
 from cases.models import Clue
+from cases.reference import VIOLATION_CATEGORIES
 from cases.states import ClueState
 from config.errors import DomainError
 from config.reference import POSTS
@@ -58,6 +59,7 @@ def _render_desk(sess, channel, form, status=200):
         channels={c: CHANNELS[c] for c in DESK_CHANNELS},
         fields=CHANNEL_FIELDS.get(channel, ()),
         posts=POSTS,
+        categories=VIOLATION_CATEGORIES,
         units=_bodies(sess),
         form=form,
     ), status
@@ -93,6 +95,7 @@ def desk():
                 attachments=uploads(),
             ),
             vault(),
+            category=form.get("category") or "other",
         )
     except (DomainError, ValueError) as err:
         sess.rollback()

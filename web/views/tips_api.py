@@ -76,7 +76,8 @@ def create():
         raise ValidationError("请求数据格式不正确。") from err
     unit = get_visible_unit(sess, current_user, unit_id)
     try:
-        tip, clue = intake(sess, current_user, unit, new, vault())
+        category = str(body.get("category") or "other")
+        tip, clue = intake(sess, current_user, unit, new, vault(), category=category)
     except DomainError:
         sess.rollback()  # nothing half-written; web/errors.py renders the structured error
         raise
