@@ -52,6 +52,7 @@ def register_hooks() -> None:
     import cases.pending_deadlines
     import cases.service
     import reporting.obligations
+    import reporting.oneoff
     import reporting.submissions
     from directory.cli import INIT_HOOKS
     from tips.cli import reporter_key_on_init
@@ -63,6 +64,7 @@ def register_hooks() -> None:
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()
+    reporting.oneoff.register()
     # The working-day calendar must exist before any deadline is computed; the reporter key
     # before the web process starts (it refuses to in production without one).
     for hook in (seed_on_init, reporter_key_on_init):

@@ -55,6 +55,8 @@ class Capability(StrEnum):
     REPORTS_FILL = "reports.fill"
     REPORTS_REVIEW = "reports.review"
     REPORTS_COMPLIANCE = "reports.compliance"
+    # Where forms go and a notice's one-off obligations (reporting.routing, reporting.oneoff)
+    REPORTS_RULES = "reports.rules"
     STATS = "stats"
     CAMPAIGNS_READ = "campaigns.read"
     CAMPAIGNS_MANAGE = "campaigns.manage"
@@ -80,6 +82,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.REPORTS_FILL: "填报报表",
     Capability.REPORTS_REVIEW: "审核报表",
     Capability.REPORTS_COMPLIANCE: "查看报送情况",
+    Capability.REPORTS_RULES: "管理报送规则和一次性报送任务",
     Capability.STATS: "查看统计图表",
     Capability.CAMPAIGNS_READ: "查看专项行动",
     Capability.CAMPAIGNS_MANAGE: "管理专项行动",
@@ -118,6 +121,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_FILL,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
             C.CAMPAIGNS_MANAGE,
         },
     ),
@@ -134,6 +138,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_FILL,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
@@ -157,6 +162,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.WORKBENCH,
             C.CLUES_FOLLOW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.DIRECTORY_MANAGE,
