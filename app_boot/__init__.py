@@ -36,6 +36,7 @@ def import_all_models() -> MetaData:
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
+    import reporting.registers.models  # noqa: F401
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
@@ -53,6 +54,7 @@ def register_hooks() -> None:
     import cases.service
     import reporting.obligations
     import reporting.oneoff
+    import reporting.registers.figures
     import reporting.submissions
     from directory.cli import INIT_HOOKS
     from tips.cli import reporter_key_on_init
@@ -61,6 +63,7 @@ def register_hooks() -> None:
     cases.service.register_hooks()
     reporting.submissions.register_hooks()
     campaigns.stats.register()
+    reporting.registers.figures.register()
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()

@@ -37,8 +37,10 @@ def parse_day(value: object, label: str, *, required: bool = True) -> date | Non
         if required:
             raise ValidationError(f"请填写{label}。", details={label: "必填"})
         return None
+    if len(text) > 10 and text[10] in " T":  # a spreadsheet's date cell: "2026-07-01 00:00:00"
+        text = text[:10]
     try:
-        return date.fromisoformat(text[:10]) if len(text) == 10 else date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         message = f"{label}格式不正确，请按“2026-07-01”的格式填写。"
         raise ValidationError(message, details={label: message}) from None

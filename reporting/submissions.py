@@ -32,7 +32,7 @@ from reporting.lifecycle import (
     SUBMISSION_LIFECYCLE,
 )
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
-from reporting.prefill import prefill
+from reporting.seeding import prefill, seeded
 from workflow import engine
 from workflow.engine import Hooks, StepContext, local_today
 from workflow.lifecycle import Transition
@@ -145,7 +145,7 @@ def start_draft(
         number=1,
         state=SubmissionState.DRAFT,
         version=1,
-        values=cells.encode(compute(form, ledger.values) if ledger.values else {}),
+        values=cells.encode(seeded(session, form, obligation, ledger.values)),
         filler_name=actor.display_name,
         contact=actor.phone or actor.email,
         created_by_id=actor.id,

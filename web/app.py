@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         mailbox,
         portal,
+        registers,
         report_rules,
         reporting,
         reporting_api,
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
+    app.register_blueprint(registers.bp)
     report_rules.register(app, csrf)  # page and API (the API checked as for api.bp)
 
 

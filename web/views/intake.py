@@ -31,6 +31,7 @@ DESK_CHANNELS = (
     "superior",
     "department",
     "inspection_tour",
+    "discipline_review",
     "lower_unit",
     "special_check",
     "self_check",
