@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         api_handling,
         calendar,
         campaigns,
+        checklist_print,
         clues,
         handling,
         home,
@@ -158,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(checklist_print.bp)
     report_rules.register(app, csrf)  # page and API (the API checked as for api.bp)
 
 
