@@ -6,7 +6,15 @@ from __future__ import annotations
 from campaigns.demo import load_demo
 from tests.conftest import login, unit
 
-HEADER = ("被检查单位", "地址：", "联系人：", "联系电话：", "陪同检查人：", "检查人：", "检查时间：")
+HEADER = (
+    "被检查单位",
+    "地址：",
+    "联系人：",
+    "联系电话：",
+    "陪同检查人：",
+    "检查人：",
+    "检查时间：",
+)
 
 
 def test_blank_and_headed_sheets_and_jurisdiction(client, db):
