@@ -36,6 +36,7 @@ def import_all_models() -> MetaData:
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
+    import reporting.registers.models  # noqa: F401
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
@@ -52,6 +53,8 @@ def register_hooks() -> None:
     import cases.pending_deadlines
     import cases.service
     import reporting.obligations
+    import reporting.oneoff
+    import reporting.registers.figures
     import reporting.submissions
     from directory.cli import INIT_HOOKS
     from tips.cli import reporter_key_on_init
@@ -60,9 +63,11 @@ def register_hooks() -> None:
     cases.service.register_hooks()
     reporting.submissions.register_hooks()
     campaigns.stats.register()
+    reporting.registers.figures.register()
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()
+    reporting.oneoff.register()
     # The working-day calendar must exist before any deadline is computed; the reporter key
     # before the web process starts (it refuses to in production without one).
     for hook in (seed_on_init, reporter_key_on_init):

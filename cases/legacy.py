@@ -58,6 +58,7 @@ _CHANNEL_WORDS.update(
         "上级转办": "superior",
         "移交": "department",
         "巡视巡察": "inspection_tour",
+        "纪律审查": "discipline_review",
         "下级": "lower_unit",
     }
 )

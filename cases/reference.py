@@ -94,6 +94,7 @@ REFERRAL_TARGETS: dict[str, str] = {
     "insurance": "医保部门",
     "tax": "税务部门",
     "discipline": "纪检监察机关",
+    "police": "公安机关",
 }
 
 FEEDBACK_MODES: dict[str, str] = {

@@ -17,7 +17,7 @@ from cases.ledger import next_number
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.outcomes import add_feedback_record, open_referral
-from cases.states import CLOSED_STATES, ClueState
+from cases.states import CLOSED_STATES, TRANSFER_TARGETS, ClueState
 from cases.timelimits import RULES
 from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
@@ -307,6 +307,15 @@ def _refer(ctx: StepContext) -> dict[str, Any]:
     return {}
 
 
+def _transfer(ctx: StepContext) -> dict[str, Any]:
+    """An approved 按规定移交 (market, insurance, tax …) is tracked to its receipt and
+    outcome like the referral to judicial organs."""
+    result = _approved(ctx)
+    target = ctx.data["target"]
+    open_referral(ctx.session, ctx.actor, ctx.obj, target, TRANSFER_TARGETS[target], ctx.today)
+    return result
+
+
 def _give_feedback(ctx: StepContext) -> dict[str, Any]:
     add_feedback_record(
         ctx.session,
@@ -345,8 +354,9 @@ EFFECTS = {
     "propose": _propose,
     **{
         f"approve_{r}": _approved
-        for r in ("talk_inquiry", "verifying", "shelved", "concluded", "transferred")
+        for r in ("talk_inquiry", "verifying", "shelved", "concluded")
     },
+    "approve_transferred": _transfer,
     "record_findings": _findings,
     "refer": _refer,
     "give_feedback": _give_feedback,

@@ -55,6 +55,9 @@ class Capability(StrEnum):
     REPORTS_FILL = "reports.fill"
     REPORTS_REVIEW = "reports.review"
     REPORTS_COMPLIANCE = "reports.compliance"
+    # Where forms go and a notice's one-off obligations (reporting.routing, reporting.oneoff)
+    REPORTS_RULES = "reports.rules"
+    REGISTERS = "registers"  # 登记册: 警示教育, 专题学习, 约谈, 建议书, 通报, 处理措施
     STATS = "stats"
     CAMPAIGNS_READ = "campaigns.read"
     CAMPAIGNS_MANAGE = "campaigns.manage"
@@ -80,6 +83,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.REPORTS_FILL: "填报报表",
     Capability.REPORTS_REVIEW: "审核报表",
     Capability.REPORTS_COMPLIANCE: "查看报送情况",
+    Capability.REPORTS_RULES: "管理报送规则和一次性报送任务",
+    Capability.REGISTERS: "登记警示教育、约谈等登记册",
     Capability.STATS: "查看统计图表",
     Capability.CAMPAIGNS_READ: "查看专项行动",
     Capability.CAMPAIGNS_MANAGE: "管理专项行动",
@@ -118,6 +123,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_FILL,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
+            C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
         },
     ),
@@ -134,6 +141,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_FILL,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
+            C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
@@ -142,7 +151,9 @@ ROLES: dict[Role, RoleSpec] = {
     Role.REPORTER: RoleSpec(
         "机构填报员",
         Scope.BODY,
-        frozenset({C.WORKBENCH, C.REDPACKETS, C.REDPACKETS_REGISTER, C.REPORTS_FILL}),
+        frozenset(
+            {C.WORKBENCH, C.REDPACKETS, C.REDPACKETS_REGISTER, C.REPORTS_FILL, C.REGISTERS}
+        ),
     ),
     Role.INSPECTOR: RoleSpec(
         "纪检/督查",
@@ -157,6 +168,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.WORKBENCH,
             C.CLUES_FOLLOW,
             C.REPORTS_COMPLIANCE,
+            C.REPORTS_RULES,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.DIRECTORY_MANAGE,

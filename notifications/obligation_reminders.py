@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from config.localtime import local_date
 from directory.models import OrgUnit, User
@@ -24,7 +24,8 @@ from notifications.batch import Message, enqueue_many
 from notifications.clue_reminders import levels_for, sweep_horizon
 from notifications.hours import in_working_time
 from reporting.forms import FORMS
-from reporting.models import Obligation, ObligationState
+from reporting.models import Obligation, ObligationRule, ObligationState
+from reporting.routing import recipient_offices
 from workflow.calendar import WorkingCalendar, load_calendar
 
 OWED = [ObligationState.NOT_STARTED, ObligationState.DRAFT, ObligationState.RETURNED]
@@ -41,6 +42,7 @@ class _Row:
     period_label: str
     due_on: date
     period_start: date
+    rule_id: int
 
 
 def sweep_obligations(session: Session, now: datetime) -> int:
@@ -71,6 +73,7 @@ def due_obligation_messages(
             Obligation.period_label,
             Obligation.due_on,
             Obligation.period_start,
+            Obligation.rule_id,
         )
         .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
         .where(
@@ -79,7 +82,7 @@ def due_obligation_messages(
             Obligation.state.in_([str(s) for s in OWED]),
         )
     )
-    rows = [_Row(*r) for r in session.execute(due).all()]  # type: ignore[arg-type]
+    rows = [_Row(*r) for r in session.execute(due).all()]  # type: ignore[arg-type, call-arg]
     if not rows:
         return []
     owed_units = due.with_only_columns(Obligation.unit_id).scalar_subquery()
@@ -105,11 +108,73 @@ def due_obligation_messages(
             fillers[body].append(user)
         elif user.role == Role.LEADER:
             leaders[body].append(user)
+    return _all_messages(session, rows, today, calendar, fillers, leaders)
+
+
+def _all_messages(session, rows, today, calendar, fillers, leaders) -> list[Message]:
+    receivers = _receivers(session, rows)
     messages: list[Message] = []
     for row in rows:
         for level in levels_for(row.due_on, today, calendar):
             messages.extend(_messages(row, level.code, level.days, fillers, leaders))
+            if level.code == "overdue":
+                messages.extend(_to_receivers(row, receivers.get(row.obligation_id, [])))
     return messages
+
+
+def _receivers(session: Session, rows: list[_Row]) -> dict[int, list[User]]:
+    """Per obligation, the staff of the offices its rule sends it to (seed 004: "报至医政股"):
+    they are told when it is overdue, so they can chase it. Two queries, whatever the count."""
+    rules = {
+        r.id: r
+        for r in session.scalars(
+            select(ObligationRule)
+            .where(ObligationRule.id.in_({row.rule_id for row in rows}))
+            .options(selectinload(ObligationRule.recipients))
+        )
+    }
+    if not any(r.recipients for r in rules.values()):
+        return {}
+    units = {
+        u.id: u
+        for u in session.scalars(
+            select(OrgUnit).where(OrgUnit.id.in_({row.unit_id for row in rows}))
+        )
+    }
+    offices = {
+        row.obligation_id: [o.id for o in recipient_offices(rules[row.rule_id], units[row.unit_id])]
+        for row in rows
+        if rules[row.rule_id].recipients
+    }
+    wanted = {o for ids in offices.values() for o in ids}
+    staff = session.scalars(
+        select(User).where(
+            User.active.is_(True),
+            User.unit_id.in_(wanted),
+            User.role.in_([str(Role.HANDLER), str(Role.LEADER)]),
+        )
+    ).all()
+    by_office = defaultdict(list)
+    for user in staff:
+        by_office[user.unit_id].append(user)
+    return {ob: [u for o in ids for u in by_office[o]] for ob, ids in offices.items()}
+
+
+def _to_receivers(row: _Row, users: list[User]) -> list[Message]:
+    form = FORMS.get(row.form_code)
+    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    context: dict[str, object] = {
+        "unit": row.unit_name,
+        "title": f"{printed}（{row.period_label}）",
+        "ref": row.period_label,
+        "deadline": row.due_on.isoformat(),
+        "path": f"/reporting/obligations/{row.obligation_id}",
+    }
+    ref = f"obligation:{row.obligation_id}"
+    return [
+        Message(u, ref, "overdue", row.due_on, "obligation_overdue", context, unit_id=row.unit_id)
+        for u in users
+    ]
 
 
 def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:

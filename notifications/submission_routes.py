@@ -16,15 +16,24 @@ from directory.permissions import Capability, roles_with
 from directory.roles import Role
 from notifications.routing import Loaded, Subject, SubjectRouter, users_by
 from reporting.forms import FORMS
-from reporting.models import Obligation, Submission
+from reporting.models import Obligation, ObligationRule, Submission
+from reporting.routing import recipient_offices
 
 
 def load_submissions(session: Session, ids: set[int], audiences: frozenset[str]) -> Loaded:
-    rows = session.execute(
-        select(Submission.id, Submission.unit_id, Submission.form_code, Obligation.period_label)
+    found = session.execute(
+        select(
+            Submission.id,
+            Submission.unit_id,
+            Submission.form_code,
+            Obligation.period_label,
+            Obligation.rule_id,
+        )
         .join(Obligation, Obligation.id == Submission.obligation_id)
         .where(Submission.id.in_(ids))
     ).all()
+    rule_of = {r[0]: r[4] for r in found}
+    rows = [(r[0], r[1], r[2], r[3]) for r in found]
     units = {
         u.id: u
         for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_({r[1] for r in rows})))
@@ -43,10 +52,50 @@ def load_submissions(session: Session, ids: set[int], audiences: frozenset[str])
         by_body = _people_of(
             session, {b for b in above.values() if b}, tuple(roles_with(Capability.REPORTS_REVIEW))
         )
+        offices = _receiving_offices(session, rule_of, {r[0]: units[r[1]] for r in rows})
+        by_office = _people_in(session, set().union(*offices.values()) if offices else set())
         loaded.audiences["reviewers"] = {
-            sid: by_body.get(above[unit_id] or 0, []) for sid, unit_id, _, _ in rows
+            sid: (
+                [u for o in offices[sid] for u in by_office.get(o, [])]
+                if offices.get(sid)
+                else by_body.get(above[unit_id] or 0, [])
+            )
+            for sid, unit_id, _, _ in rows
         }
     return loaded
+
+
+def _receiving_offices(
+    session: Session, rule_of: dict[int, int], unit_of: dict[int, OrgUnit]
+) -> dict[int, set[int]]:
+    """Per submission, the offices its rule sends it to (``reporting.routing``)."""
+    rules = {
+        r.id: r
+        for r in session.scalars(
+            select(ObligationRule).where(ObligationRule.id.in_(set(rule_of.values())))
+        )
+    }
+    return {
+        sid: {o.id for o in recipient_offices(rules[rid], unit_of[sid])}
+        for sid, rid in rule_of.items()
+        if rid in rules
+    }
+
+
+def _people_in(session: Session, offices: set[int]) -> dict[int, list[User]]:
+    """Active reviewers working in the given offices."""
+    if not offices:
+        return {}
+    found = session.scalars(
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.unit_id.in_(offices),
+            User.role.in_([str(r) for r in roles_with(Capability.REPORTS_REVIEW)]),
+        )
+        .order_by(User.id)
+    ).all()
+    return users_by((u.unit_id, u) for u in found)
 
 
 def _path(submission_id: int) -> str:

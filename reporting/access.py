@@ -16,6 +16,8 @@ from directory.jurisdiction import body_of, unit_filter, unit_visible
 from directory.models import OrgUnit, User
 from directory.permissions import Capability, can
 from directory.roles import Role
+from reporting.models import ObligationRule
+from reporting.routing import routed_to
 
 
 def report_unit_filter(session: Session, actor: User) -> ColumnElement[bool]:
@@ -45,10 +47,14 @@ def is_filler(session: Session, actor: User, unit: OrgUnit) -> bool:
     return can(actor, Capability.REPORTS_FILL) and body_of(session, actor.unit).id == unit.id
 
 
-def is_reviewer(session: Session, actor: User, unit: OrgUnit) -> bool:
-    """The actor works in the body directly above the unit and may return or accept."""
+def is_reviewer(
+    session: Session, actor: User, unit: OrgUnit, rule: ObligationRule | None = None
+) -> bool:
+    """The actor works in the body directly above the unit and may return or accept; where
+    the form's rule names receiving offices, in one of them (``reporting.routing``)."""
     return (
         can(actor, Capability.REPORTS_REVIEW)
         and unit.parent is not None
         and body_of(session, unit.parent).id == body_of(session, actor.unit).id
+        and routed_to(actor, rule, unit)
     )

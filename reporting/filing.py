@@ -153,7 +153,7 @@ def note_opened(
         SubmissionState.RESUBMITTED,
     ):
         return False
-    if not is_reviewer(session, actor, sub.unit):
+    if not is_reviewer(session, actor, sub.unit, sub.obligation.rule):
         return False
     now = now or utcnow()
     session.flush()

@@ -90,10 +90,61 @@ class ObligationRule(Base):
     source: Mapped[str] = mapped_column(String(200), default="")
     campaign_id: Mapped[int | None] = mapped_column(Integer)  # set by the campaigns package
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Seed 004 "从7月起…12月": the first and the last period owed (their start days).
+    first_period: Mapped[date | None] = mapped_column(Date)
+    last_period: Mapped[date | None] = mapped_column(Date)
+    # A notice's one-off obligation (``reporting.oneoff``): the body that entered it and
+    # the subtree that owes it; a working-day rule counts from ``counted_from``.
+    issuer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    counted_from: Mapped[date | None] = mapped_column(Date)
+
+    recipients: Mapped[list[RuleRecipient]] = relationship(
+        back_populates="rule", cascade="all, delete-orphan", order_by="RuleRecipient.id"
+    )
+    overrides: Mapped[list[DeadlineOverride]] = relationship(
+        back_populates="rule", cascade="all, delete-orphan", order_by="DeadlineOverride.id"
+    )
 
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(k for k in self.unit_kinds.split(",") if k)
+
+
+class RuleRecipient(Base):
+    """An office of a body above that receives a rule's forms (seed 004: "附件1报至局党建办").
+
+    A rule may name several (seed 002: "分别报送"); each office serves the units whose body
+    above is the office's body. Units whose body above has none of them report to the
+    whole body, as before.
+    """
+
+    __tablename__ = "rule_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("obligation_rules.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+
+    rule: Mapped[ObligationRule] = relationship(back_populates="recipients")
+    office: Mapped[OrgUnit] = relationship()
+
+    __table_args__ = (UniqueConstraint("rule_id", "office_id"),)
+
+
+class DeadlineOverride(Base):
+    """One period's deadline set by the notice itself (seed 002: "2021年10月8日前")."""
+
+    __tablename__ = "deadline_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("obligation_rules.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    rule: Mapped[ObligationRule] = relationship(back_populates="overrides")
+
+    __table_args__ = (UniqueConstraint("rule_id", "period_start"),)
 
 
 class Obligation(Base):

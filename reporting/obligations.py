@@ -39,6 +39,11 @@ def register_rule_scope(scope: RuleScope) -> None:
 def owing_units(session: Session, rule: ObligationRule):
     """The active units that owe ``rule``: its kinds, narrowed by every registered scope."""
     stmt = select(OrgUnit).where(OrgUnit.active, OrgUnit.kind.in_(rule.kinds))
+    if rule.scope_unit_id is not None:
+        root = session.get(OrgUnit, rule.scope_unit_id)
+        stmt = stmt.where(
+            OrgUnit.path.startswith(root.path, autoescape=True) if root else OrgUnit.id < 0
+        )
     for scope in RULE_SCOPES:
         clause = scope(session, rule)
         if clause is not None:
@@ -183,9 +188,15 @@ def due_date(rule: ObligationRule, period: Period, calendar: WorkingCalendar) ->
     a rest day (Civil Code Art. 203). "First N working days after": the N-th working day
     after the period's last day (Art. 201: counting starts the next day).
     """
+    for override in rule.overrides:
+        if override.period_start == period.start:
+            return override.due_on  # the notice's own date for this period, not counted
     if rule.cycle == Cycle.FIXED:
-        assert rule.fixed_due is not None
-        return rule.fixed_due  # the notice's own date ("12月1日前"), not counted
+        if rule.fixed_due is not None:
+            return rule.fixed_due  # the notice's own date ("12月1日前"), not counted
+        if rule.counted_from is not None and rule.working_days is not None:
+            return calendar.add_working_days(rule.counted_from, rule.working_days)
+        raise ValueError(f"rule {rule.code} has no deadline")
     after = period.end + timedelta(days=1)
     if rule.day_of_month is not None:
         return calendar.next_workday(date(after.year, after.month, rule.day_of_month))
@@ -200,7 +211,14 @@ def rule_periods(rule: ObligationRule, today: date) -> list[Period]:
         assert rule.period_start is not None and rule.period_end is not None
         return [Period(rule.period_start, rule.period_end, rule.label)]
     current = period_containing(rule.cycle, today)
-    return [previous_period(rule.cycle, current), current]
+    return [p for p in (previous_period(rule.cycle, current), current) if in_window(rule, p)]
+
+
+def in_window(rule: ObligationRule, period: Period) -> bool:
+    """Seed 004 "从7月起…12月": only the periods between the rule's first and last."""
+    if rule.first_period is not None and period.start < rule.first_period:
+        return False
+    return rule.last_period is None or period.start <= rule.last_period
 
 
 # -- generation --------------------------------------------------------------------------------
@@ -237,41 +255,61 @@ def generate_obligations(session: Session, today: date) -> GenerateResult:
     result = GenerateResult()
     rules = session.scalars(select(ObligationRule).where(ObligationRule.active)).all()
     for rule in rules:
-        periods = rule_periods(rule, today)
-        units = session.scalars(owing_units(session, rule)).all()
-        if not units:
-            continue
-        existing: set[tuple[int, date]] = {
-            (unit_id, start)
-            for unit_id, start in session.execute(
-                select(Obligation.unit_id, Obligation.period_start).where(
-                    Obligation.form_code == rule.form_code,
-                    Obligation.period_start.in_([p.start for p in periods]),
-                )
-            )
-        }
-        for period in periods:
-            due, unknown = _deadline(rule, period, calendar, result)
-            for unit in units:
-                if (unit.id, period.start) in existing:
-                    continue
-                session.add(
-                    Obligation(
-                        rule_id=rule.id,
-                        unit_id=unit.id,
-                        form_code=rule.form_code,
-                        period_start=period.start,
-                        period_end=period.end,
-                        period_label=period.label,
-                        due_on=due,
-                        calendar_unknown=due is None,
-                        unknown_year=unknown,
-                    )
-                )
-                result.created += 1
+        _generate_rule(session, rule, today, calendar, result)
     session.flush()
     result.dated = _date_undated(session, calendar, result)
     return result
+
+
+def generate_for_rule(session: Session, rule: ObligationRule, today: date) -> GenerateResult:
+    """One rule's instances now (a one-off obligation entered by an office)."""
+    calendar = calendar_for(session)
+    assert isinstance(calendar, WorkingCalendar)
+    result = GenerateResult()
+    _generate_rule(session, rule, today, calendar, result)
+    session.flush()
+    return result
+
+
+def _generate_rule(
+    session: Session,
+    rule: ObligationRule,
+    today: date,
+    calendar: WorkingCalendar,
+    result: GenerateResult,
+) -> None:
+    periods = rule_periods(rule, today)
+    units = session.scalars(owing_units(session, rule)).all()
+    if not units or not periods:
+        return
+    existing: set[tuple[int, date]] = {
+        (unit_id, start)
+        for unit_id, start in session.execute(
+            select(Obligation.unit_id, Obligation.period_start).where(
+                Obligation.form_code == rule.form_code,
+                Obligation.period_start.in_([p.start for p in periods]),
+            )
+        )
+    }
+    for period in periods:
+        due, unknown = _deadline(rule, period, calendar, result)
+        for unit in units:
+            if (unit.id, period.start) in existing:
+                continue
+            session.add(
+                Obligation(
+                    rule_id=rule.id,
+                    unit_id=unit.id,
+                    form_code=rule.form_code,
+                    period_start=period.start,
+                    period_end=period.end,
+                    period_label=period.label,
+                    due_on=due,
+                    calendar_unknown=due is None,
+                    unknown_year=unknown,
+                )
+            )
+            result.created += 1
 
 
 def _date_undated(session: Session, calendar: WorkingCalendar, result: GenerateResult) -> int:

@@ -20,7 +20,7 @@ from config.errors import Conflict, InvalidTransition, NotFound, PermissionDenie
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind, User
 from reporting import cells
-from reporting.access import can_read, is_filler, is_reviewer
+from reporting.access import can_read, is_filler, is_reviewer, routed_to
 from reporting.checks import CellError, check, compute
 from reporting.filing import empty_errors, foreign_row_errors, refuse_empty
 from reporting.formdef import FormDefinition, FormKind, Values
@@ -32,7 +32,7 @@ from reporting.lifecycle import (
     SUBMISSION_LIFECYCLE,
 )
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
-from reporting.prefill import prefill
+from reporting.seeding import prefill, seeded
 from workflow import engine
 from workflow.engine import Hooks, StepContext, local_today
 from workflow.lifecycle import Transition
@@ -145,7 +145,7 @@ def start_draft(
         number=1,
         state=SubmissionState.DRAFT,
         version=1,
-        values=cells.encode(compute(form, ledger.values) if ledger.values else {}),
+        values=cells.encode(seeded(session, form, obligation, ledger.values)),
         filler_name=actor.display_name,
         contact=actor.phone or actor.email,
         created_by_id=actor.id,
@@ -203,7 +203,7 @@ def allowed_by_relation(session: Session, actor: User, sub: Submission, t: Trans
     if t.trigger in FILL_TRIGGERS:
         return is_filler(session, actor, sub.unit)
     if t.trigger in REVIEW_TRIGGERS:
-        return is_reviewer(session, actor, sub.unit)
+        return is_reviewer(session, actor, sub.unit, sub.obligation.rule)
     return False
 
 
@@ -329,7 +329,7 @@ def review_queue(session: Session, actor: User) -> list[Submission]:
         )
         .order_by(Obligation.due_on, Submission.submitted_at)
     )
-    return list(session.scalars(stmt))
+    return [s for s in session.scalars(stmt) if routed_to(actor, s.obligation.rule, s.unit)]
 
 
 def history(session: Session, actor: User, sub: Submission) -> list[TransitionLog]:

@@ -1,7 +1,7 @@
 """Where a tip came from (来源渠道) and the metadata each channel records.
 
 The channel list is that of the seeds' "拓宽线索渠道" (来信、来访、网络、电话、上级交办、
-部门协作、下级报送、巡视巡察移交、专项检查 …). Metadata is validated per channel so a
+部门协作、下级报送、巡视巡察移交、纪律审查、专项检查 …). Metadata is validated per channel so a
 hotline record always has its call time and clerk, a referral its reference number.
 A reporter's own contacts (a caller's number, a visitor's name) are NOT metadata: they
 go into the encrypted identity (``tips.protection``), never into a plaintext column.
@@ -30,6 +30,7 @@ CHANNELS: dict[str, str] = {
     "superior": "上级交办",
     "department": "部门移交",
     "inspection_tour": "巡视巡察移交",
+    "discipline_review": "纪律审查",
     "lower_unit": "下级报送",
     "special_check": "专项检查",
     "self_check": "自查自纠",
@@ -50,6 +51,13 @@ def _f(name: str, label: str, kind: str = "text", required: bool = False) -> Met
 
 
 _SENDER = (_f("sender", "移交单位", required=True), _f("reference", "文号/编号"))
+# Referrals from departments and inspection tours often set a deadline and ask for the
+# result to be reported back (seed 004: 部门协作、巡视巡察移交 … "要求报告结果").
+_REFERRED = (
+    *_SENDER,
+    _f("deadline", "办结期限", "date"),
+    _f("reply_requested", "要求报告结果", "bool"),
+)
 CHANNEL_FIELDS: dict[str, tuple[MetaField, ...]] = {
     "hotline": (
         _f("call_time", "来电时间", "datetime", required=True),
@@ -65,8 +73,10 @@ CHANNEL_FIELDS: dict[str, tuple[MetaField, ...]] = {
         _f("reply_requested", "要求报告结果", "bool"),
         _f("superior_name", "交办机关"),
     ),
-    "department": _SENDER,
-    "inspection_tour": _SENDER,
+    "department": _REFERRED,
+    "inspection_tour": _REFERRED,
+    # Seed 004's list of sources: clues found in a disciplinary review (纪律审查).
+    "discipline_review": (_f("case_reference", "审查案件编号"), _f("reviewer", "审查机关")),
     "lower_unit": _SENDER,
     "mailbox": (_f("message_id", "邮件编号", required=True), _f("subject", "邮件主题")),
     # The portal's receipt-code hash is a column of its own (``Tip.receipt_hash``, unique

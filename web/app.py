@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         api_handling,
         calendar,
         campaigns,
+        checklist_print,
         clues,
         handling,
         home,
@@ -118,6 +119,8 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         mailbox,
         portal,
+        registers,
+        report_rules,
         reporting,
         reporting_api,
         scheduler,
@@ -158,6 +161,9 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(intake_check.api_bp)  # checked in the blueprint, as for api.bp
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
+    app.register_blueprint(registers.bp)
+    app.register_blueprint(checklist_print.bp)
+    report_rules.register(app, csrf)  # page and API (the API checked as for api.bp)
 
 
 def register_input_guard(app: Flask) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy import inspect
 import campaigns.demo
 import cases.demo
 import reporting.demo
+import reporting.demo_routing
+import reporting.registers.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
@@ -38,7 +40,13 @@ def _create_app(*, check_intake: bool = False):
 
 
 # Demo data after the directory's, in dependency order.
-DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
+DEMO_MODULES = [
+    cases.demo,
+    reporting.demo,
+    campaigns.demo,
+    reporting.demo_routing,
+    reporting.registers.demo,
+]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

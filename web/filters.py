@@ -23,6 +23,8 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("报表任务", "reporting.tasks", C.REPORTS_FILL),
     ("报表审核", "reporting.review", C.REPORTS_REVIEW),
     ("报送情况", "reporting.compliance_view", C.REPORTS_COMPLIANCE),
+    ("报送规则", "report_rules.index", C.REPORTS_RULES),
+    ("登记册", "registers.index", C.REGISTERS),
     ("统计图表", "stats.index", C.STATS),
     ("举报登记", "intake.desk", C.INTAKE),
     ("举报", "tips.index", C.TIPS_READ),

@@ -21,7 +21,14 @@ ZL2 = FormDefinition(
     label_headers=(LabelHeader("项目", 3),),
     columns=(
         # A count of designated institutions, not a flow: it may go down.
-        Column("designated", ("统筹区内定点医疗机构数（家）",), _I, "1", cumulative=False),
+        Column(
+            "designated",
+            ("统筹区内定点医疗机构数（家）",),
+            _I,
+            "1",
+            cumulative=False,
+            prefill="registers.designated.{row}",
+        ),
         Column("inspected", ("检查定点医疗机构数（家）",), _I, "2"),
         # The form prints 小计 over its seven items, 移交线索（条） included.
         Column(
@@ -31,9 +38,17 @@ ZL2 = FormDefinition(
             "3",
             sum_of=("talk", "criticised", "deadline", "clues", "recovered", "fined", "other"),
         ),
-        Column("talk", (_HANDLED, "约谈"), _I, "4"),
-        Column("criticised", (_HANDLED, "通报批评"), _I, "5"),
-        Column("deadline", (_HANDLED, "限期整改"), _I, "6"),
+        Column("talk", (_HANDLED, "约谈"), _I, "4", prefill="registers.measure.talk.{row}"),
+        Column(
+            "criticised",
+            (_HANDLED, "通报批评"),
+            _I,
+            "5",
+            prefill="registers.measure.criticised.{row}",
+        ),
+        Column(
+            "deadline", (_HANDLED, "限期整改"), _I, "6", prefill="registers.measure.deadline.{row}"
+        ),
         Column("clues", (_HANDLED, "移交线索（条）"), Unit.CLUES, "7"),
         Column("recovered", (_HANDLED, "追回资金"), _I, "8"),
         Column("fined", (_HANDLED, "行政罚款"), _I, "9"),

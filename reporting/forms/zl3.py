@@ -21,14 +21,24 @@ ZL3 = FormDefinition(
     source="鹿卫医〔2021〕22号 附件3",
     label_headers=(LabelHeader("项目", 3),),
     columns=(
-        Column("warnings", ("警示教育活动（次）",), Unit.TIMES, "1"),
-        Column("courses", (_TRAINING, "（次）"), Unit.TIMES, "2"),
-        Column("trainees", (_TRAINING, "（人）"), _P, "3"),
+        Column("warnings", ("警示教育活动（次）",), Unit.TIMES, "1", prefill="registers.warning"),
+        Column(
+            "courses", (_TRAINING, "（次）"), Unit.TIMES, "2", prefill="registers.study.training"
+        ),
+        Column(
+            "trainees", (_TRAINING, "（人）"), _P, "3", prefill="registers.study.training.persons"
+        ),
         Column("cases_written", ("编制警示教育案例（个）",), Unit.ITEMS, "4"),
         Column("clues", ("核查线索（条）",), Unit.CLUES, "5", prefill="ledger.clues_verified"),
         Column("confessed", ("主动交待问题（人）",), _P, "6"),
         # The seed prints "约谈供应商(家、次）" with a half-width opening bracket.
-        Column("suppliers", ("约谈供应商（家、次）",), Unit.INSTITUTION_VISITS, "7"),
+        Column(
+            "suppliers",
+            ("约谈供应商（家、次）",),
+            Unit.INSTITUTION_VISITS,
+            "7",
+            prefill="registers.talk.supplier",
+        ),
         Column("kb_cases", (_KICKBACK, "（起）"), _C, "8", prefill="ledger.kickback.cases"),
         Column("kb_persons", (_KICKBACK, "（人）"), _P, "9", prefill="ledger.kickback.persons"),
         Column(

@@ -86,11 +86,11 @@ def test_importing_fills_no_registry_and_bootstrap_fills_them_all(tmp_path):
     booted = _registries(tmp_path, boot=BOOT)
     assert booted == {
         "hooks": ["clue", "submission"],
-        "sources": ["inspections."],
+        "sources": ["inspections.", "registers."],
         "scopes": 1,
         "init": ["seed_on_init", "reporter_key_on_init"],
         "accept_notice": 7,
-        "pending": ["clue", "inquiry", "referral"],
+        "pending": ["clue", "inquiry", "oneoff", "referral"],
         "year_hooks": ["reporting.obligations"],
     }
 

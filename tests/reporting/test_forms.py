@@ -128,7 +128,8 @@ def test_cell_kinds_and_prefill_keys():
     assert zl3.prefill_key("private_l1", "rp_persons") == "ledger.redpacket.persons"
     assert zl3.prefill_key("public_l3", "clues") == "ledger.clues_verified"
     assert zl3.prefill_key("all", "clues") is None
-    assert zl3.cell_kind("public_l3", "warnings") is CellKind.ENTERED
+    assert zl3.prefill_key("public_l3", "warnings") == "registers.warning"  # 警示教育 register
+    assert zl3.cell_kind("public_l3", "cases_written") is CellKind.ENTERED
     lh1 = FORMS["lh1"]
     assert lh1.prefill_key("pub2_tcm", "total") == "inspections.total_in_jurisdiction.pub2_tcm"
     zl2 = FORMS["zl2"]

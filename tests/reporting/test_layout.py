@@ -23,5 +23,6 @@ def test_body_rows_mark_computed_and_prefilled_cells():
     assert rows["all"].total and not rows["public_l2"].total
     kinds = {c.key: str(c.kind) for c in rows["public_l2"].cells}
     assert kinds["public_l2|clues"] == "prefilled"
-    assert kinds["public_l2|warnings"] == "entered"
+    assert kinds["public_l2|cases_written"] == "entered"
+    assert kinds["public_l2|warnings"] == "prefilled"  # 警示教育 register
     assert {str(c.kind) for c in rows["all"].cells if c.numeric} == {"computed"}

@@ -106,7 +106,7 @@ def test_typed_zeros_or_a_declared_zero_report_may_be_sent(db, draft):
     other = reporter_of(db, "C01-D01-H03")
     sub3 = start_draft(db, other, obligation(db, "C01-D01-H03"))
     row = next(iter(_own(sub3)))
-    send_typed(db, other, sub3, {f"{row}|warnings": "0"})
+    send_typed(db, other, sub3, {f"{row}|cases_written": "0"})
     assert sub3.state == SubmissionState.SUBMITTED
 
 

@@ -32,6 +32,7 @@ DESK_CHANNELS = (
     "superior",
     "department",
     "inspection_tour",
+    "discipline_review",
     "lower_unit",
     "special_check",
     "self_check",
