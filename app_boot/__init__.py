@@ -35,6 +35,7 @@ def import_all_models() -> MetaData:
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
+    import rectification.models  # noqa: F401
     import reporting.models  # noqa: F401
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
@@ -51,6 +52,8 @@ def register_hooks() -> None:
     import campaigns.stats
     import cases.pending_deadlines
     import cases.service
+    import rectification.service
+    import rectification.stats
     import reporting.obligations
     import reporting.submissions
     from directory.cli import INIT_HOOKS
@@ -60,6 +63,8 @@ def register_hooks() -> None:
     cases.service.register_hooks()
     reporting.submissions.register_hooks()
     campaigns.stats.register()
+    rectification.service.register_hooks()
+    rectification.stats.register()
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()

@@ -64,6 +64,9 @@ class Capability(StrEnum):
     CALENDAR_ALERTS = "calendar.alerts"  # told when a deadline falls in an unconfirmed year
     AUDIT_READ = "audit.read"  # the audit trail, reveal logs included (纪检/督查)
     SYSTEM_MANAGE = "system.manage"  # scheduler, outbox status, dry runs, retention
+    RECTIFY_READ = "rectification.read"  # the rectification ledger (整改台账)
+    RECTIFY_MANAGE = "rectification.manage"  # issue items, 验收/销号 them (the issuing office)
+    RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -89,11 +92,17 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CALENDAR_ALERTS: "接收工作日历提醒",
     Capability.AUDIT_READ: "查看审计记录",
     Capability.SYSTEM_MANAGE: "管理系统运行",
+    Capability.RECTIFY_READ: "查看整改台账",
+    Capability.RECTIFY_MANAGE: "下达和验收整改事项",
+    Capability.RECTIFY_REPORT: "报告整改完成情况",
 }
 
 C = Capability
 _OFFICE = frozenset({C.WORKBENCH, C.CLUES_READ, C.CLUES_FOLLOW, C.TIPS_READ, C.REDPACKETS})
-_STAFF = frozenset({C.STATS, C.CAMPAIGNS_READ})
+_STAFF = frozenset({C.STATS, C.CAMPAIGNS_READ, C.RECTIFY_READ})
+# The issuing office's staff issue rectification items and verify them; they may report one
+# rectified too (an item of their own body or office).
+_RECTIFY = frozenset({C.RECTIFY_MANAGE, C.RECTIFY_REPORT})
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
             C.CAMPAIGNS_MANAGE,
-        },
+        }
+        | _RECTIFY,
     ),
     Role.LEADER: RoleSpec(
         "分管/主要负责人",
@@ -137,12 +147,22 @@ ROLES: dict[Role, RoleSpec] = {
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
-        },
+        }
+        | _RECTIFY,
     ),
     Role.REPORTER: RoleSpec(
         "机构填报员",
         Scope.BODY,
-        frozenset({C.WORKBENCH, C.REDPACKETS, C.REDPACKETS_REGISTER, C.REPORTS_FILL}),
+        frozenset(
+            {
+                C.WORKBENCH,
+                C.REDPACKETS,
+                C.REDPACKETS_REGISTER,
+                C.REPORTS_FILL,
+                C.RECTIFY_READ,
+                C.RECTIFY_REPORT,
+            }
+        ),
     ),
     Role.INSPECTOR: RoleSpec(
         "纪检/督查",

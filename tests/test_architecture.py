@@ -22,6 +22,7 @@ SCANNED = (
     "cases",
     "reporting",
     "campaigns",
+    "rectification",
     "notifications",
     "app_boot",
     "web",

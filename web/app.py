@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         mailbox,
         portal,
+        rectification,
         reporting,
         reporting_api,
         scheduler,
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search.bp)
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
+    app.register_blueprint(rectification.bp)
 
 
 def register_input_guard(app: Flask) -> None:

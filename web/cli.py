@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
+import rectification.demo
 import reporting.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
@@ -38,7 +39,7 @@ def _create_app(*, check_intake: bool = False):
 
 
 # Demo data after the directory's, in dependency order.
-DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo]
+DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo, rectification.demo]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

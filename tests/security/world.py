@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -53,6 +53,7 @@ class Side:
     campaign_id: int = 0
     task_id: int = 0
     inspection_id: int = 0
+    rectification_id: int = 0
 
 
 @dataclass
@@ -144,6 +145,28 @@ def _campaign(db: Session, side: str, code: str) -> tuple[int, int, int]:
     return campaign.id, task.id, inspection.id
 
 
+def _rectification(db: Session, side: str, code: str) -> int:
+    """An item the county issued to its hospital H01, due in a month."""
+    from rectification.service import create_item
+
+    today = date.today()
+    item = create_item(
+        db,
+        user(db, "leader" if side == "a" else "leader2"),
+        {
+            "source_kind": "inspection",
+            "problem": f"未公示收费标准 {side}",
+            "found_on": today.isoformat(),
+            "responsible_unit_id": unit(db, f"{code}-H01").id,
+            "responsible_person": "院长",
+            "measure": "公示收费标准",
+            "deadline": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    db.commit()
+    return item.id
+
+
 def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
     world = World()
     cfg = app.config["QINGFENG"]
@@ -184,6 +207,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         with app.app_context():  # as if the tip had come by mail: its original is kept
             keep_original(db, tip, f"Subject: tip {side}\r\n\r\nbody".encode(), vault())
         s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
+        s.rectification_id = _rectification(db, side, code)
         world.sides[side] = s
     delivery = Delivery(
         channel=Channel.EMAIL,
