@@ -37,6 +37,7 @@ def import_all_models() -> MetaData:
     import notifications.models  # noqa: F401
     import rectification.models  # noqa: F401
     import reporting.models  # noqa: F401
+    import supervision.models  # noqa: F401
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401

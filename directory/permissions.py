@@ -67,6 +67,8 @@ class Capability(StrEnum):
     RECTIFY_READ = "rectification.read"  # the rectification ledger (整改台账)
     RECTIFY_MANAGE = "rectification.manage"  # issue items, 验收/销号 them (the issuing office)
     RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
+    SUPERVISE = "supervision.manage"  # 挂牌督办 a clue below, draw and record 回头看
+    BOARD = "supervision.board"  # the board of the bodies below, the 督办 list
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -95,6 +97,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.RECTIFY_READ: "查看整改台账",
     Capability.RECTIFY_MANAGE: "下达和验收整改事项",
     Capability.RECTIFY_REPORT: "报告整改完成情况",
+    Capability.SUPERVISE: "挂牌督办和开展回头看",
+    Capability.BOARD: "查看下级单位督办看板",
 }
 
 C = Capability
@@ -147,6 +151,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
+            C.SUPERVISE,
+            C.BOARD,
         }
         | _RECTIFY,
     ),
@@ -167,7 +173,7 @@ ROLES: dict[Role, RoleSpec] = {
     Role.INSPECTOR: RoleSpec(
         "纪检/督查",
         Scope.TREE,
-        _OFFICE | _STAFF | {C.REPORTS_COMPLIANCE, C.UNITS_READ, C.AUDIT_READ},
+        _OFFICE | _STAFF | {C.REPORTS_COMPLIANCE, C.UNITS_READ, C.AUDIT_READ, C.BOARD},
     ),
     Role.ADMIN: RoleSpec(
         "管理员",

@@ -90,7 +90,6 @@ def create_item(
     values = problems.clean(CREATE_FIELDS, data)
     issuer = body_of(session, actor.unit)
     responsible = _responsible_unit(session, issuer, values, problems)
-    clue = _source_clue(session, actor, values, problems)
     if values["found_on"] and values["found_on"] > today:
         problems.error("found_on", "“发现日期”不能晚于今天。")
     if values["deadline"]:
@@ -98,6 +97,9 @@ def create_item(
             problems.error("deadline", f"“整改期限”不能早于今天（{today.isoformat()}）。")
         elif values["found_on"] and values["deadline"] < values["found_on"]:
             problems.error("deadline", "“整改期限”不能早于发现日期。")
+    problems.done()
+    # The clue a clue-sourced item names: checked once the fields themselves are right.
+    clue = _source_clue(session, actor, values, problems)
     problems.done()
     assert responsible is not None
     year = values["found_on"].year

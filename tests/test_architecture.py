@@ -23,6 +23,7 @@ SCANNED = (
     "reporting",
     "campaigns",
     "rectification",
+    "supervision",
     "notifications",
     "app_boot",
     "web",

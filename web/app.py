@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         security,
         stats,
         storage,
+        supervision,
         tips,
         tips_api,
     )
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(campaigns.bp)
     app.register_blueprint(rectification.bp)
+    app.register_blueprint(supervision.bp)
 
 
 def register_input_guard(app: Flask) -> None:

@@ -10,6 +10,7 @@ import campaigns.demo
 import cases.demo
 import rectification.demo
 import reporting.demo
+import supervision.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
@@ -39,7 +40,7 @@ def _create_app(*, check_intake: bool = False):
 
 
 # Demo data after the directory's, in dependency order.
-DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo, rectification.demo]
+DEMO_MODULES = [cases.demo, reporting.demo, campaigns.demo, rectification.demo, supervision.demo]
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

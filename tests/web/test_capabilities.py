@@ -17,7 +17,7 @@ from web.filters import NAVIGATION, nav_items
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("campaigns", "cases", "config", "directory", "notifications", "reporting", "tips")
-PACKAGES += ("rectification",)
+PACKAGES += ("rectification", "supervision")
 PACKAGES += ("web", "workflow")
 TEMPLATE_CAN = re.compile(r"""\bcan\(\s*['"]([^'"]*)['"]\s*\)""")
 CODE_CAN = re.compile(r"\bCapability\.([A-Z_]+)\b")
@@ -94,6 +94,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "问题线索",
         "线索台账",
         "整改台账",
+        "督办看板",
         "红包上缴",
         "报送情况",
         "统计图表",
@@ -108,6 +109,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "问题线索",
         "线索台账",
         "整改台账",
+        "督办看板",
         "红包上缴",
         "报表任务",
         "报表审核",
