@@ -57,14 +57,21 @@ class Board:
 
 
 def lower_bodies(session: Session, body: OrgUnit) -> list[OrgUnit]:
+    """The cities and counties below ``body``; for a county, its institutions."""
+    below = (OrgUnit.path.startswith(body.path, autoescape=True), OrgUnit.id != body.id)
+    found = list(
+        session.scalars(
+            select(OrgUnit)
+            .where(*below, OrgUnit.kind.in_([str(k) for k in BODY_KINDS]))
+            .order_by(OrgUnit.path)
+        )
+    )
+    if found:
+        return found
     return list(
         session.scalars(
             select(OrgUnit)
-            .where(
-                OrgUnit.path.startswith(body.path, autoescape=True),
-                OrgUnit.id != body.id,
-                OrgUnit.kind.in_([str(k) for k in BODY_KINDS]),
-            )
+            .where(OrgUnit.parent_id == body.id, OrgUnit.kind == UnitKind.INSTITUTION)
             .order_by(OrgUnit.path)
         )
     )

@@ -181,3 +181,10 @@ def test_sample_ids_are_stable_for_a_seed():
     assert sample_ids("abc", ids, 10) == sample_ids("abc", list(reversed(ids)), 10)
     assert sample_ids("abc", ids, 10) != sample_ids("abd", ids, 10)
     assert sample_ids("abc", [], 10) == [] and len(sample_ids("x", [1, 2], 1)) == 1
+
+
+def test_a_county_board_lists_its_institutions(db):
+    issue(db, deadline="2026-06-05")
+    rows = {r.name: r.figures for r in board(db, user(db, "leader"), date(2026, 6, 8)).rows}
+    assert "清河县人民医院" in rows and rows["清河县人民医院"]["rectification"] == 1
+    assert "云台区卫生健康局" not in rows
