@@ -35,8 +35,10 @@ def import_all_models() -> MetaData:
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
     import notifications.models  # noqa: F401
+    import rectification.models  # noqa: F401
     import reporting.models  # noqa: F401
     import reporting.registers.models  # noqa: F401
+    import supervision.models  # noqa: F401
     import tips.models  # noqa: F401
     import workflow.audit_models  # noqa: F401
     import workflow.calendar_models  # noqa: F401
@@ -52,6 +54,8 @@ def register_hooks() -> None:
     import campaigns.stats
     import cases.pending_deadlines
     import cases.service
+    import rectification.service
+    import rectification.stats
     import reporting.obligations
     import reporting.oneoff
     import reporting.registers.figures
@@ -64,6 +68,8 @@ def register_hooks() -> None:
     reporting.submissions.register_hooks()
     campaigns.stats.register()
     reporting.registers.figures.register()
+    rectification.service.register_hooks()
+    rectification.stats.register()
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()

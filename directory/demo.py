@@ -64,6 +64,8 @@ DEMO_USERS = (
     DemoUser("clerk_yt", Role.CLERK, "C01-D02-O01", "冯登记"),
     DemoUser("clerk_xs", Role.CLERK, "C02-O01", "陈登记"),
     DemoUser("clerk_sm", Role.CLERK, "C02-D03-O01", "褚登记"),
+    # A city leader: the board of its counties, 挂牌督办 and 回头看 (issue 19).
+    DemoUser("leader_dc", Role.LEADER, "C01", "林主任"),
 )
 
 

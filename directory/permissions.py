@@ -67,6 +67,11 @@ class Capability(StrEnum):
     CALENDAR_ALERTS = "calendar.alerts"  # told when a deadline falls in an unconfirmed year
     AUDIT_READ = "audit.read"  # the audit trail, reveal logs included (纪检/督查)
     SYSTEM_MANAGE = "system.manage"  # scheduler, outbox status, dry runs, retention
+    RECTIFY_READ = "rectification.read"  # the rectification ledger (整改台账)
+    RECTIFY_MANAGE = "rectification.manage"  # issue items, 验收/销号 them (the issuing office)
+    RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
+    SUPERVISE = "supervision.manage"  # 挂牌督办 a clue below, draw and record 回头看
+    BOARD = "supervision.board"  # the board of the bodies below, the 督办 list
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -94,11 +99,19 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CALENDAR_ALERTS: "接收工作日历提醒",
     Capability.AUDIT_READ: "查看审计记录",
     Capability.SYSTEM_MANAGE: "管理系统运行",
+    Capability.RECTIFY_READ: "查看整改台账",
+    Capability.RECTIFY_MANAGE: "下达和验收整改事项",
+    Capability.RECTIFY_REPORT: "报告整改完成情况",
+    Capability.SUPERVISE: "挂牌督办和开展回头看",
+    Capability.BOARD: "查看下级单位督办看板",
 }
 
 C = Capability
 _OFFICE = frozenset({C.WORKBENCH, C.CLUES_READ, C.CLUES_FOLLOW, C.TIPS_READ, C.REDPACKETS})
-_STAFF = frozenset({C.STATS, C.CAMPAIGNS_READ})
+_STAFF = frozenset({C.STATS, C.CAMPAIGNS_READ, C.RECTIFY_READ})
+# The issuing office's staff issue rectification items and verify them; they may report one
+# rectified too (an item of their own body or office).
+_RECTIFY = frozenset({C.RECTIFY_MANAGE, C.RECTIFY_REPORT})
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_RULES,
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
-        },
+        }
+        | _RECTIFY,
     ),
     Role.LEADER: RoleSpec(
         "分管/主要负责人",
@@ -146,19 +160,30 @@ ROLES: dict[Role, RoleSpec] = {
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
-        },
+            C.SUPERVISE,
+            C.BOARD,
+        }
+        | _RECTIFY,
     ),
     Role.REPORTER: RoleSpec(
         "机构填报员",
         Scope.BODY,
         frozenset(
-            {C.WORKBENCH, C.REDPACKETS, C.REDPACKETS_REGISTER, C.REPORTS_FILL, C.REGISTERS}
+            {
+                C.WORKBENCH,
+                C.REDPACKETS,
+                C.REDPACKETS_REGISTER,
+                C.REPORTS_FILL,
+                C.RECTIFY_READ,
+                C.RECTIFY_REPORT,
+                C.REGISTERS,
+            }
         ),
     ),
     Role.INSPECTOR: RoleSpec(
         "纪检/督查",
         Scope.TREE,
-        _OFFICE | _STAFF | {C.REPORTS_COMPLIANCE, C.UNITS_READ, C.AUDIT_READ},
+        _OFFICE | _STAFF | {C.REPORTS_COMPLIANCE, C.UNITS_READ, C.AUDIT_READ, C.BOARD},
     ),
     Role.ADMIN: RoleSpec(
         "管理员",

@@ -31,6 +31,7 @@ from directory.models import OrgUnit, User
 from directory.roles import Role
 from notifications.batch import Message, enqueue_many
 from notifications.hours import in_working_time
+from notifications.supervisors import supervising_leaders
 from workflow.calendar import WorkingCalendar, load_calendar
 
 ESCALATE_AFTER_WORKING_DAYS = 3
@@ -114,6 +115,7 @@ def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) 
     if not clues:
         return []
     people = responsible_people(session, clues, subscribed=select(Clue.id).where(*swept))
+    people.supervisors = supervising_leaders(session, select(Clue.id).where(*swept))
     messages: list[Message] = []
     levels: dict[str, tuple[date, list[Level]]] = {}  # by due date: a few dozen distinct ones
     for clue in clues:
@@ -136,6 +138,8 @@ class People:
     clerks: dict[int, list[User]]
     leaders: dict[int, list[User]]
     subscribers: dict[int, list[User]] = field(default_factory=dict)  # by clue id
+    # 挂牌督办: the superior's leaders, by clue id; they hear the escalation too.
+    supervisors: dict[int, list[User]] = field(default_factory=dict)
 
     def and_subscribers(self, clue_id: int, recipients: list[User]) -> list[User]:
         """``recipients``, then the clue's subscribers who are not among them already."""
@@ -195,9 +199,12 @@ def _messages(clue: Any, clock: str, due: date, level: Level, people: People) ->
             "days_over": level.days,
             "handler": handler.display_name if handler else "未指定",
         }
+        leaders = people.leaders.get(clue.unit_id, [])
+        seen = {u.id for u in leaders}
+        above = [u for u in people.supervisors.get(clue.id, []) if u.id not in seen]
         return [
             Message(u, ref, level.code, due, "clue_escalated", context, unit_id=clue.unit_id)
-            for u in people.leaders.get(clue.unit_id, [])
+            for u in [*leaders, *above]
         ]
     handler = people.users.get(clue.handler_id) if clue.handler_id else None
     recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])

@@ -26,6 +26,7 @@ from notifications.batch import Message, targets_of
 from notifications.clue_reminders import due_clue_messages
 from notifications.models import CHANNEL_LABELS, Channel, Delivery
 from notifications.obligation_reminders import due_obligation_messages
+from notifications.rectification_reminders import due_rectification_messages
 from notifications.referral_reminders import due_referral_messages
 from workflow.calendar import load_calendar
 
@@ -37,14 +38,19 @@ LEVEL_LABELS = {
     "escalated": "逾期督办（报领导）",
 }
 LEVEL_ORDER = {code: i for i, code in enumerate(LEVEL_LABELS)}
-KIND_LABELS = {"obligation": "报表报送", "clue": "线索办理期限", "referral": "移送回执"}
+KIND_LABELS = {
+    "obligation": "报表报送",
+    "clue": "线索办理期限",
+    "referral": "移送回执",
+    "rectification": "整改期限",
+}
 # Well under SQLite's limit on bound parameters in one statement.
 KEY_CHUNK = 900
 
 
 @dataclass(frozen=True)
 class DryRunRow:
-    kind: str  # obligation | clue | referral
+    kind: str  # obligation | clue | referral | rectification
     subject_ref: str
     recipient_id: int | None  # None: an institution's contact address
     recipient: str
@@ -107,6 +113,7 @@ def reminder_dry_run(session: Session, actor: User, day: date, *, limit: int = 5
         *due_obligation_messages(session, day, calendar),
         *due_clue_messages(session, day, calendar),
         *due_referral_messages(session, day, calendar),
+        *due_rectification_messages(session, day, calendar),
     ]
     visible = set(session.scalars(visible_unit_ids(session, actor)))
     messages = [m for m in messages if _unit_of(m) in visible]
@@ -173,4 +180,6 @@ def _subject(kind: str, context: dict[str, Any]) -> str:
         return f"线索 {context['ref']}：移送{context['target']}的回执"
     if kind == "clue":
         return f"线索 {context['ref']}：{context['stage']}"
+    if kind == "rectification":
+        return f"整改事项 {context['ref']}"
     return str(context.get("ref", ""))

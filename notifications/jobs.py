@@ -14,6 +14,7 @@ from notifications.clue_reminders import sweep_clues
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
 from notifications.obligation_reminders import sweep_obligations
+from notifications.rectification_reminders import sweep_rectification
 from notifications.referral_reminders import sweep_referrals
 from notifications.router import route_events
 
@@ -40,6 +41,13 @@ def obligation_reminders(session_factory: sessionmaker, settings: Settings, now:
 def referral_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
         return f"排队提醒 {sweep_referrals(session, now)} 条"
+
+
+def rectification_reminders(
+    session_factory: sessionmaker, settings: Settings, now: datetime
+) -> str:
+    with session_scope(session_factory) as session:
+        return f"排队提醒 {sweep_rectification(session, now)} 条"
 
 
 def calendar_alerts(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
@@ -79,6 +87,13 @@ JOBS = [
         trigger={"trigger": "cron", "hour": "9,14", "minute": 5},
         func=referral_reminders,
         label="移送回执期限提醒",
+    ),
+    JobSpec(
+        # As the clue reminders: working days and hours are checked by the sweep.
+        id="notifications.rectification_reminders",
+        trigger={"trigger": "cron", "hour": "9,14", "minute": 10},
+        func=rectification_reminders,
+        label="整改期限提醒",
     ),
     JobSpec(
         # An unconfirmed year: administrators and leaders, once a week (never reporters).

@@ -24,13 +24,16 @@ from sqlalchemy.orm import Session
 from config.localtime import local_date
 from notifications.batch import Message, enqueue_many
 from notifications.clue_routes import CLUE_ROUTER
+from notifications.rectification_routes import RECTIFICATION_ROUTER
 from notifications.routing import Loaded, SubjectRouter
 from notifications.submission_routes import SUBMISSION_ROUTER
 from notifications.templates import TEMPLATES, template_keys
 from workflow.lifecycle import LIFECYCLES, Lifecycle, Notify
 from workflow.models import OutboxEvent
 
-ROUTERS: dict[str, SubjectRouter] = {r.lifecycle: r for r in (CLUE_ROUTER, SUBMISSION_ROUTER)}
+ROUTERS: dict[str, SubjectRouter] = {
+    r.lifecycle: r for r in (CLUE_ROUTER, SUBMISSION_ROUTER, RECTIFICATION_ROUTER)
+}
 BATCH = 500
 BASE_KEYS = frozenset({"ref", "path", "action"})
 

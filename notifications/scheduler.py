@@ -69,6 +69,7 @@ JOB_PACKAGES = (
     "cases",
     "reporting",
     "campaigns",
+    "supervision",
     "notifications",
 )
 

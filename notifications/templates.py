@@ -44,6 +44,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
         "\n请登录清风平台督办：{{ link }}",
     ),
+    # Rectification items (notifications.rectification_reminders): number, unit, deadline.
+    "rectification_due": (
+        "【清风】整改提醒：{{ ref }} 还有 {{ days_left }} 个工作日到期",
+        "整改事项 {{ ref }} 应于 {{ deadline }} 前完成整改并报告，"
+        "还有 {{ days_left }} 个工作日。\n请登录清风平台查看：{{ link }}",
+    ),
+    "rectification_overdue": (
+        "【清风】整改逾期：{{ ref }} 已超过整改期限",
+        "整改事项 {{ ref }} 的整改期限为 {{ deadline }}，目前尚未报告整改完成。"
+        "\n请尽快登录清风平台办理：{{ link }}",
+    ),
+    "rectification_escalated": (
+        "【清风】督办：整改事项 {{ ref }} 超期未完成",
+        "整改事项 {{ ref }} 的整改期限为 {{ deadline }}，已超期 {{ days_over }} 个工作日，"
+        "责任人：{{ person }}。\n请登录清风平台督办：{{ link }}",
+    ),
     # Referral receipts (notifications.referral_reminders): the kind of organ, not its case.
     "referral_due": (
         "【清风】回执提醒：线索 {{ ref }} 的移送回执"

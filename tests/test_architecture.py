@@ -22,6 +22,8 @@ SCANNED = (
     "cases",
     "reporting",
     "campaigns",
+    "rectification",
+    "supervision",
     "notifications",
     "app_boot",
     "web",

@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         mailbox,
         portal,
+        rectification,
         registers,
         report_rules,
         reporting,
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         security,
         stats,
         storage,
+        supervision,
         tips,
         tips_api,
     )
@@ -164,6 +166,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registers.bp)
     app.register_blueprint(checklist_print.bp)
     report_rules.register(app, csrf)  # page and API (the API checked as for api.bp)
+    app.register_blueprint(rectification.bp)
+    app.register_blueprint(supervision.bp)
 
 
 def register_input_guard(app: Flask) -> None:

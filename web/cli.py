@@ -8,9 +8,11 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
+import rectification.demo
 import reporting.demo
 import reporting.demo_routing
 import reporting.registers.demo
+import supervision.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
@@ -46,6 +48,8 @@ DEMO_MODULES = [
     campaigns.demo,
     reporting.demo_routing,
     reporting.registers.demo,
+    rectification.demo,
+    supervision.demo,
 ]
 
 

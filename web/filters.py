@@ -19,6 +19,8 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("工作台", "home.index", C.WORKBENCH),
     ("问题线索", "clues.index", C.CLUES_READ),
     ("线索台账", "ledger.index", C.CLUES_READ),
+    ("整改台账", "rectification.index", C.RECTIFY_READ),
+    ("督办看板", "supervision.board_view", C.BOARD),
     ("红包上缴", "ledger.redpackets", C.REDPACKETS),
     ("报表任务", "reporting.tasks", C.REPORTS_FILL),
     ("报表审核", "reporting.review", C.REPORTS_REVIEW),

@@ -20,8 +20,15 @@ ZL1 = FormDefinition(
     source="鹿卫医〔2021〕22号 附件1",
     label_headers=(LabelHeader("序号"), LabelHeader("单位")),
     columns=(
-        Column("found", (_SELF, "发现问题"), Unit.ITEMS, "（1）"),
-        Column("rectified", (_SELF, "完成整改问题"), Unit.ITEMS, "（2）"),
+        # The rectification ledger (rectification.stats) knows both.
+        Column("found", (_SELF, "发现问题"), Unit.ITEMS, "（1）", prefill="rectification.found"),
+        Column(
+            "rectified",
+            (_SELF, "完成整改问题"),
+            Unit.ITEMS,
+            "（2）",
+            prefill="rectification.rectified",
+        ),
         Column(
             "admonished",
             (_FIRST, "诫勉谈话"),

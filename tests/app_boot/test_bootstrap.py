@@ -85,8 +85,8 @@ def test_importing_fills_no_registry_and_bootstrap_fills_them_all(tmp_path):
     }
     booted = _registries(tmp_path, boot=BOOT)
     assert booted == {
-        "hooks": ["clue", "submission"],
-        "sources": ["inspections.", "registers."],
+        "hooks": ["clue", "rectification", "submission"],
+        "sources": ["inspections.", "rectification.", "registers."],
         "scopes": 1,
         "init": ["seed_on_init", "reporter_key_on_init"],
         "accept_notice": 7,

@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 import campaigns.demo
 import cases.demo
 import reporting.demo
+import supervision.demo
 from campaigns.models import Campaign
 from cases.models import Clue
 from notifications.clue_reminders import sweep_clues
 from notifications.dry_run import reminder_dry_run
 from notifications.models import Delivery
 from notifications.obligation_reminders import sweep_obligations
+from notifications.rectification_reminders import sweep_rectification
 from notifications.referral_reminders import sweep_referrals
 from reporting.models import Obligation
 from reporting.obligations import generate_obligations
@@ -45,7 +47,8 @@ def test_the_first_sweep_after_the_demo_speaks_only_of_the_demos_recent_items(db
             {(r.kind, r.subject, r.deadline.isoformat()) for r in rows if r.deadline < window_start}
         )
         queued = sum(
-            sweep(db, morning) for sweep in (sweep_obligations, sweep_clues, sweep_referrals)
+            sweep(db, morning)
+            for sweep in (sweep_obligations, sweep_clues, sweep_referrals, sweep_rectification)
         )
     assert queued == len(rows)
     deliveries = db.scalars(select(Delivery)).all()
@@ -64,9 +67,14 @@ def test_the_demo_loads_in_december_before_next_years_calendar_is_entered(db):
     with time_machine.travel(december, tick=False):
         for module in DEMO_MODULES:
             module.load_demo(db)
-    # The stories, the campaign's clue, the routed portal tip waiting for its clerk and the
-    # city's letter that the county desk's duplicate check finds.
-    assert db.scalar(select(func.count()).select_from(Clue)) == len(cases.demo.STORIES) + 3
+    # The stories, the campaign's clue, the routed portal tip waiting for its clerk, the
+    # city's letter that the county desk's duplicate check finds; the supervision demo's
+    # clue handed down by the city and its written-off history.
+    supervised = 1 + len(supervision.demo.HISTORY)
+    assert (
+        db.scalar(select(func.count()).select_from(Clue))
+        == len(cases.demo.STORIES) + 3 + supervised
+    )
     assert db.scalar(select(Campaign.starts_on)) == date(2026, 11, 4)
 
 

@@ -45,7 +45,11 @@ def test_each_declared_kind_has_a_route_and_each_route_a_declared_kind():
     check_routes()
     kinds = declarations()
     assert set(kinds) >= SUBMISSION_KINDS and "clue.assigned" in kinds
-    assert {kind.split(".")[0] for kind in kinds} == set(ROUTERS) == {"clue", "submission"}
+    assert (
+        {kind.split(".")[0] for kind in kinds}
+        == set(ROUTERS)
+        == {"clue", "rectification", "submission"}
+    )
     for name, router in ROUTERS.items():
         used = {n.to for k, n in kinds.items() if k.startswith(f"{name}.") and n.to}
         assert used == router.audiences, name

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from tests.conftest import csrf_token, login
+from tests.security.policy_extra import ARGS, ROWS, TRIGGERS
 from tests.security.world import World, build_world
 
 DEMO = ("admin", "inspector", "leader", "handler", "clerk", "reporter")
@@ -52,9 +53,6 @@ POLICY: dict[str, Rule_] = {
     "campaigns.notice": Rule_(ALL, scoped=True),
     "campaigns.overview": Rule_(ALL, scoped=True),
     "campaigns.progress": Rule_(STAFF - {"inspector"}, scoped=True, redirect_refusal=True),
-    "campaigns.to_clue": Rule_(
-        frozenset({"leader", "leader2"}), scoped=True, redirect_refusal=True
-    ),
     "search.index": Rule_(ALL),
     "search_api.api": Rule_(ALL),
     "intake_check.desk_similar": Rule_(INTAKE),
@@ -220,7 +218,7 @@ POLICY: dict[str, Rule_] = {
     "tips_api.show": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
-}
+} | {name: Rule_(**row) for name, row in ROWS.items()}
 
 
 def _rules(app) -> list[Rule]:
@@ -254,7 +252,7 @@ OBJECT_ARGS = {
     "task_id",
     "inspection_id",
     "request_id",
-}
+} | set(ARGS)
 
 
 def _url(app, rule: Rule, world: World, side: str, username: str) -> str:
@@ -281,10 +279,11 @@ def _url(app, rule: Rule, world: World, side: str, username: str) -> str:
         "message_id": world.messages.get(username if own else other_owner, 0),
         "delivery_id": world.delivery_id,
         "year": 2026,
-        "trigger": "submit" if rule.endpoint.startswith("reporting") else "propose_route",
+        "trigger": next((t for p, t in TRIGGERS.items() if rule.endpoint.startswith(p)), ""),
         "action": "plan",
         "filename": "app.css",
     }
+    values |= {name: value(s) for name, value in ARGS.items()}
     args = {name: values[name] for name in rule.arguments}
     if rule.endpoint == "tips_api.create" or rule.endpoint == "api.list_clues":
         args = {}

@@ -9,12 +9,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases.attachments import Upload, add_attachments
+from cases.models import Clue
 from cases.states import ClueState
 from config.filestore import store_for
 from directory.demo import DEMO_PASSWORD
@@ -53,6 +55,9 @@ class Side:
     campaign_id: int = 0
     task_id: int = 0
     inspection_id: int = 0
+    rectification_id: int = 0
+    supervised_id: int = 0  # a 挂牌督办 mark of the city above side "a" (on side a's clue)
+    sample_id: int = 0  # a 回头看 sample of that city
 
 
 @dataclass
@@ -144,6 +149,53 @@ def _campaign(db: Session, side: str, code: str) -> tuple[int, int, int]:
     return campaign.id, task.id, inspection.id
 
 
+def _rectification(db: Session, side: str, code: str) -> int:
+    """An item the county issued to its hospital H01, due in a month."""
+    from rectification.service import create_item
+
+    today = date.today()
+    item = create_item(
+        db,
+        user(db, "leader" if side == "a" else "leader2"),
+        {
+            "source_kind": "inspection",
+            "problem": f"未公示收费标准 {side}",
+            "found_on": today.isoformat(),
+            "responsible_unit_id": unit(db, f"{code}-H01").id,
+            "responsible_person": "院长",
+            "measure": "公示收费标准",
+            "deadline": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    db.commit()
+    return item.id
+
+
+def _supervision(db: Session, clue_id: int) -> tuple[int, int]:
+    """The city's mark on a county clue and a sample of its look-back, both of side "a"'s
+    city (石门县 has no city leader: the same objects serve side "b")."""
+    from supervision.models import LookBackDraw, LookBackSample, SupervisedClue
+
+    city, clue = unit(db, "C01"), db.get(Clue, clue_id)
+    found = db.scalar(select(SupervisedClue).where(SupervisedClue.superior_unit_id == city.id))
+    if found is not None:
+        sample = db.scalar(select(LookBackSample.id))
+        return found.id, int(sample or 0)
+    mark = SupervisedClue(
+        clue_id=clue.id, superior_unit_id=city.id, marked_by_id=user(db, "admin").id
+    )
+    quarter = {"closed_from": date(2026, 1, 1), "closed_to": date(2026, 3, 31)}
+    draw = LookBackDraw(
+        unit_id=city.id, period="2026Q1", seed="0", rate_percent=10, population=1, **quarter
+    )
+    db.add_all([mark, draw])
+    db.flush()
+    sample = LookBackSample(draw_id=draw.id, clue_id=clue.id)
+    db.add(sample)
+    db.commit()
+    return mark.id, sample.id
+
+
 def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
     world = World()
     cfg = app.config["QINGFENG"]
@@ -184,6 +236,8 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         with app.app_context():  # as if the tip had come by mail: its original is kept
             keep_original(db, tip, f"Subject: tip {side}\r\n\r\nbody".encode(), vault())
         s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
+        s.rectification_id = _rectification(db, side, code)
+        s.supervised_id, s.sample_id = _supervision(db, s.clue_id)
         world.sides[side] = s
     delivery = Delivery(
         channel=Channel.EMAIL,

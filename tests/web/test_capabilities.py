@@ -17,6 +17,7 @@ from web.filters import NAVIGATION, nav_items
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("campaigns", "cases", "config", "directory", "notifications", "reporting", "tips")
+PACKAGES += ("rectification", "supervision")
 PACKAGES += ("web", "workflow")
 TEMPLATE_CAN = re.compile(r"""\bcan\(\s*['"]([^'"]*)['"]\s*\)""")
 CODE_CAN = re.compile(r"\bCapability\.([A-Z_]+)\b")
@@ -76,6 +77,7 @@ def test_no_template_decides_by_role():
 MENUS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: (
         "工作台",
+        "整改台账",
         "报送情况",
         "报送规则",
         "统计图表",
@@ -92,6 +94,8 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "工作台",
         "问题线索",
         "线索台账",
+        "整改台账",
+        "督办看板",
         "红包上缴",
         "报送情况",
         "统计图表",
@@ -105,6 +109,8 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "工作台",
         "问题线索",
         "线索台账",
+        "整改台账",
+        "督办看板",
         "红包上缴",
         "报表任务",
         "报表审核",
@@ -124,6 +130,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "工作台",
         "问题线索",
         "线索台账",
+        "整改台账",
         "红包上缴",
         "报表任务",
         "报表审核",
@@ -142,6 +149,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "工作台",
         "问题线索",
         "线索台账",
+        "整改台账",
         "红包上缴",
         "统计图表",
         "举报登记",
@@ -151,7 +159,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "搜索",
         "账户安全",
     ),
-    Role.REPORTER: ("工作台", "红包上缴", "报表任务", "登记册", "搜索", "账户安全"),
+    Role.REPORTER: ("工作台", "整改台账", "红包上缴", "报表任务", "登记册", "搜索", "账户安全"),
 }
 
 

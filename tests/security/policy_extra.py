@@ -1,0 +1,53 @@
+"""Access-matrix rows and URL values kept beside ``test_access_matrix.py`` (which is at its
+size limit): the matrix merges them into ``POLICY``, ``OBJECT_ARGS`` and its URL values.
+
+Each row is the keyword arguments of the matrix's ``Rule_``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+DEMO_STAFF = frozenset({"admin", "inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
+EVERYONE = DEMO_STAFF | {"reporter"}
+LEADERS = frozenset({"leader", "leader2"})
+BOARD = frozenset({"inspector"}) | LEADERS
+
+ROWS: dict[str, dict[str, Any]] = {
+    "campaigns.to_clue": {
+        "roles": frozenset({"leader", "leader2"}),
+        "scoped": True,
+        "redirect_refusal": True,
+    },
+    # The rectification ledger: the issuing body's offices and the responsible unit read it;
+    # only the responsible unit (the hospital's reporter) reports an item rectified.
+    "rectification.index": {"roles": EVERYONE},
+    "rectification.export": {"roles": EVERYONE},
+    "rectification.new": {"roles": frozenset({"leader", "handler", "leader2"})},
+    "rectification.show": {"roles": EVERYONE, "scoped": True},
+    "rectification.fire_view": {"roles": frozenset({"reporter"}), "scoped": True},
+    # Supervising the bodies below: leaders and 纪检/督查 (Capability.BOARD) read the board
+    # and lists; leaders (Capability.SUPERVISE) mark, lift, draw and record.
+    # The world's county leaders have no body below them: a county's own unit is no "lower
+    # body" of its board, and the city's marks and samples are not theirs to change.
+    "supervision.board_view": {"roles": BOARD},
+    "supervision.drill_view": {"roles": frozenset({"inspector"}), "scoped": True},
+    "supervision.supervised": {"roles": BOARD},
+    "supervision.mark_view": {"roles": LEADERS},
+    "supervision.lift_view": {"roles": frozenset(), "scoped": True},
+    "supervision.lookback": {"roles": BOARD},
+    "supervision.draw_view": {"roles": LEADERS},
+    "supervision.sample_outcome": {"roles": frozenset(), "scoped": True},
+}
+
+# URL argument -> its value on a side of the world (``tests.security.world.Side``).
+ARGS: dict[str, Callable[[Any], object]] = {
+    "rectification_id": lambda side: side.rectification_id,
+    "figure": lambda side: "open",
+    "supervised_id": lambda side: side.supervised_id,
+    "sample_id": lambda side: side.sample_id,
+}
+
+# The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).
+TRIGGERS = {"reporting": "submit", "rectification": "report_done", "": "propose_route"}
