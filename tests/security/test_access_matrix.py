@@ -36,6 +36,7 @@ class Rule_(NamedTuple):
 
 MANAGERS = frozenset({"admin", "leader", "handler", "leader2"})  # Capability.CAMPAIGNS_MANAGE
 INTAKE = frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})  # Capability.INTAKE
+LEDGER = INTAKE | {"inspector"}  # Capability.CLUES_READ
 
 POLICY: dict[str, Rule_] = {
     "campaigns.board": Rule_(ALL),
@@ -109,12 +110,11 @@ POLICY: dict[str, Rule_] = {
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
     "intake.desk": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
-    "ledger.export": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "ledger.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
+    "ledger.export": Rule_(LEDGER),
+    "exports.start": Rule_(LEDGER),
+    "exports.show": Rule_(LEDGER),
+    "exports.download": Rule_(LEDGER),
+    "ledger.index": Rule_(LEDGER),
     "ledger.redpackets": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "reporter", "leader2", "clerk2"}),
         redirect_refusal=True,
@@ -204,15 +204,9 @@ POLICY: dict[str, Rule_] = {
     "security.qr": Rule_(ALL),
     "security.recovery_codes": Rule_(ALL),
     "static": Rule_(OPEN),
-    "tips.attachment": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "tips.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "tips.reply": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.attachment": Rule_(LEDGER, scoped=True),
+    "tips.index": Rule_(LEDGER),
+    "tips.reply": Rule_(LEDGER, scoped=True),
     # The photo as received (EXIF/GPS) is a reveal: the same roles, logged.
     "tips.original": Rule_(
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
@@ -225,16 +219,10 @@ POLICY: dict[str, Rule_] = {
     "tips.reveal": Rule_(
         frozenset({"leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
     ),
-    "tips.show": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.show": Rule_(LEDGER, scoped=True),
     "tips_api.create": Rule_(frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})),
-    "tips_api.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "tips_api.show": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips_api.index": Rule_(LEDGER),
+    "tips_api.show": Rule_(LEDGER, scoped=True),
 }
 
 
@@ -294,6 +282,7 @@ def _url(app, rule: Rule, world: World, side: str, username: str) -> str:
         "task_id": s.task_id,
         "inspection_id": s.inspection_id,
         "message_id": world.messages.get(username if own else other_owner, 0),
+        "job_id": world.export_jobs.get(username, 0),  # a job is its starter's alone
         "delivery_id": world.delivery_id,
         "year": 2026,
         "trigger": "submit" if rule.endpoint.startswith("reporting") else "propose_route",

@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from cases.attachments import Upload, add_attachments
+from cases.export_jobs import ExportJob
 from cases.states import ClueState
 from config.filestore import store_for
 from directory.demo import DEMO_PASSWORD
@@ -60,6 +61,7 @@ class World:
     sides: dict[str, Side] = field(default_factory=dict)
     delivery_id: int = 0
     messages: dict[str, int] = field(default_factory=dict)  # username -> own inbox message
+    export_jobs: dict[str, int] = field(default_factory=dict)  # username -> own export job
 
 
 def add_second_county_users(db: Session) -> None:
@@ -203,6 +205,10 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         db.add(msg)
         db.flush()
         world.messages[name] = msg.id
+        job = ExportJob(user_id=user(db, name).id, total=0, file_name="台账.xlsx")
+        db.add(job)
+        db.flush()
+        world.export_jobs[name] = job.id
     db.commit()
     world.delivery_id = delivery.id
     return world
