@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func, select
@@ -72,7 +72,8 @@ class ExportJob(Base):
 
 
 def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=LOCAL_TZ).astimezone(LOCAL_TZ)
+    # SQLite hands back the stored UTC time without its zone.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _params(f: LedgerFilter) -> dict[str, Any]:

@@ -54,6 +54,7 @@ def test_a_writer_that_died_shows_interrupted_and_a_failure_is_recorded(db, sess
     job = start_ledger_export(db, user(db, "leader"), LedgerFilter())
     job.status = "running"
     db.commit()
+    db.expire_all()  # as read back from the database (SQLite: without its zone)
     assert job.shown_status(utcnow()) == "running"
     assert job.shown_status(utcnow() + timedelta(minutes=6)) == "interrupted"
 
