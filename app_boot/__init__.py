@@ -27,6 +27,7 @@ def import_all_models() -> MetaData:
     """Every package's models, so ``Base.metadata`` holds the whole schema (Alembic's env,
     the migration tests, every process at start). Add new model modules here."""
     import campaigns.models  # noqa: F401
+    import cases.export_jobs  # noqa: F401
     import cases.handling_models  # noqa: F401
     import cases.models  # noqa: F401
     import config.audit_log  # noqa: F401

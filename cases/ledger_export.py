@@ -1,5 +1,6 @@
-"""The ledger as XLSX, streamed: rows are fetched in keyset batches and written with
-openpyxl's write-only workbook (rows go to a temporary file as they come), then the
+"""The ledger as XLSX, streamed: rows are fetched in keyset batches (each batch's related
+names in one query per kind, never one per row) and written with the one spreadsheet
+writer's constant-memory stream (rows go to a temporary file as they come), then the
 finished file is sent in chunks, so memory does not grow with the number of clues.
 """
 
@@ -10,9 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,8 +20,8 @@ from cases.models import Clue
 from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, category_label
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS
 from config.localtime import LOCAL_TZ
-from config.spreadsheet import xlsx_row
-from directory.models import User
+from config.spreadsheet import XlsxStream
+from directory.models import OrgUnit, User
 from workflow.models import TransitionLog
 
 LEDGER_COLUMNS = (
@@ -60,8 +58,7 @@ def _rows(session: Session, batches: Iterator[list[Clue]]) -> Iterator[list[obje
                 clue.reference,
                 _day(clue.received_at),
                 CHANNEL_LABELS.get(clue.channel, clue.channel),
-                extra["subjects"].get(clue.id)
-                or (clue.accused_unit.name if clue.accused_unit else ""),
+                extra["subjects"].get(clue.id) or extra["units"].get(clue.accused_unit_id, ""),
                 category_label(clue.category),
                 clue.summary,
                 ROUTE_LABELS.get(clue.route or "", ""),
@@ -94,6 +91,10 @@ def _batch_details(session: Session, batch: list[Clue]) -> dict[str, dict]:
         select(Referral.clue_id, Referral.organ).where(Referral.clue_id.in_(ids))
     ):
         results[clue_id].append(f"移送{organ}")
+    unit_ids = {c.accused_unit_id for c in batch if c.accused_unit_id}
+    units = dict(
+        session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(unit_ids))).all()
+    )
     handler_ids = {c.handler_id for c in batch if c.handler_id}
     handlers = dict(
         session.execute(select(User.id, User.display_name).where(User.id.in_(handler_ids))).all()
@@ -112,6 +113,7 @@ def _batch_details(session: Session, batch: list[Clue]) -> dict[str, dict]:
         "subjects": {k: "、".join(v) for k, v in subjects.items()},
         "results": {k: "；".join(v) for k, v in results.items()},
         "handlers": handlers,
+        "units": units,
         "closed": closed,
     }
 
@@ -126,20 +128,14 @@ def ledger_xlsx(session: Session, actor: User, f: LedgerFilter) -> Iterator[byte
 
 
 def _xlsx(rows: Iterator[list[object]]) -> Iterator[bytes]:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("问题线索台账")
-    ws.freeze_panes = "A2"
-    header = []
-    for title in LEDGER_COLUMNS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        # Tip text comes from the public: never a live formula (config.spreadsheet).
-        ws.append(xlsx_row(ws, row))
     with tempfile.TemporaryFile() as fh:
-        wb.save(fh)
+        out = XlsxStream(fh, "问题线索台账")
+        out.freeze(1)
+        out.append(LEDGER_COLUMNS, out.bold)
+        for row in rows:
+            # Tip text comes from the public: never a live formula (config.spreadsheet).
+            out.append(row)
+        out.close()
         fh.seek(0)
         while chunk := fh.read(CHUNK):
             yield chunk

@@ -122,6 +122,9 @@ def app(settings: Settings, session_factory: sessionmaker):
 
     application = create_app(settings, session_factory=session_factory)
     application.config["TESTING"] = True
+    # Background work (ledger exports) runs inline: the suite's sessions share one
+    # connection, which a second thread must not use. The browser tests run it threaded.
+    application.extensions["qingfeng_spawn"] = lambda fn, *args: fn(*args)
     return application
 
 

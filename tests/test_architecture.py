@@ -33,7 +33,7 @@ SCANNED = (
 # Today's exceptions and their size in lines; shrink them, never add to them.
 OVERSIZE: dict[str, int] = {
     "bench/bench_scale.py": 584,
-    "tests/security/test_access_matrix.py": 425,
+    "tests/security/test_access_matrix.py": 413,
     "reporting/submissions.py": 419,
     "cases/lifecycle.py": 429,  # grew with the route deadlines (issue 15 §7): split next
 }

@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns,
         checklist_print,
         clues,
+        exports,
         handling,
         home,
         inbox,
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_handling.bp)  # checked in the blueprint, as for api.bp
     app.register_blueprint(handling.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(reporting_api.bp)
     csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp

@@ -37,6 +37,7 @@ class Rule_(NamedTuple):
 
 MANAGERS = frozenset({"admin", "leader", "handler", "leader2"})  # Capability.CAMPAIGNS_MANAGE
 INTAKE = frozenset({"leader", "handler", "clerk", "leader2", "clerk2"})  # Capability.INTAKE
+LEDGER = INTAKE | {"inspector"}  # Capability.CLUES_READ
 
 POLICY: dict[str, Rule_] = {
     "campaigns.board": Rule_(ALL),
@@ -106,12 +107,11 @@ POLICY: dict[str, Rule_] = {
     "intake.decide_view": Rule_(INTAKE, scoped=True),
     "intake.decision": Rule_(INTAKE, scoped=True),
     "intake.desk": Rule_(INTAKE),
-    "ledger.export": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "ledger.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
+    "ledger.export": Rule_(LEDGER),
+    "exports.start": Rule_(LEDGER),
+    "exports.show": Rule_(LEDGER),
+    "exports.download": Rule_(LEDGER),
+    "ledger.index": Rule_(LEDGER),
     "ledger.redpackets": Rule_(
         frozenset({"inspector", "leader", "handler", "clerk", "reporter", "leader2", "clerk2"}),
         redirect_refusal=True,
@@ -193,31 +193,19 @@ POLICY: dict[str, Rule_] = {
     "security.qr": Rule_(ALL),
     "security.recovery_codes": Rule_(ALL),
     "static": Rule_(OPEN),
-    "tips.attachment": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
-    "tips.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "tips.reply": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.attachment": Rule_(LEDGER, scoped=True),
+    "tips.index": Rule_(LEDGER),
+    "tips.reply": Rule_(LEDGER, scoped=True),
     # The photo as received (EXIF/GPS) is a reveal: the same roles, logged.
     "tips.original": Rule_(INTAKE, scoped=True),
     "tips.request_reveal": Rule_(INTAKE, scoped=True),
     # The second person of the two-person rule: a leader over the tip (not the requester).
     "tips.decide_reveal": Rule_(frozenset({"leader", "leader2"}), scoped=True),
     "tips.reveal": Rule_(INTAKE, scoped=True),
-    "tips.show": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips.show": Rule_(LEDGER, scoped=True),
     "tips_api.create": Rule_(INTAKE),
-    "tips_api.index": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"})
-    ),
-    "tips_api.show": Rule_(
-        frozenset({"inspector", "leader", "handler", "clerk", "leader2", "clerk2"}), scoped=True
-    ),
+    "tips_api.index": Rule_(LEDGER),
+    "tips_api.show": Rule_(LEDGER, scoped=True),
 } | {name: Rule_(**row) for name, row in ROWS.items()}
 
 
@@ -277,6 +265,7 @@ def _url(app, rule: Rule, world: World, side: str, username: str) -> str:
         "task_id": s.task_id,
         "inspection_id": s.inspection_id,
         "message_id": world.messages.get(username if own else other_owner, 0),
+        "job_id": world.export_jobs.get(username, 0),  # a job is its starter's alone
         "delivery_id": world.delivery_id,
         "year": 2026,
         "trigger": next((t for p, t in TRIGGERS.items() if rule.endpoint.startswith(p)), ""),

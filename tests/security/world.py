@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases.attachments import Upload, add_attachments
+from cases.export_jobs import ExportJob
 from cases.models import Clue
 from cases.states import ClueState
 from config.filestore import store_for
@@ -65,6 +66,7 @@ class World:
     sides: dict[str, Side] = field(default_factory=dict)
     delivery_id: int = 0
     messages: dict[str, int] = field(default_factory=dict)  # username -> own inbox message
+    export_jobs: dict[str, int] = field(default_factory=dict)  # username -> own export job
 
 
 def add_second_county_users(db: Session) -> None:
@@ -257,6 +259,10 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         db.add(msg)
         db.flush()
         world.messages[name] = msg.id
+        job = ExportJob(user_id=user(db, name).id, total=0, file_name="台账.xlsx")
+        db.add(job)
+        db.flush()
+        world.export_jobs[name] = job.id
     db.commit()
     world.delivery_id = delivery.id
     return world
