@@ -135,41 +135,20 @@ def register_blueprints(app: Flask) -> None:
         tips_api,
     )
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(calendar.bp)
-    app.register_blueprint(clues.bp)
-    app.register_blueprint(inbox.bp)
-    app.register_blueprint(scheduler.bp)
-    app.register_blueprint(storage.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # token requests carry no cookie; cookie writes are checked in api.py
-    app.register_blueprint(api_handling.bp)
-    csrf.exempt(api_handling.bp)  # checked in the blueprint, as for api.bp
-    app.register_blueprint(handling.bp)
-    app.register_blueprint(ledger.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(reporting.bp)
-    app.register_blueprint(reporting_api.bp)
-    csrf.exempt(reporting_api.bp)  # checked in the blueprint, as for api.bp
-    app.register_blueprint(security.bp)
-    app.register_blueprint(intake.bp)
-    app.register_blueprint(tips.bp)
-    app.register_blueprint(mailbox.bp)
-    app.register_blueprint(portal.bp)
-    app.register_blueprint(tips_api.bp)
-    app.register_blueprint(stats.bp)
-    app.register_blueprint(search.bp), app.register_blueprint(search.api_bp)
-    app.register_blueprint(intake_check.bp), app.register_blueprint(intake_check.api_bp)
-    csrf.exempt(intake_check.api_bp)  # checked in the blueprint, as for api.bp
-    csrf.exempt(tips_api.bp)  # checked in the blueprint, as for api.bp
-    app.register_blueprint(campaigns.bp)
-    app.register_blueprint(registers.bp)
-    app.register_blueprint(checklist_print.bp)
+    blueprints = (
+        auth.bp, home.bp, admin.bp, calendar.bp, clues.bp, inbox.bp, scheduler.bp,
+        storage.bp, api.bp, api_handling.bp, handling.bp, ledger.bp, exports.bp,
+        reporting.bp, reporting_api.bp, security.bp, intake.bp, tips.bp, mailbox.bp,
+        portal.bp, tips_api.bp, stats.bp, search.bp, search.api_bp, intake_check.bp,
+        intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
+        rectification.bp, supervision.bp,
+    )  # fmt: skip
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    # Token requests carry no cookie: these check cookie writes themselves (as api.py does).
+    for blueprint in (api.bp, api_handling.bp, reporting_api.bp, intake_check.api_bp, tips_api.bp):
+        csrf.exempt(blueprint)
     report_rules.register(app, csrf)  # page and API (the API checked as for api.bp)
-    app.register_blueprint(rectification.bp)
-    app.register_blueprint(supervision.bp)
 
 
 def register_input_guard(app: Flask) -> None:

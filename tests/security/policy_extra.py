@@ -13,6 +13,8 @@ DEMO_STAFF = frozenset({"admin", "inspector", "leader", "handler", "clerk", "lea
 EVERYONE = DEMO_STAFF | {"reporter"}
 LEADERS = frozenset({"leader", "leader2"})
 BOARD = frozenset({"inspector"}) | LEADERS
+REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # REGISTERS
+RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
 ROWS: dict[str, dict[str, Any]] = {
     "campaigns.to_clue": {
@@ -39,6 +41,29 @@ ROWS: dict[str, dict[str, Any]] = {
     "supervision.lookback": {"roles": BOARD},
     "supervision.draw_view": {"roles": LEADERS},
     "supervision.sample_outcome": {"roles": frozenset(), "scoped": True},
+    # The printable 检查表: staff who read campaigns (Capability.CAMPAIGNS_READ).
+    "checklist_print.printable": {"roles": DEMO_STAFF, "scoped": True},
+    # Registers (登记册): each body keeps its own; an entry is its body's alone, so the
+    # matrix names entry 0 and expects everyone refused (the owner's answer is covered by
+    # tests/reporting/test_registers.py).
+    "registers.index": {"roles": REGISTER_KEEPERS},
+    "registers.show": {"roles": REGISTER_KEEPERS},
+    "registers.add": {"roles": REGISTER_KEEPERS},
+    "registers.import_entries": {"roles": REGISTER_KEEPERS},
+    "registers.export": {"roles": REGISTER_KEEPERS},
+    "registers.reply": {"roles": frozenset()},
+    # 报送规则: rules and one-off obligations. A rule is changed only by its issuing body
+    # (reporting.routing.may_manage): the matrix names rule 0 and expects everyone refused;
+    # the issuer's changes are covered by tests/reporting/test_routing.py.
+    "report_rules.index": {"roles": RULE_KEEPERS},
+    "report_rules.new_oneoff": {"roles": RULE_KEEPERS},
+    "report_rules_api.api_rules": {"roles": RULE_KEEPERS},
+    "report_rules_api.api_oneoff": {"roles": RULE_KEEPERS},
+    "report_rules.recipients": {"roles": frozenset()},
+    "report_rules.window": {"roles": frozenset()},
+    "report_rules.override": {"roles": frozenset()},
+    "report_rules.drop_override": {"roles": frozenset()},
+    "report_rules_api.api_recipients": {"roles": frozenset()},
 }
 
 # URL argument -> its value on a side of the world (``tests.security.world.Side``).
@@ -47,6 +72,10 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "figure": lambda side: "open",
     "supervised_id": lambda side: side.supervised_id,
     "sample_id": lambda side: side.sample_id,
+    "code": lambda side: "warning",
+    "entry_id": lambda side: 0,
+    "rule_id": lambda side: 0,
+    "override_id": lambda side: 0,
 }
 
 # The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).

@@ -258,7 +258,7 @@ def test_a_clue_outside_the_jurisdiction_is_404_even_for_its_named_handler(clien
         ("facts", {"category": "check_08", "amount_involved": True}, "amount_involved"),
         ("sanction", {"subject_id": "1", "kind": "admonishment"}, "subject_id"),
         ("sanction_executed", {"executed_on": "2026-06-15"}, "sanction_id"),
-        ("referral", {"target": "police", "organ": "公安局", "sent_on": "2026-06-15"}, "target"),
+        ("referral", {"target": "military", "organ": "公安局", "sent_on": "2026-06-15"}, "target"),
         ("referral", {"target": "judicial", "organ": "公安局", "sent_on": "6月15日"}, "sent_on"),
     ],
 )

@@ -219,11 +219,11 @@ def api_oneoff():
 def api_recipients(rule_id: int):
     sess = db_session()
     try:
-        body = _json_body()
-        offices = body.get("offices")
+        rule = get_rule(sess, current_user, rule_id)  # who may, before what was sent
+        offices = _json_body().get("offices")
         if not isinstance(offices, list):
             raise _BadJson()
-        chosen = set_recipients(sess, current_user, get_rule(sess, current_user, rule_id), offices)
+        chosen = set_recipients(sess, current_user, rule, offices)
     except DomainError:
         sess.rollback()
         raise
