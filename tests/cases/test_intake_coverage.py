@@ -56,7 +56,9 @@ def test_a_new_county_with_a_hospital_and_no_clerk_is_named(db, settings):
 
 
 def test_inactive_and_non_registering_users_do_not_count(db, settings):
-    db.execute(update(User).where(User.username.in_(["clerk", "leader"])).values(active=False))
+    # The city's leader (leader_dc) reaches the county too: without them as well, nobody may.
+    leaving = ["clerk", "leader", "leader_dc"]
+    db.execute(update(User).where(User.username.in_(leaving)).values(active=False))
     db.flush()
     # The handler works at the county too, but may not register a tip.
     assert [u.code for u in uncovered_bodies(db, settings)] == ["C01-D01"]
@@ -83,7 +85,8 @@ def test_the_web_app_refuses_to_start(db, settings, session_factory):
 def test_the_scheduler_refuses_to_start(db, settings, session_factory, monkeypatch):
     from notifications import cli
 
-    db.execute(update(User).where(User.username == "clerk_dc").values(active=False))
+    leaving = ["clerk_dc", "leader_dc"]  # the city's clerk and its leader
+    db.execute(update(User).where(User.username.in_(leaving)).values(active=False))
     db.commit()
     with pytest.raises(Exception, match="东城市卫生健康委员会（C01）"):
         cli._check_intake(session_factory, settings)
