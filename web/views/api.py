@@ -21,21 +21,12 @@ from config.database import MAX_ID
 from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.openapi import SPEC
 from workflow.engine import calendar_for, local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
-
-
-def csrf_unless_token() -> None:
-    """API writes: a bearer token needs no CSRF token; a session cookie does (X-CSRFToken)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
-        from web.app import csrf
-
-        csrf.protect()
 
 
 bp.before_request(csrf_unless_token)

@@ -40,9 +40,9 @@ from cases.reference import VIOLATION_CATEGORIES
 from cases.service import get_clue
 from config.errors import DomainError, ValidationError
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.openapi_handling import REDPACKET_FIELDS
 from web.openapi_parts import MAX_ID
-from web.views.api import csrf_unless_token
 from workflow.fields import AMOUNT_LIMIT, FieldSpec
 
 bp = Blueprint("handling_api", __name__, url_prefix="/api")

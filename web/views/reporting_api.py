@@ -28,7 +28,7 @@ from reporting.submissions import (
     start_draft,
 )
 from web.db import db_session
-from web.views.api import csrf_unless_token
+from web.extensions import csrf_unless_token
 
 bp = Blueprint("reporting_api", __name__, url_prefix="/api")
 bp.before_request(csrf_unless_token)

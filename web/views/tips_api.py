@@ -18,8 +18,8 @@ from directory.jurisdiction import get_visible_unit
 from tips.models import Tip
 from tips.service import AccusedPerson, Identity, NewTip, get_tip, tips_query
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.tipsweb import vault
-from web.views.api import csrf_unless_token
 from web.views.tips import _day
 
 bp = Blueprint("tips_api", __name__, url_prefix="/api/tips")
