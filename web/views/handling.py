@@ -22,49 +22,45 @@ from cases.service import get_clue
 from config.errors import DomainError
 from web.db import db_session
 from web.files import file_store, send_bytes
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("handling", __name__, url_prefix="/clues")
 
 
+def _record_failed(err: DomainError, clue_id: int, action: str):
+    """Show the page again with the form open and what was typed still in it."""
+    from web.views.clues import render_clue  # clues imports this module's context
+
+    typed = request.form.to_dict()
+    typed.pop("csrf_token", None)
+    sess = db_session()
+    clue = get_clue(sess, current_user, clue_id)
+    return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
+
+
 @bp.route("/<int:clue_id>/records/<action>", methods=["POST"])
+@unit_of_work(_record_failed)
 def record(clue_id: int, action: str):
     if action not in RECORD_ACTIONS:
         return {"error": "unknown"}, 404
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     record_action = RECORD_ACTIONS[action]
-    typed = request.form.to_dict()
-    try:
-        record_action(sess, current_user, clue, typed)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        # Show the page again with the form open and what was typed still in it.
-        typed.pop("csrf_token", None)
-        from web.views.clues import render_clue  # clues imports this module's context
-
-        clue = get_clue(sess, current_user, clue_id)
-        return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
-    sess.commit()
+    record_action(sess, current_user, clue, request.form.to_dict())
     flash(record_action.message, "success")
     return redirect(url_for("clues.show", clue_id=clue_id))
 
 
 @bp.route("/<int:clue_id>/attachments", methods=["POST"])
+@unit_of_work(back_to("clues.show", "clue_id", code=303))
 def upload(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     settings = current_app.config["QINGFENG"]
     files = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f]
-    try:
-        result = add_attachments(
-            sess, current_user, clue, files, file_store(), settings.max_upload_bytes
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("clues.show", clue_id=clue_id)), 303
-    sess.commit()
+    result = add_attachments(
+        sess, current_user, clue, files, file_store(), settings.max_upload_bytes
+    )
     for problem in result.rejected:
         flash(problem, "error")
     if result.saved:
