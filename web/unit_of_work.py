@@ -7,7 +7,7 @@ DomainError / rollback / commit`` each time:
 - the view returns normally: the request's session is committed;
 - a service raises ``DomainError``: the session is rolled back, a year the calendar did
   not know is remembered, and
-  - with no ``on_error`` (or when ``passthrough`` says so) the error goes on to the app's
+  - with no ``on_error``, on a GET, or when ``passthrough`` says so, the error goes to the app's
     handler (``web/errors.py``): a structured JSON error under ``/api/``, the error page
     elsewhere;
   - otherwise its Chinese message is flashed and ``on_error(err, **view_args)`` gives the
@@ -31,6 +31,8 @@ from config.errors import DomainError
 from web.db import db_session
 from web.errors import public_message, remember_unknown_year
 
+# Showing a page submits nothing: a refusal there is the error page, never a redirect.
+READS = frozenset({"GET", "HEAD"})
 OnError = Callable[..., ResponseReturnValue | None]
 Passthrough = Callable[..., bool]
 
@@ -38,14 +40,16 @@ Passthrough = Callable[..., bool]
 def unit_of_work(
     on_error: OnError | None = None,
     *,
-    passthrough: Collection[int] | Passthrough = (404,),
+    passthrough: Collection[int] | Passthrough = (403, 404),
     context: str | None = None,
     flash_error: bool = True,
 ) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:
     """Commit the request's session when the view returns; on a domain error roll back
     and answer with ``on_error`` (after flashing the message), or let the app's error
     handler answer. ``passthrough``: statuses (or a predicate on the error and the view's
-    arguments) that always go to the app's handler, e.g. a 403 that must stay a 403.
+    arguments) that always go to the app's handler. By default 403 and 404: what is not
+    the user's to see or do is the plain error page. A view whose service refuses a step
+    with a 403 the clerk should read on the form passes ``passthrough=(404,)``.
     ``context`` names the work in the calendar alert for an unknown year."""
 
     def decorate(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -56,7 +60,7 @@ def unit_of_work(
                 response = view(*args, **kwargs)
             except DomainError as err:
                 sess.rollback()
-                if on_error is None or _passes(passthrough, err, kwargs):
+                if on_error is None or request.method in READS or _passes(passthrough, err, kwargs):
                     raise  # the app's handler (it also remembers an unknown year)
                 remember_unknown_year(err, context or request.path)
                 if flash_error:

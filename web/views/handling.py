@@ -39,7 +39,7 @@ def _record_failed(err: DomainError, clue_id: int, action: str):
 
 
 @bp.route("/<int:clue_id>/records/<action>", methods=["POST"])
-@unit_of_work(_record_failed)
+@unit_of_work(_record_failed, passthrough=(404,))
 def record(clue_id: int, action: str):
     if action not in RECORD_ACTIONS:
         return {"error": "unknown"}, 404
@@ -52,7 +52,7 @@ def record(clue_id: int, action: str):
 
 
 @bp.route("/<int:clue_id>/attachments", methods=["POST"])
-@unit_of_work(back_to("clues.show", "clue_id", code=303))
+@unit_of_work(back_to("clues.show", "clue_id", code=303), passthrough=(404,))
 def upload(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
