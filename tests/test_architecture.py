@@ -113,7 +113,6 @@ UOW_LEFT: dict[str, int] = {
     "web/views/api_handling.py": 6,
     "web/views/calendar.py": 9,
     "web/views/campaigns.py": 16,
-    "web/views/clues.py": 8,
     "web/views/home_panels.py": 1,
     "web/views/inbox.py": 6,
     "web/views/intake.py": 6,

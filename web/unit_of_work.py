@@ -41,7 +41,7 @@ def unit_of_work(
     on_error: OnError | None = None,
     *,
     passthrough: Collection[int] | Passthrough = (403, 404),
-    context: str | None = None,
+    context: str | Callable[..., str] | None = None,
     flash_error: bool = True,
 ) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:
     """Commit the request's session when the view returns; on a domain error roll back
@@ -50,7 +50,8 @@ def unit_of_work(
     arguments) that always go to the app's handler. By default 403 and 404: what is not
     the user's to see or do is the plain error page. A view whose service refuses a step
     with a 403 the clerk should read on the form passes ``passthrough=(404,)``.
-    ``context`` names the work in the calendar alert for an unknown year."""
+    ``context`` (or a function of the view's arguments giving it) names the work in the
+    calendar alert for an unknown year."""
 
     def decorate(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
         @wraps(view)
@@ -62,7 +63,8 @@ def unit_of_work(
                 sess.rollback()
                 if on_error is None or request.method in READS or _passes(passthrough, err, kwargs):
                     raise  # the app's handler (it also remembers an unknown year)
-                remember_unknown_year(err, context or request.path)
+                label = context(**kwargs) if callable(context) else context
+                remember_unknown_year(err, label or request.path)
                 if flash_error:
                     flash(public_message(err), "error")
                 try:
