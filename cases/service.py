@@ -143,7 +143,7 @@ def fire(
     """Fire a lifecycle step on a clue (see ``workflow.engine.fire``); its tip follows."""
     step = engine.fire(
         session,
-        CLUE_LIFECYCLE,
+        CLUE_FLOW,
         clue,
         trigger,
         actor,
@@ -171,7 +171,7 @@ def _sync_tip(clue: Clue) -> None:
 
 
 def available(session: Session, actor: User, clue: Clue):
-    return engine.available_triggers(session, CLUE_LIFECYCLE, clue, actor)
+    return engine.available_triggers(session, CLUE_FLOW, clue, actor)
 
 
 def timeline(session: Session, actor: User, clue: Clue) -> list[TransitionLog]:
@@ -359,11 +359,8 @@ HOOKS = Hooks(
     effects=EFFECTS,
     fixed_due=lambda clue, clock: clue.superior_due if clock == "superior" else None,
 )
-
-
-def register_hooks() -> None:
-    """Called by ``app_boot.bootstrap``: the clue lifecycle's hooks."""
-    engine.HOOKS["clue"] = HOOKS
+# The clue lifecycle bound to its hooks: what ``fire`` and ``available`` hand the engine.
+CLUE_FLOW = CLUE_LIFECYCLE.with_hooks(HOOKS)
 
 
 def is_open(clue: Clue) -> bool:
