@@ -122,7 +122,6 @@ UOW_LEFT: dict[str, int] = {
     "web/views/reporting_api.py": 12,
     "web/views/reporting_form.py": 1,
     "web/views/security.py": 11,
-    "web/views/tips.py": 15,
 }
 
 
