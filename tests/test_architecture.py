@@ -113,11 +113,9 @@ UOW_LEFT: dict[str, int] = {
     "web/views/api_handling.py": 6,
     "web/views/campaigns.py": 16,
     "web/views/home_panels.py": 1,
-    "web/views/portal.py": 7,
     "web/views/reporting.py": 21,
     "web/views/reporting_api.py": 12,
     "web/views/reporting_form.py": 1,
-    "web/views/security.py": 11,
 }
 
 

@@ -119,3 +119,9 @@ def to_referrer(fallback: str, *names: str) -> OnError:
         return redirect(url_for(fallback, **{name: kwargs[name] for name in names}))
 
     return answer
+
+
+def commit_now() -> None:
+    """Close a unit of work before the request's own ends: for what must stay even when
+    the rest of the request is refused (a counted attempt, an enrolment begun)."""
+    db_session().commit()
