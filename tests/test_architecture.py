@@ -109,7 +109,6 @@ def test_functions_stay_under_the_limit():
 # been converted yet is listed with its count: it may shrink, never grow.
 UOW_PATTERN = re.compile(r"except\s+\(?[^:\n]*\bDomainError\b|\.rollback\(|\.commit\(")
 UOW_LEFT: dict[str, int] = {
-    "web/views/admin.py": 12,
     "web/views/campaigns.py": 16,
     "web/views/home_panels.py": 1,
     "web/views/reporting.py": 21,
