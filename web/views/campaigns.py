@@ -43,6 +43,7 @@ from directory.jurisdiction import body_of, unit_filter
 from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, can, require
 from web.db import db_session
+from web.unit_of_work import back_to, to_referrer, unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -169,7 +170,15 @@ def overview(campaign_id: int):
     )
 
 
+def _import_refused(err: DomainError, campaign_id: int):
+    """Back to the campaign with the message and each line the table was refused for."""
+    for line in err.details if isinstance(err.details, list) else []:
+        flash(str(line), "error")
+    return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
+
+
 @bp.route("/<int:campaign_id>/tasks/import", methods=["POST"])
+@unit_of_work(_import_refused, passthrough=(404,))
 def import_task_table(campaign_id: int):
     sess = db_session()
     campaign = get_campaign(sess, current_user, campaign_id)
@@ -177,22 +186,14 @@ def import_task_table(campaign_id: int):
     if upload is None or not upload.filename:
         flash("请选择任务分工表文件（.csv 或 .xlsx）。", "error")
         return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
-    try:
-        result = import_tasks(
-            sess,
-            current_user,
-            campaign,
-            upload.filename,
-            upload.read(),
-            create_missing_offices=request.form.get("create_offices") == "1",
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        for line in err.details if isinstance(err.details, list) else []:
-            flash(str(line), "error")
-        return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
-    sess.commit()
+    result = import_tasks(
+        sess,
+        current_user,
+        campaign,
+        upload.filename,
+        upload.read(),
+        create_missing_offices=request.form.get("create_offices") == "1",
+    )
     created = "，新建处室：" + "、".join(result.offices_created) if result.offices_created else ""
     flash(f"已导入 {result.report.created} 项任务{created}。", "success")
     return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
@@ -216,18 +217,13 @@ def board():
 
 
 @bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
+@unit_of_work(to_referrer("campaigns.board"), passthrough=(404,))
 def progress(task_id: int):
     sess = db_session()
     task = get_task(sess, current_user, task_id)
-    try:
-        add_progress(
-            sess, current_user, task, request.form.get("note", ""), request.form.get("status", "")
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(request.referrer or url_for("campaigns.board"))
-    sess.commit()
+    add_progress(
+        sess, current_user, task, request.form.get("note", ""), request.form.get("status", "")
+    )
     flash("进展已记录。", "success")
     return redirect(url_for("campaigns.board"))
 
@@ -310,17 +306,12 @@ def inspection(inspection_id: int):
 
 
 @bp.route("/inspections/<int:inspection_id>/clue", methods=["POST"])
+@unit_of_work(back_to("campaigns.inspection", "inspection_id"), passthrough=(404,))
 def to_clue(inspection_id: int):
     """One step: a finding becomes a clue (专项检查) linked to this inspection."""
     sess = db_session()
     record = get_inspection(sess, current_user, inspection_id)
-    try:
-        clue = finding_to_clue(sess, current_user, record, request.form.get("item", ""))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("campaigns.inspection", inspection_id=inspection_id))
-    sess.commit()
+    clue = finding_to_clue(sess, current_user, record, request.form.get("item", ""))
     flash(f"已转为线索 #{clue.id}。", "success")
     return redirect(url_for("clues.show", clue_id=clue.id))
 
