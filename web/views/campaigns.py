@@ -104,6 +104,7 @@ def _new_form(sess, values: MultiDict[str, str], status: int = 200):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@unit_of_work(lambda _err: _new_form(db_session(), request.form, 422))
 def new():
     """新建专项行动: the notice's name, number, dates, phases and public announcement."""
     sess = db_session()
@@ -133,16 +134,10 @@ def new():
                 mailbox=f.get("mailbox", ""), address=f.get("address", ""),
                 published=f.get("published") == "1",
             )  # fmt: skip
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return _new_form(sess, f, 422)
         except ValueError as err:
-            sess.rollback()
             phase_error = str(err).startswith("实施阶段")
-            flash(str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。", "error")
-            return _new_form(sess, f, 422)
-        sess.commit()
+            message = str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。"
+            raise ValidationError(message) from None
         flash("专项行动已创建。可导入任务分工表。", "success")
         return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
     return _new_form(sess, MultiDict())
@@ -248,7 +243,16 @@ def _answers(form, checklist) -> dict:
     return answers
 
 
+def _inspection_refused(_err: DomainError, campaign_id: int):
+    """The checklist again with every answer given."""
+    require(current_user, Capability.INTAKE)
+    sess = db_session()
+    campaign = get_campaign(sess, current_user, campaign_id)
+    return _inspection_form(sess, campaign, checklist_of(campaign), request.form, 422)
+
+
 @bp.route("/<int:campaign_id>/inspections/new", methods=["GET", "POST"])
+@unit_of_work(_inspection_refused, passthrough=(404,))
 def new_inspection(campaign_id: int):
     """现场检查表 (tablet): one column under 800px, large touch targets."""
     sess = db_session()
@@ -269,11 +273,8 @@ def new_inspection(campaign_id: int):
                     answers=_answers(request.form, checklist),
                 ),
             )
-        except (DomainError, ValueError) as err:
-            sess.rollback()
-            flash(getattr(err, "message", "检查日期格式不正确。"), "error")
-            return _inspection_form(sess, campaign, checklist, request.form, 422)
-        sess.commit()
+        except ValueError:
+            raise ValidationError("检查日期格式不正确。") from None
         flash("检查记录已保存。发现的问题可逐项转为线索。", "success")
         return redirect(url_for("campaigns.inspection", inspection_id=inspection.id))
     return _inspection_form(sess, campaign, checklist, {}, 200)
