@@ -33,6 +33,7 @@ from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
 from reporting.models import Obligation
 from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
+from reporting.queries.home import obligation_badge
 from reporting.sending import preview_send, send_typed
 from reporting.submissions import (
     amend,
@@ -47,7 +48,6 @@ from reporting.submissions import (
 from web.db import db_session
 from web.files import file_store, send_bytes
 from web.unit_of_work import back_to, unit_of_work
-from web.views.home_panels import obligation_badge
 from web.views.reporting_form import posted_version, refused, render_editor, typed_fields
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
