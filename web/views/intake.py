@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.intake import DECISIONS, decide, intake, negative_list_hits, propose_duplicates
 from cases.models import Clue
+from cases.queries.clue_page import intake_bodies
 from cases.states import ClueState
 from config.errors import DomainError, ValidationError
 from config.reference import POSTS
-from directory.jurisdiction import get_visible_unit, unit_filter
-from directory.models import OrgUnit, UnitKind
+from directory.jurisdiction import get_visible_unit
 from directory.permissions import Capability, can
 from tips.channels import CHANNEL_FIELDS, CHANNELS
 from tips.service import NewTip, get_tip
@@ -44,11 +43,7 @@ def _require_intake() -> None:
 
 
 def _bodies(sess):
-    return sess.scalars(
-        select(OrgUnit)
-        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
-        .order_by(OrgUnit.path)
-    ).all()
+    return intake_bodies(sess, current_user)
 
 
 def _render_desk(sess, channel, form, status=200):
