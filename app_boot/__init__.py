@@ -53,31 +53,30 @@ def import_all_models() -> MetaData:
 def register_hooks() -> None:
     """Fill every registry that domain code consults; idempotent."""
     import campaigns.stats
+    import cases.lifecycle  # noqa: F401 - the lifecycles the router and the diagram list
     import cases.pending_deadlines
-    import cases.service
-    import rectification.service
+    import rectification.lifecycle  # noqa: F401
     import rectification.stats
+    import reporting.lifecycle  # noqa: F401
     import reporting.obligations
     import reporting.oneoff
     import reporting.registers.figures
-    import reporting.submissions
+    from app_boot.file_store import file_key_on_init
     from directory.cli import INIT_HOOKS
     from tips.cli import reporter_key_on_init
     from workflow.calendar_source import seed_on_init
 
-    cases.service.register_hooks()
-    reporting.submissions.register_hooks()
     campaigns.stats.register()
     reporting.registers.figures.register()
-    rectification.service.register_hooks()
     rectification.stats.register()
     # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
     cases.pending_deadlines.register()
     reporting.obligations.register_year_hooks()
     reporting.oneoff.register()
     # The working-day calendar must exist before any deadline is computed; the reporter key
-    # before the web process starts (it refuses to in production without one).
-    for hook in (seed_on_init, reporter_key_on_init):
+    # before the web process starts (it refuses to in production without one); the key
+    # that seals uploaded files likewise.
+    for hook in (seed_on_init, reporter_key_on_init, file_key_on_init):
         if hook not in INIT_HOOKS:
             INIT_HOOKS.append(hook)
 

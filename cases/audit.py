@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cases.handling_models import ClueEvent
 from cases.models import Clue
 from cases.states import ClueState
+from cases.timeline import timeline
 from config.database import utcnow
 from config.errors import InvalidTransition, NotFound, PermissionDenied
 from directory.jurisdiction import unit_visible
@@ -119,8 +120,6 @@ class HistoryEntry:
 
 def history(session: Session, actor: User, clue: Clue) -> list[HistoryEntry]:
     """The clue's timeline: lifecycle steps and record changes, in the order they happened."""
-    from cases.service import timeline
-
     entries = [
         HistoryEntry(
             log.at, log.actor_id, log.trigger, log.from_state, log.to_state, log.reason, True

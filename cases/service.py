@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import lifecycle as _lifecycle  # noqa: F401 - registers the lifecycle
@@ -19,6 +18,8 @@ from cases.models import Clue
 from cases.outcomes import add_feedback_record, open_referral
 from cases.states import CLOSED_STATES, TRANSFER_TARGETS, ClueState
 from cases.timelimits import RULES
+from cases.timeline import can_see as can_see
+from cases.timeline import timeline as timeline
 from config.database import is_valid_id, utcnow
 from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import body_of, unit_visible
@@ -29,10 +30,6 @@ from workflow import engine, timelimits
 from workflow.engine import Hooks, StepContext, calendar_for, local_today
 from workflow.models import TransitionLog
 from workflow.pending import pending_label
-
-
-def can_see(session: Session, actor: User, clue: Clue) -> bool:
-    return unit_visible(session, actor, clue.unit)
 
 
 def get_clue(session: Session, actor: User, clue_id: int) -> Clue:
@@ -143,7 +140,7 @@ def fire(
     """Fire a lifecycle step on a clue (see ``workflow.engine.fire``); its tip follows."""
     step = engine.fire(
         session,
-        CLUE_LIFECYCLE,
+        CLUE_FLOW,
         clue,
         trigger,
         actor,
@@ -171,18 +168,7 @@ def _sync_tip(clue: Clue) -> None:
 
 
 def available(session: Session, actor: User, clue: Clue):
-    return engine.available_triggers(session, CLUE_LIFECYCLE, clue, actor)
-
-
-def timeline(session: Session, actor: User, clue: Clue) -> list[TransitionLog]:
-    if not can_see(session, actor, clue):
-        raise NotFound("未找到该线索，或不在您的管辖范围内。")
-    stmt = (
-        select(TransitionLog)
-        .where(TransitionLog.lifecycle == "clue", TransitionLog.subject_id == clue.id)
-        .order_by(TransitionLog.id)
-    )
-    return list(session.scalars(stmt))
+    return engine.available_triggers(session, CLUE_FLOW, clue, actor)
 
 
 @dataclass(frozen=True)
@@ -369,11 +355,8 @@ HOOKS = Hooks(
     effects=EFFECTS,
     fixed_due=lambda clue, clock: clue.superior_due if clock == "superior" else None,
 )
-
-
-def register_hooks() -> None:
-    """Called by ``app_boot.bootstrap``: the clue lifecycle's hooks."""
-    engine.HOOKS["clue"] = HOOKS
+# The clue lifecycle bound to its hooks: what ``fire`` and ``available`` hand the engine.
+CLUE_FLOW = CLUE_LIFECYCLE.with_hooks(HOOKS)
 
 
 def is_open(clue: Clue) -> bool:

@@ -128,7 +128,7 @@ def create_item(
     _start_clock(session, item, today)
     session.add(item)
     session.flush()
-    engine.sync_pending(session, LC, item, {}, item.clocks)
+    engine.sync_pending(session, FLOW, item, {}, item.clocks)
     _log_creation(session, actor, item, now)
     return item
 
@@ -200,7 +200,7 @@ def available(session: Session, actor: User, item: RectificationItem) -> list[Tr
     """Exactly the steps ``fire`` would accept from this actor now."""
     return [
         t
-        for t in engine.available_triggers(session, LC, item, actor)
+        for t in engine.available_triggers(session, FLOW, item, actor)
         if allowed_by_relation(session, actor, item, t)
     ]
 
@@ -223,7 +223,7 @@ def fire(
             raise PermissionDenied(f"只有下达整改的单位才能“{t.label}”。")
         raise PermissionDenied(f"只有责任单位才能“{t.label}”。")
     return engine.fire(
-        session, LC, item, trigger, actor, data, expected_version=expected_version, now=now
+        session, FLOW, item, trigger, actor, data, expected_version=expected_version, now=now
     )
 
 
@@ -275,10 +275,8 @@ HOOKS = Hooks(
     fixed_due=fixed_due,  # type: ignore[arg-type]
 )
 
-
-def register_hooks() -> None:
-    """Called by ``app_boot.bootstrap``: the rectification lifecycle's hooks."""
-    engine.HOOKS[LC.name] = HOOKS
+# The lifecycle bound to its hooks when it is built: the one the engine fires.
+FLOW = LC.with_hooks(HOOKS)
 
 
 def responsible_choices(session: Session, actor: User) -> list[tuple[int, str]]:

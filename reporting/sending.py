@@ -19,6 +19,7 @@ from directory.models import User
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
 from reporting.models import Submission
 from reporting.submissions import (
+    SUBMISSION_FLOW,
     allowed_by_relation,
     fire,
     save_draft,
@@ -33,7 +34,7 @@ def preview_send(session: Session, actor: User, sub: Submission, *, zero_report:
     t = SUBMISSION_LIFECYCLE.by_trigger[send_trigger(sub)]
     if not allowed_by_relation(session, actor, sub, t):
         raise PermissionDenied(f"只有本单位填报人员可以执行“{t.label}”。")
-    engine.check_allowed(session, SUBMISSION_LIFECYCLE, sub, t, actor)
+    engine.check_allowed(session, SUBMISSION_FLOW, sub, t, actor)
     send_checks(session, sub, zero_report)
 
 

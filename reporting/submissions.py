@@ -211,7 +211,7 @@ def available(session: Session, actor: User, sub: Submission) -> list[Transition
     """Exactly the steps ``fire`` would accept from this actor now."""
     return [
         t
-        for t in engine.available_triggers(session, SUBMISSION_LIFECYCLE, sub, actor)
+        for t in engine.available_triggers(session, SUBMISSION_FLOW, sub, actor)
         if allowed_by_relation(session, actor, sub, t)
     ]
 
@@ -243,7 +243,7 @@ def fire(
         send_checks(session, sub, zero_report)
     step = engine.fire(
         session,
-        SUBMISSION_LIFECYCLE,
+        SUBMISSION_FLOW,
         sub,
         trigger,
         actor,
@@ -412,8 +412,5 @@ HOOKS = Hooks(
         "accept": _accepted,
     },
 )
-
-
-def register_hooks() -> None:
-    """Called by ``app_boot.bootstrap``: the submission lifecycle's hooks."""
-    engine.HOOKS["submission"] = HOOKS
+# The submission lifecycle bound to its hooks: what the engine is handed.
+SUBMISSION_FLOW = SUBMISSION_LIFECYCLE.with_hooks(HOOKS)

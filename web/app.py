@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import Flask, request
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.routing import IntegerConverter
 
@@ -16,8 +15,7 @@ from config.database import MAX_ID
 from config.settings import Settings, SettingsError
 from config.textlimits import unstorable
 from web import auth, db, errors, filters
-
-csrf = CSRFProtect()
+from web.extensions import csrf
 
 
 class BoundedInt(IntegerConverter):

@@ -18,13 +18,11 @@ from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
 from config.settings import Settings, SettingsError
 from directory.cli import COMMANDS as DIRECTORY_COMMANDS
-from directory.cli import INIT_HOOKS
 from notifications.cli import COMMANDS as NOTIFICATION_COMMANDS
 from notifications.router import RouteError
 from tips.cli import COMMANDS as TIPS_COMMANDS
 from web.backup import COMMANDS as BACKUP_COMMANDS
 from web.storage_cli import COMMANDS as STORAGE_COMMANDS
-from web.storage_cli import file_key_on_init
 from workflow.cli import COMMANDS as CALENDAR_COMMANDS
 from workflow.diagram import COMMANDS as WORKFLOW_COMMANDS
 
@@ -67,9 +65,6 @@ def main() -> None:
         bootstrap(settings)
     except (ValueError, RouteError) as err:  # an unreadable QINGFENG_TIME_LIMITS…
         raise click.ClickException(str(err)) from err
-    # The instance key that seals uploaded files (web's own init step: the storage CLI).
-    if file_key_on_init not in INIT_HOOKS:
-        INIT_HOOKS.append(file_key_on_init)
 
 
 @main.command("serve")

@@ -12,88 +12,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import click
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from cases.handling_models import Attachment
+from app_boot.file_store import legacy_rows, migrate_plain_files
 from cases.retention import purge, report
 from config.database import session_scope, utcnow
-from config.filekeys import FileKeyError, create_keyfile, rotate_keyfile
-from config.filestore import FileBlob, FileStore, file_keys_for, store_for
+from config.filekeys import rotate_keyfile
+from config.filestore import FileBlob, store_for
 from config.localtime import LOCAL_TZ
 from config.settings import Settings
-from reporting.models import SubmissionAttachment
-from tips.models import TipAttachment
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Plain:
-    """Where an older version kept each kind of file, as plain bytes."""
-
-    model: type
-    folder: str  # under Settings.upload_path
-
-
-LEGACY = (
-    Plain(Attachment, ""),
-    Plain(TipAttachment, "tips"),
-    Plain(SubmissionAttachment, "reports"),
-)
-
-
-@dataclass
-class MigrateResult:
-    moved: int = 0
-    already: int = 0
-    missing: list[str] | None = None
-    mismatched: list[str] | None = None
-
-    def summary(self) -> str:
-        parts = [f"已加密存入 {self.moved} 个附件", f"{self.already} 个已在存储中"]
-        if self.missing:
-            parts.append(f"{len(self.missing)} 个找不到文件")
-        if self.mismatched:
-            parts.append(f"{len(self.mismatched)} 个校验值不符（未迁移，原文件保留）")
-        return "，".join(parts) + "。"
-
-
-def _rows(session: Session) -> Iterator[tuple[Plain, str, str]]:
-    for kind in LEGACY:
-        stmt = select(kind.model.stored_name, kind.model.sha256)  # type: ignore[attr-defined]
-        for name, sha in session.execute(stmt.where(kind.model.purged_at.is_(None))):  # type: ignore[attr-defined]
-            yield kind, name, sha
-
-
-def migrate_plain_files(factory, settings: Settings, files: FileStore) -> MigrateResult:
-    """Seal every plain file of an older version into the store, one transaction per file."""
-    result = MigrateResult(missing=[], mismatched=[])
-    with factory() as session:
-        todo = list(_rows(session))
-    for kind, name, sha in todo:
-        path = settings.upload_path / kind.folder / name
-        with session_scope(factory) as session:
-            if files.exists(session, name):
-                result.already += 1
-                continue
-            if not path.is_file():
-                result.missing.append(name)  # type: ignore[union-attr]
-                continue
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != sha:
-                result.mismatched.append(name)  # type: ignore[union-attr]
-                continue
-            files.put(session, name, data)
-        path.unlink()  # only once the sealed copy is committed
-        result.moved += 1
-    return result
 
 
 def _factory():
@@ -118,7 +50,9 @@ def status_command() -> None:
         ).one()
         click.echo(f"数据库中：{count} 个文件，共 {size} 字节（加密前）。")
         plain = [
-            n for kind, n, _ in _rows(session) if (settings.upload_path / kind.folder / n).is_file()
+            n
+            for kind, n, _ in legacy_rows(session)
+            if (settings.upload_path / kind.folder / n).is_file()
         ]
     if plain:
         click.echo(f"尚有 {len(plain)} 个未加密的旧文件，请运行 qingfeng storage migrate。")
@@ -194,31 +128,6 @@ def rotate_key_command() -> None:
     click.echo(
         f"已生成新密钥，重新封装了 {done} 个文件的密钥。旧密钥仍在密钥文件中，可在确认后删除。"
     )
-
-
-def file_key_on_init(session: Session) -> str:
-    """``qingfeng init``: create the instance key once, then seal any plain files left over."""
-    settings = Settings.from_env()
-    created = create_keyfile(settings.file_key_path)
-    try:
-        file_keys_for(settings)
-    except FileKeyError as err:
-        raise click.ClickException(str(err)) from err
-    line = (
-        f"已创建附件加密密钥 {settings.file_key_path}（请与数据库分开、妥善备份）。"
-        if created
-        else f"附件加密密钥：{settings.file_key_path}。"
-    )
-    if any((settings.upload_path / k.folder / n).is_file() for k, n, _ in _rows(session)):
-        factory = _session_factory_of(session)
-        line += "\n" + migrate_plain_files(factory, settings, store_for(settings)).summary()
-    return line
-
-
-def _session_factory_of(session: Session):
-    from sqlalchemy.orm import sessionmaker
-
-    return sessionmaker(bind=session.get_bind(), expire_on_commit=False)
 
 
 COMMANDS = [storage_group]

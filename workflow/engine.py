@@ -8,8 +8,8 @@ first, so any refusal leaves the row exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -28,21 +28,20 @@ from config.errors import (
 from config.localtime import LOCAL_TZ
 from workflow import pending, timelimits
 from workflow.fields import FieldSpec, clean
+from workflow.lifecycle import Effect as Effect
+from workflow.lifecycle import Hooks as Hooks
 from workflow.lifecycle import Lifecycle, Transition
 from workflow.models import OutboxEvent, TransitionLog
 
-# Hooks a lifecycle's owner registers (cases/ for clues).
-Effect = Callable[["StepContext"], Mapping[str, Any]]
 
-
-@dataclass
-class Hooks:
-    can_see: Callable[[Session, Any, Any], bool]
-    effects: Mapping[str, Effect] = field(default_factory=dict)
-    fixed_due: Callable[[Any, str], date | None] = lambda obj, clock: None
-
-
-HOOKS: dict[str, Hooks] = {}
+def hooks_of(lifecycle: Lifecycle) -> Hooks:
+    """The hooks ``lifecycle`` was built with; a bare declaration cannot be fired."""
+    if lifecycle.hooks is None:
+        raise RuntimeError(
+            f"lifecycle {lifecycle.name!r} has no hooks: fire the copy its service module "
+            "binds with Lifecycle.with_hooks (e.g. cases.service.CLUE_FLOW)"
+        )
+    return lifecycle.hooks
 
 
 @dataclass
@@ -116,7 +115,7 @@ def check_allowed(
 ):
     if str(actor.role) not in t.roles:
         raise PermissionDenied(f"您的角色无权执行“{t.label}”。")
-    if not HOOKS[lifecycle.name].can_see(session, actor, obj):
+    if not hooks_of(lifecycle).can_see(session, actor, obj):
         raise NotFound("未找到该记录，或不在您的管辖范围内。")
     # A stale page is told so first: its view of the state is what is out of date.
     if expected_version is not None and expected_version != obj.version:
@@ -133,7 +132,7 @@ def available_triggers(
     session: Session, lifecycle: Lifecycle, obj: Any, actor: Any
 ) -> list[Transition]:
     """Exactly the steps ``fire`` would accept from this actor now (given valid fields)."""
-    if not HOOKS[lifecycle.name].can_see(session, actor, obj):
+    if not hooks_of(lifecycle).can_see(session, actor, obj):
         return []
     result = []
     for t in lifecycle.triggers_from(obj.state):
@@ -177,7 +176,7 @@ def fire(
     session.flush()  # pending ORM changes first: the versioned UPDATE below is Core
     source = str(obj.state)
     dest = _machine_step(lifecycle, t, source)
-    updates: dict[str, Any] = dict(HOOKS[lifecycle.name].effects.get(trigger, _none)(ctx))
+    updates: dict[str, Any] = dict(hooks_of(lifecycle).effects.get(trigger, _none)(ctx))
     _apply_clocks(ctx)
     sync_pending(session, lifecycle, obj, obj.clocks or {}, ctx.clocks)
     due_on, due_kind = timelimits.next_due(ctx.clocks)
@@ -295,7 +294,7 @@ def _apply_clocks(ctx: StepContext) -> None:
             continue
         rule = lc.time_limits[op.clock]
         if op.op == "start":
-            fixed = HOOKS[lc.name].fixed_due(obj, op.clock)
+            fixed = hooks_of(lc).fixed_due(obj, op.clock)
             event_day = ctx.data.get("event_date", ctx.today)
             chosen = ctx.data.get(op.due_field) if op.due_field else None
             timelimits.start(ctx.clocks, rule, event_day, ctx.calendar, fixed, chosen)

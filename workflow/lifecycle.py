@@ -8,10 +8,12 @@ costs grow with every model), the engine fires its events on the row directly.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine
 
@@ -19,6 +21,23 @@ from transitions import Machine
 from workflow.fields import FieldKind as FieldKind
 from workflow.fields import FieldSpec as FieldSpec
 from workflow.timelimits import TimeLimitRule
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from workflow.engine import StepContext
+
+# What a lifecycle's owner gives it at build (``Lifecycle.with_hooks``): who may see a row,
+# what each step writes besides the state, and a due date fixed from outside (a superior's).
+Effect = Callable[["StepContext"], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    can_see: Callable[[Session, Any, Any], bool]
+    effects: Mapping[str, Effect] = field(default_factory=dict)
+    fixed_due: Callable[[Any, str], date | None] = lambda obj, clock: None
+
 
 # A guard looks at the subject and returns None when the step may go ahead, or a
 # message (zh-CN) saying why not. Guards never look at submitted data, so the
@@ -82,6 +101,9 @@ class Lifecycle:
     predicates: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
     time_limits: Mapping[str, TimeLimitRule] = field(default_factory=dict)
     terminal: frozenset[str] = frozenset()
+    # None in the declaration (buttons, diagram, router read it); the engine fires only
+    # the copy its owner bound with ``with_hooks``.
+    hooks: Hooks | None = None
     machine: Machine = field(init=False, repr=False)
     by_trigger: dict[str, Transition] = field(init=False, repr=False)
     # (trigger, source) -> destination, read once from the machine's own event table.
@@ -120,6 +142,10 @@ class Lifecycle:
         # where they can query the database), so where a trigger leads from a state is a
         # fixed fact of its table: read it once instead of dispatching an event per step.
         self.steps = {(trigger, source): dest for source, trigger, dest in self.edges()}
+
+    def with_hooks(self, hooks: Hooks) -> Lifecycle:
+        """This lifecycle bound to its owner's hooks: the one the engine can fire."""
+        return dataclasses.replace(self, hooks=hooks)
 
     def _check_notify(self) -> None:
         seen: dict[str, Notify] = {}

@@ -16,6 +16,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -39,11 +40,19 @@ from cases.timelimits import RULES
 from directory.cli import INIT_HOOKS
 from reporting.obligations import RULE_SCOPES
 from reporting.prefill import SOURCES
-from workflow.engine import HOOKS
+from cases.lifecycle import CLUE_LIFECYCLE
+from cases.service import CLUE_FLOW
+from reporting.submissions import SUBMISSION_FLOW
+from rectification.service import FLOW as RECTIFICATION_FLOW
 from workflow.pending import RESOLVERS, YEAR_HOOKS
 {boot}
 json.dump({{
-    "hooks": sorted(HOOKS), "sources": sorted(SOURCES), "scopes": len(RULE_SCOPES),
+    "hooks": [
+        lc.name
+        for lc in (CLUE_LIFECYCLE, CLUE_FLOW, SUBMISSION_FLOW, RECTIFICATION_FLOW)
+        if lc.hooks
+    ],
+    "sources": sorted(SOURCES), "scopes": len(RULE_SCOPES),
     "init": [h.__name__ for h in INIT_HOOKS], "accept_notice": RULES["accept_notice"].amount,
     "pending": sorted(RESOLVERS), "year_hooks": sorted(YEAR_HOOKS),
 }}, sys.stdout)
@@ -75,7 +84,7 @@ def _registries(tmp_path: Path, boot: str) -> dict:
 def test_importing_fills_no_registry_and_bootstrap_fills_them_all(tmp_path):
     bare = _registries(tmp_path, boot="")
     assert bare == {
-        "hooks": [],
+        "hooks": ["clue", "submission", "rectification"],  # built with the lifecycle
         "sources": [],
         "scopes": 0,
         "init": [],
@@ -85,10 +94,10 @@ def test_importing_fills_no_registry_and_bootstrap_fills_them_all(tmp_path):
     }
     booted = _registries(tmp_path, boot=BOOT)
     assert booted == {
-        "hooks": ["clue", "rectification", "submission"],
+        "hooks": ["clue", "submission", "rectification"],
         "sources": ["inspections.", "rectification.", "registers."],
         "scopes": 1,
-        "init": ["seed_on_init", "reporter_key_on_init"],
+        "init": ["seed_on_init", "reporter_key_on_init", "file_key_on_init"],
         "accept_notice": 7,
         "pending": ["clue", "inquiry", "oneoff", "referral"],
         "year_hooks": ["reporting.obligations"],
@@ -169,3 +178,12 @@ def test_the_scheduler_process_writes_the_deadline_the_settings_ask_for(tmp_path
     assert seven["accept_notice"]["due"] != fifteen["accept_notice"]["due"]
     assert date.fromisoformat(seven["accept_notice"]["due"]) - received >= timedelta(days=7)
     engine.dispose()
+
+
+def test_a_lifecycle_without_its_hooks_cannot_be_fired(db):
+    from cases.lifecycle import CLUE_LIFECYCLE
+    from cases.models import Clue
+    from workflow import engine
+
+    with pytest.raises(RuntimeError, match="no hooks"):
+        engine.available_triggers(db, CLUE_LIFECYCLE, Clue(), None)

@@ -21,6 +21,7 @@ from directory.service import InstitutionAttrs, create_unit, create_user, update
 from directory.totp import reset_totp, totp_enabled
 from web.db import db_session
 from web.forms import options
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -58,9 +59,8 @@ def users():
     return render_template("admin/users.html", users=rows)
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user_form(user_id: int | None = None):
+def _user_form(user_id: int | None):
+    """The user form (bound to what was posted) and the user it edits, if any."""
     require(current_user, Capability.DIRECTORY_MANAGE)
     sess = db_session()
     user = None
@@ -73,42 +73,50 @@ def user_form(user_id: int | None = None):
     form.unit_id.choices = _unit_choices()
     if user is not None:
         del form.username
+    return form, user
+
+
+def _user_refused(err: DomainError, user_id: int | None = None):
+    form, user = _user_form(user_id)
+    return _user_page(form, user), err.status
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@unit_of_work(_user_refused, passthrough=())
+def user_form(user_id: int | None = None):
+    sess = db_session()
+    form, user = _user_form(user_id)
     if form.validate_on_submit():
-        try:
-            if user is None:
-                if not form.password.data:
-                    raise_msg = "请设置初始密码。"
-                    form.password.errors = [raise_msg]
-                    return _user_page(form, user), 422
-                create_user(
-                    sess,
-                    current_user,
-                    unit_id=form.unit_id.data,
-                    username=form.username.data,
-                    display_name=form.display_name.data,
-                    password=form.password.data,
-                    role=Role(form.role.data),
-                    email=form.email.data or "",
-                    phone=form.phone.data or "",
-                )
-            else:
-                update_user(
-                    sess,
-                    current_user,
-                    user,
-                    display_name=form.display_name.data,
-                    role=Role(form.role.data),
-                    unit_id=form.unit_id.data,
-                    active=form.active.data,
-                    email=form.email.data or "",
-                    phone=form.phone.data or "",
-                    new_password=form.password.data or "",
-                )
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return _user_page(form, user), err.status
-        sess.commit()
+        if user is None:
+            if not form.password.data:
+                raise_msg = "请设置初始密码。"
+                form.password.errors = [raise_msg]
+                return _user_page(form, user), 422
+            create_user(
+                sess,
+                current_user,
+                unit_id=form.unit_id.data,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                role=Role(form.role.data),
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+            )
+        else:
+            update_user(
+                sess,
+                current_user,
+                user,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                unit_id=form.unit_id.data,
+                active=form.active.data,
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                new_password=form.password.data or "",
+            )
         flash("用户已保存。", "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
@@ -121,6 +129,7 @@ def _user_page(form, user):
 
 
 @bp.route("/users/<int:user_id>/reset-totp", methods=["POST"])
+@unit_of_work(back_to("admin.user_form", "user_id"), passthrough=(404,))
 def reset_user_totp(user_id: int):
     """Clear a user's lost second factor; the service checks role and jurisdiction and logs it."""
     sess = db_session()
@@ -130,13 +139,7 @@ def reset_user_totp(user_id: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        reset_totp(sess, current_user, target)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("admin.user_form", user_id=user_id))
-    sess.commit()
+    reset_totp(sess, current_user, target)
     flash(f"已重置 {target.display_name} 的两步验证，该用户下次登录时需重新设置。", "success")
     return redirect(url_for("admin.user_form", user_id=user_id))
 
@@ -187,9 +190,8 @@ def units():
     return render_template("admin/units.html", units=_visible_units())
 
 
-@bp.route("/units/new", methods=["GET", "POST"])
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
-def unit_form(unit_id: int | None = None):
+def _unit_form(unit_id: int | None):
+    """The unit form (bound to what was posted) and the unit it edits, if any."""
     require(current_user, Capability.DIRECTORY_MANAGE)
     sess = db_session()
     unit = get_visible_unit(sess, current_user, unit_id) if unit_id is not None else None
@@ -198,43 +200,51 @@ def unit_form(unit_id: int | None = None):
         form.parent_id.choices = _unit_choices()
     else:  # code, kind and place in the tree are fixed once created
         del form.code, form.kind, form.parent_id
+    return form, unit
+
+
+def _unit_refused(err: DomainError, unit_id: int | None = None):
+    form, unit = _unit_form(unit_id)
+    return render_template("admin/unit_form.html", form=form, unit=unit), err.status
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@unit_of_work(_unit_refused, passthrough=())
+def unit_form(unit_id: int | None = None):
+    sess = db_session()
+    form, unit = _unit_form(unit_id)
     kind = unit.kind if unit is not None else form.kind.data
     if form.validate_on_submit():
-        try:
-            if kind == UnitKind.INSTITUTION.value and form.institution(kind) is None:
-                raise_error = "医疗机构必须填写机构类别、等级和所有制。"
-                flash(raise_error, "error")
-                return render_template("admin/unit_form.html", form=form, unit=unit), 422
-            if unit is None:
-                create_unit(
-                    sess,
-                    current_user,
-                    parent_id=form.parent_id.data,
-                    code=form.code.data,
-                    name=form.name.data,
-                    kind=UnitKind(form.kind.data),
-                    institution=form.institution(kind),
-                    contact_name=form.contact_name.data or "",
-                    contact_phone=form.contact_phone.data or "",
-                    contact_email=form.contact_email.data or "",
-                )
-            else:
-                update_unit(
-                    sess,
-                    current_user,
-                    unit,
-                    name=form.name.data,
-                    active=form.active.data,
-                    institution=form.institution(kind),
-                    contact_name=form.contact_name.data or "",
-                    contact_phone=form.contact_phone.data or "",
-                    contact_email=form.contact_email.data or "",
-                )
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return render_template("admin/unit_form.html", form=form, unit=unit), err.status
-        sess.commit()
+        if kind == UnitKind.INSTITUTION.value and form.institution(kind) is None:
+            raise_error = "医疗机构必须填写机构类别、等级和所有制。"
+            flash(raise_error, "error")
+            return render_template("admin/unit_form.html", form=form, unit=unit), 422
+        if unit is None:
+            create_unit(
+                sess,
+                current_user,
+                parent_id=form.parent_id.data,
+                code=form.code.data,
+                name=form.name.data,
+                kind=UnitKind(form.kind.data),
+                institution=form.institution(kind),
+                contact_name=form.contact_name.data or "",
+                contact_phone=form.contact_phone.data or "",
+                contact_email=form.contact_email.data or "",
+            )
+        else:
+            update_unit(
+                sess,
+                current_user,
+                unit,
+                name=form.name.data,
+                active=form.active.data,
+                institution=form.institution(kind),
+                contact_name=form.contact_name.data or "",
+                contact_phone=form.contact_phone.data or "",
+                contact_email=form.contact_email.data or "",
+            )
         flash("单位已保存。", "success")
         return redirect(url_for("admin.units"))
     status = 422 if form.errors else 200
@@ -245,7 +255,13 @@ class ImportForm(FlaskForm):
     file = FileField("名册文件（.csv UTF-8 或 .xlsx）", validators=[FileRequired("请选择文件。")])
 
 
+def _import_refused(err: DomainError):
+    details = list(err.details or [])  # type: ignore[call-overload]
+    return render_template("admin/import.html", form=ImportForm(), details=details), 422
+
+
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_directory")
+@unit_of_work(_import_refused)
 def import_directory_view():
     require(current_user, Capability.DIRECTORY_MANAGE)
     form = ImportForm()
@@ -253,14 +269,7 @@ def import_directory_view():
     if form.validate_on_submit():
         sess = db_session()
         upload = form.file.data
-        try:
-            created = import_directory(sess, current_user, upload.filename or "", upload.read())
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            details = list(err.details or [])
-            return render_template("admin/import.html", form=form, details=details), 422
-        sess.commit()
+        created = import_directory(sess, current_user, upload.filename or "", upload.read())
         flash(f"导入成功：新增 {created} 个单位。", "success")
         return redirect(url_for("admin.units"))
     return render_template("admin/import.html", form=form, details=details)

@@ -21,21 +21,13 @@ from config.database import MAX_ID
 from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.openapi import SPEC
+from web.unit_of_work import unit_of_work
 from workflow.engine import calendar_for, local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
-
-
-def csrf_unless_token() -> None:
-    """API writes: a bearer token needs no CSRF token; a session cookie does (X-CSRFToken)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
-        from web.app import csrf
-
-        csrf.protect()
 
 
 bp.before_request(csrf_unless_token)
@@ -157,6 +149,7 @@ def clue_timeline(clue_id: int):
 
 
 @bp.post("/clues/<int:clue_id>/transitions")
+@unit_of_work()
 def fire_transition(clue_id: int):
     sess = db_session()
     body = request.get_json(silent=True)
@@ -171,7 +164,6 @@ def fire_transition(clue_id: int):
         raise ValidationError(f"未知的操作“{body['trigger']}”。")
     # A refusal propagates to web/errors.py (structured JSON; unknown years recorded there).
     fire(sess, current_user, clue, body["trigger"], data, expected_version=version)
-    sess.commit()
     return jsonify(clue_json(clue))
 
 

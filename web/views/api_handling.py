@@ -38,11 +38,12 @@ from cases.record_actions import RECORD_ACTIONS
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender
 from cases.reference import category_label
 from cases.service import get_clue
-from config.errors import DomainError, ValidationError
+from config.errors import ValidationError
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.openapi_handling import REDPACKET_FIELDS
 from web.openapi_parts import MAX_ID
-from web.views.api import csrf_unless_token
+from web.unit_of_work import unit_of_work
 from workflow.fields import AMOUNT_LIMIT, FieldSpec
 
 bp = Blueprint("handling_api", __name__, url_prefix="/api")
@@ -274,17 +275,13 @@ def clue_records(clue_id: int):
 
 
 @bp.post(f"/clues/<int:clue_id>/records/<any({', '.join(RECORD_ACTIONS)}):action>")
+@unit_of_work()  # a refusal: nothing half-written, web/errors.py renders the structured error
 def write_record(clue_id: int, action: str):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     record_action = RECORD_ACTIONS[action]
     data = checked_body(record_action.fields)
-    try:
-        result = record_action(sess, current_user, clue, data)
-    except DomainError:
-        sess.rollback()  # nothing half-written; web/errors.py renders the structured error
-        raise
-    sess.commit()
+    result = record_action(sess, current_user, clue, data)
     return ANSWERS[record_action.answer](clue, result), 201 if record_action.creates else 200
 
 
@@ -325,13 +322,8 @@ def list_redpackets():
 
 
 @bp.post("/redpackets")
+@unit_of_work()
 def register_redpacket():
-    sess = db_session()
     data = checked_body(REDPACKET_FIELDS)
-    try:
-        row = register_surrender(sess, current_user, data)
-    except DomainError:
-        sess.rollback()
-        raise
-    sess.commit()
+    row = register_surrender(db_session(), current_user, data)
     return redpacket_json(row), 201

@@ -14,6 +14,7 @@ from config.errors import DomainError
 from config.localtime import LOCAL_TZ
 from directory.permissions import Capability, require
 from web.db import db_session
+from web.unit_of_work import back_to, unit_of_work
 from workflow.calendar_models import CalendarYear, DayKind
 from workflow.calendar_service import (
     MAX_YEAR,
@@ -70,7 +71,16 @@ def index():
     return render_template("calendar/index.html", alerts=alerts, years=years)
 
 
+def _edit_refused(err: DomainError, year: int):
+    row = db_session().get(CalendarYear, year)
+    form = YearForm()
+    return render_template(
+        "calendar/edit.html", form=form, year=year, row=row, details=_details(err)
+    ), err.status
+
+
 @bp.route("/<int:year>", methods=["GET", "POST"])
+@unit_of_work(_edit_refused)
 def edit(year: int):
     require(current_user, Capability.CALENDAR_MANAGE)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -85,23 +95,14 @@ def edit(year: int):
         form.note.data = row.note if row is not None and row.source == "admin" else ""
     details: list[str] = []
     if form.validate_on_submit():
-        try:
-            set_year_from_text(
-                sess,
-                current_user,
-                year,
-                form.holidays.data or "",
-                form.workdays.data or "",
-                form.note.data or "",
-            )
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            details = [str(d) for d in list(err.details or [])]  # type: ignore[call-overload]
-            return render_template(
-                "calendar/edit.html", form=form, year=year, row=row, details=details
-            ), err.status
-        sess.commit()
+        set_year_from_text(
+            sess,
+            current_user,
+            year,
+            form.holidays.data or "",
+            form.workdays.data or "",
+            form.note.data or "",
+        )
         flash(f"{year} 年工作日历已保存并确认。", "success")
         return redirect(url_for("calendar.index"))
     status = 422 if form.errors else 200
@@ -116,25 +117,38 @@ def edit(year: int):
 
 
 @bp.route("/<int:year>/unconfirm", methods=["POST"])
+@unit_of_work(back_to("calendar.index"))
 def unconfirm(year: int):
     require(current_user, Capability.CALENDAR_MANAGE)
     form = UnconfirmForm()
     if form.validate_on_submit():
-        sess = db_session()
-        try:
-            unconfirm_year(sess, current_user, year)
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return redirect(url_for("calendar.index"))
-        sess.commit()
+        unconfirm_year(db_session(), current_user, year)
         flash(
             f"已撤销 {year} 年工作日历的确认：落在该年的期限将暂停计算，直至重新确认。", "warning"
         )
     return redirect(url_for("calendar.index"))
 
 
+def _details(err: DomainError) -> list[str]:
+    """The lines of the pasted text that could not be read."""
+    return [str(d) for d in list(err.details or [])]  # type: ignore[call-overload]
+
+
+def _notice_page(form, year: int) -> dict:
+    sess = db_session()
+    waiting = sum(c.count for c in pending_counts(sess) if c.year == year)
+    return dict(form=form, year=year, row=sess.get(CalendarYear, year), waiting=waiting)
+
+
+def _notice_refused(err: DomainError, year: int):
+    page = _notice_page(NoticeForm(), year)
+    return render_template(
+        "calendar/notice.html", **page, details=_details(err), parsed=None
+    ), err.status
+
+
 @bp.route("/<int:year>/notice", methods=["GET", "POST"])
+@unit_of_work(_notice_refused)
 def notice(year: int):
     """Paste the State Council notice, see the days it sets, confirm: all of it or nothing."""
     require(current_user, Capability.CALENDAR_MANAGE)
@@ -142,27 +156,18 @@ def notice(year: int):
         return redirect(url_for("calendar.index"))
     sess = db_session()
     form = NoticeForm()
-    waiting = sum(c.count for c in pending_counts(sess) if c.year == year)
-    page = dict(form=form, year=year, row=sess.get(CalendarYear, year), waiting=waiting)
+    page = _notice_page(form, year)
+    waiting = page["waiting"]
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("calendar/notice.html", **page, details=[], parsed=None), status
     text = form.text.data or ""
-    try:
-        if request.form.get("action") != "confirm":
-            parsed = read_notice(text, year)
-            return render_template("calendar/notice.html", **page, details=[], parsed=parsed)
-        before = waiting
-        set_year_from_notice(sess, current_user, year, text)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        details = [str(d) for d in list(err.details or [])]  # type: ignore[call-overload]
-        return render_template(
-            "calendar/notice.html", **page, details=details, parsed=None
-        ), err.status
+    if request.form.get("action") != "confirm":
+        parsed = read_notice(text, year)
+        return render_template("calendar/notice.html", **page, details=[], parsed=parsed)
+    before = waiting
+    set_year_from_notice(sess, current_user, year, text)
     left = sum(c.count for c in pending_counts(sess) if c.year == year)
-    sess.commit()
     flash(
         f"{year} 年工作日历已按通知保存并确认；{before - left} 项待定的期限已自动计算，"
         "提醒将按期发送。",

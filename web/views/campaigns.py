@@ -43,6 +43,7 @@ from directory.jurisdiction import body_of, unit_filter
 from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, can, require
 from web.db import db_session
+from web.unit_of_work import back_to, to_referrer, unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -103,6 +104,7 @@ def _new_form(sess, values: MultiDict[str, str], status: int = 200):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@unit_of_work(lambda _err: _new_form(db_session(), request.form, 422))
 def new():
     """新建专项行动: the notice's name, number, dates, phases and public announcement."""
     sess = db_session()
@@ -132,16 +134,10 @@ def new():
                 mailbox=f.get("mailbox", ""), address=f.get("address", ""),
                 published=f.get("published") == "1",
             )  # fmt: skip
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return _new_form(sess, f, 422)
         except ValueError as err:
-            sess.rollback()
             phase_error = str(err).startswith("实施阶段")
-            flash(str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。", "error")
-            return _new_form(sess, f, 422)
-        sess.commit()
+            message = str(err) if phase_error else "日期格式不正确（例如 2020-07-15）。"
+            raise ValidationError(message) from None
         flash("专项行动已创建。可导入任务分工表。", "success")
         return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
     return _new_form(sess, MultiDict())
@@ -169,7 +165,15 @@ def overview(campaign_id: int):
     )
 
 
+def _import_refused(err: DomainError, campaign_id: int):
+    """Back to the campaign with the message and each line the table was refused for."""
+    for line in err.details if isinstance(err.details, list) else []:
+        flash(str(line), "error")
+    return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
+
+
 @bp.route("/<int:campaign_id>/tasks/import", methods=["POST"])
+@unit_of_work(_import_refused, passthrough=(404,))
 def import_task_table(campaign_id: int):
     sess = db_session()
     campaign = get_campaign(sess, current_user, campaign_id)
@@ -177,22 +181,14 @@ def import_task_table(campaign_id: int):
     if upload is None or not upload.filename:
         flash("请选择任务分工表文件（.csv 或 .xlsx）。", "error")
         return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
-    try:
-        result = import_tasks(
-            sess,
-            current_user,
-            campaign,
-            upload.filename,
-            upload.read(),
-            create_missing_offices=request.form.get("create_offices") == "1",
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        for line in err.details if isinstance(err.details, list) else []:
-            flash(str(line), "error")
-        return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
-    sess.commit()
+    result = import_tasks(
+        sess,
+        current_user,
+        campaign,
+        upload.filename,
+        upload.read(),
+        create_missing_offices=request.form.get("create_offices") == "1",
+    )
     created = "，新建处室：" + "、".join(result.offices_created) if result.offices_created else ""
     flash(f"已导入 {result.report.created} 项任务{created}。", "success")
     return redirect(url_for("campaigns.overview", campaign_id=campaign_id))
@@ -216,18 +212,13 @@ def board():
 
 
 @bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
+@unit_of_work(to_referrer("campaigns.board"), passthrough=(404,))
 def progress(task_id: int):
     sess = db_session()
     task = get_task(sess, current_user, task_id)
-    try:
-        add_progress(
-            sess, current_user, task, request.form.get("note", ""), request.form.get("status", "")
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(request.referrer or url_for("campaigns.board"))
-    sess.commit()
+    add_progress(
+        sess, current_user, task, request.form.get("note", ""), request.form.get("status", "")
+    )
     flash("进展已记录。", "success")
     return redirect(url_for("campaigns.board"))
 
@@ -252,7 +243,16 @@ def _answers(form, checklist) -> dict:
     return answers
 
 
+def _inspection_refused(_err: DomainError, campaign_id: int):
+    """The checklist again with every answer given."""
+    require(current_user, Capability.INTAKE)
+    sess = db_session()
+    campaign = get_campaign(sess, current_user, campaign_id)
+    return _inspection_form(sess, campaign, checklist_of(campaign), request.form, 422)
+
+
 @bp.route("/<int:campaign_id>/inspections/new", methods=["GET", "POST"])
+@unit_of_work(_inspection_refused, passthrough=(404,))
 def new_inspection(campaign_id: int):
     """现场检查表 (tablet): one column under 800px, large touch targets."""
     sess = db_session()
@@ -273,11 +273,8 @@ def new_inspection(campaign_id: int):
                     answers=_answers(request.form, checklist),
                 ),
             )
-        except (DomainError, ValueError) as err:
-            sess.rollback()
-            flash(getattr(err, "message", "检查日期格式不正确。"), "error")
-            return _inspection_form(sess, campaign, checklist, request.form, 422)
-        sess.commit()
+        except ValueError:
+            raise ValidationError("检查日期格式不正确。") from None
         flash("检查记录已保存。发现的问题可逐项转为线索。", "success")
         return redirect(url_for("campaigns.inspection", inspection_id=inspection.id))
     return _inspection_form(sess, campaign, checklist, {}, 200)
@@ -310,17 +307,12 @@ def inspection(inspection_id: int):
 
 
 @bp.route("/inspections/<int:inspection_id>/clue", methods=["POST"])
+@unit_of_work(back_to("campaigns.inspection", "inspection_id"), passthrough=(404,))
 def to_clue(inspection_id: int):
     """One step: a finding becomes a clue (专项检查) linked to this inspection."""
     sess = db_session()
     record = get_inspection(sess, current_user, inspection_id)
-    try:
-        clue = finding_to_clue(sess, current_user, record, request.form.get("item", ""))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("campaigns.inspection", inspection_id=inspection_id))
-    sess.commit()
+    clue = finding_to_clue(sess, current_user, record, request.form.get("item", ""))
     flash(f"已转为线索 #{clue.id}。", "success")
     return redirect(url_for("clues.show", clue_id=clue.id))
 

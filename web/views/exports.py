@@ -13,6 +13,7 @@ from cases.export_jobs import STATUS_LABELS, job_file, job_of, run_export, start
 from config.database import utcnow
 from web.db import db_session
 from web.files import file_store
+from web.unit_of_work import commit_now
 from web.views.ledger import XLSX, _filter, _require_ledger_role
 
 bp = Blueprint("exports", __name__)
@@ -28,7 +29,7 @@ def start():
     _require_ledger_role()
     sess = db_session()
     job = start_ledger_export(sess, current_user, _filter())
-    sess.commit()
+    commit_now()  # the writer reads the job in a session of its own
     spawn = current_app.extensions.get("qingfeng_spawn", _in_background)
     spawn(run_export, current_app.extensions["qingfeng_sessions"], job.id, file_store())
     return redirect(url_for("exports.show", job_id=job.id), 303)

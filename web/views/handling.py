@@ -22,49 +22,44 @@ from cases.service import get_clue
 from config.errors import DomainError
 from web.db import db_session
 from web.files import file_store, send_bytes
+from web.unit_of_work import back_to, unit_of_work
+from web.views.clue_page import render_clue
 
 bp = Blueprint("handling", __name__, url_prefix="/clues")
 
 
+def _record_failed(err: DomainError, clue_id: int, action: str):
+    """Show the page again with the form open and what was typed still in it."""
+    typed = request.form.to_dict()
+    typed.pop("csrf_token", None)
+    sess = db_session()
+    clue = get_clue(sess, current_user, clue_id)
+    return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
+
+
 @bp.route("/<int:clue_id>/records/<action>", methods=["POST"])
+@unit_of_work(_record_failed, passthrough=(404,))
 def record(clue_id: int, action: str):
     if action not in RECORD_ACTIONS:
         return {"error": "unknown"}, 404
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     record_action = RECORD_ACTIONS[action]
-    typed = request.form.to_dict()
-    try:
-        record_action(sess, current_user, clue, typed)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        # Show the page again with the form open and what was typed still in it.
-        typed.pop("csrf_token", None)
-        from web.views.clues import render_clue  # clues imports this module's context
-
-        clue = get_clue(sess, current_user, clue_id)
-        return render_clue(sess, clue, status=err.status, rfailed=action, rvalues=typed)
-    sess.commit()
+    record_action(sess, current_user, clue, request.form.to_dict())
     flash(record_action.message, "success")
     return redirect(url_for("clues.show", clue_id=clue_id))
 
 
 @bp.route("/<int:clue_id>/attachments", methods=["POST"])
+@unit_of_work(back_to("clues.show", "clue_id", code=303), passthrough=(404,))
 def upload(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     settings = current_app.config["QINGFENG"]
     files = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f]
-    try:
-        result = add_attachments(
-            sess, current_user, clue, files, file_store(), settings.max_upload_bytes
-        )
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("clues.show", clue_id=clue_id)), 303
-    sess.commit()
+    result = add_attachments(
+        sess, current_user, clue, files, file_store(), settings.max_upload_bytes
+    )
     for problem in result.rejected:
         flash(problem, "error")
     if result.saved:
@@ -95,58 +90,3 @@ def card(clue_id: int):
         history=history(sess, current_user, clue),
         attachments=attachments(sess, clue),
     )
-
-
-def _pending_dues(sess, clue) -> dict[tuple[str, int], str]:
-    """ "待定（YYYY 年工作日历未确认）" by (kind, id) for the clue's referrals and inquiries."""
-    from sqlalchemy import select
-
-    from workflow.pending import PendingDeadline
-
-    rows = sess.scalars(select(PendingDeadline).where(PendingDeadline.clue_id == clue.id))
-    return {(r.kind, r.subject_id): r.due_label for r in rows}
-
-
-def handling_context(sess, clue) -> dict:
-    """What the clue page's handling sections show, and which of them take changes now."""
-    from sqlalchemy import select
-
-    from cases import reference
-    from cases.audit import open_sections
-    from cases.closeout import missing_items
-    from cases.states import ClueState
-    from directory.models import OrgUnit, UnitKind
-
-    sections = open_sections(sess, current_user, clue)
-    lower = []
-    if sections & {"subjects", "hand_down"}:
-        lower = sess.scalars(
-            select(OrgUnit)
-            .where(
-                OrgUnit.path.startswith(clue.unit.path, autoescape=True),
-                OrgUnit.id != clue.unit_id,
-                OrgUnit.kind != UnitKind.OFFICE,
-            )
-            .order_by(OrgUnit.path)
-            .limit(500)
-        ).all()
-    closing = clue.state in (ClueState.FEEDBACK, ClueState.PENDING_WRITE_OFF)
-    subjects = records.subjects(sess, clue)
-    return {
-        "sections": sections,
-        "record_actions": RECORD_ACTIONS,
-        "ref": reference,
-        "subjects": subjects,
-        "subject_choices": [(s.id, s.label) for s in subjects],
-        "unit_choices": [(u.id, u.name) for u in lower],
-        "talks": records.talks(sess, clue),
-        "inquiries": records.inquiries(sess, clue),
-        "pending_due": _pending_dues(sess, clue),
-        "children": records.children(sess, clue),
-        "sanctions": outcomes.sanctions(sess, clue),
-        "referrals": outcomes.referrals(sess, clue),
-        "feedback": outcomes.feedback_records(sess, clue),
-        "attachments": attachments(sess, clue),
-        "missing": missing_items(sess, clue) if closing else [],
-        "history": history(sess, current_user, clue),
-    }

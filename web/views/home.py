@@ -14,9 +14,11 @@ from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, can
 from directory.roles import ROLE_SCOPE, Role, Scope
+from notifications.queries.admin_alerts import admin_alerts
+from reporting.queries.home import reporter_obligations
 from tips.channels import CHANNELS
+from tips.queries.intake_queue import intake_queue
 from web.db import db_session
-from web.views.home_panels import admin_alerts, intake_queue, reporter_obligations
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 from workflow.pending import pending_counts, pending_rows

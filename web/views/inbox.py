@@ -13,6 +13,7 @@ from notifications import inbox as inbox_service
 from notifications.models import Channel
 from notifications.service import preferences, set_preference
 from web.db import db_session
+from web.unit_of_work import unit_of_work
 
 bp = Blueprint("inbox", __name__)
 
@@ -35,6 +36,7 @@ def index():
 
 
 @bp.route("/inbox/<int:message_id>/read", methods=["POST"])
+@unit_of_work()
 def mark_read(message_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -42,11 +44,11 @@ def mark_read(message_id: int):
         return redirect(url_for("inbox.index"))
     sess = db_session()
     inbox_service.mark_read(sess, current_user, message_id)
-    sess.commit()
     return redirect(url_for("inbox.index"))
 
 
 @bp.route("/inbox/<int:message_id>/open", methods=["POST"])
+@unit_of_work()
 def open_message(message_id: int):
     """Mark read and follow the message's link (always a path on this site)."""
     form = EmptyForm()
@@ -55,7 +57,6 @@ def open_message(message_id: int):
         flash("表单已过期，请刷新后重试。", "error")
         return redirect(url_for("inbox.index"))
     message = inbox_service.mark_read(sess, current_user, message_id)
-    sess.commit()
     # Only a path on this site: "//host" and "/\\host" would leave it (an open redirect).
     local = message.link.startswith("/") and not message.link.startswith(("//", "/\\"))
     link = message.link if local else ""
@@ -63,11 +64,11 @@ def open_message(message_id: int):
 
 
 @bp.route("/inbox/read-all", methods=["POST"])
+@unit_of_work()
 def mark_all_read():
     if EmptyForm().validate_on_submit():
         sess = db_session()
         count = inbox_service.mark_all_read(sess, current_user)
-        sess.commit()
         flash(f"已将 {count} 条消息标记为已读。", "success")
     return redirect(url_for("inbox.index"))
 
@@ -79,7 +80,13 @@ class ChannelsForm(FlaskForm):
     webhook_url = URLField("Webhook 地址", validators=[Optional()])
 
 
+def _channels_refused(err: DomainError):
+    """The form again with what was typed (the refusal is flashed)."""
+    return render_template("inbox/channels.html", form=ChannelsForm()), err.status
+
+
 @bp.route("/me/notifications", methods=["GET", "POST"])
+@unit_of_work(_channels_refused)
 def channels():
     sess = db_session()
     prefs = preferences(sess, current_user)
@@ -91,28 +98,22 @@ def channels():
         form.webhook_enabled.data = hook.enabled if hook else False
         form.webhook_url.data = hook.address if hook else ""
     if form.validate_on_submit():
-        try:
-            set_preference(
-                sess,
-                current_user,
-                current_user,
-                Channel.EMAIL,
-                enabled=bool(form.email_enabled.data),
-                address=form.email_address.data or "",
-            )
-            set_preference(
-                sess,
-                current_user,
-                current_user,
-                Channel.WEBHOOK,
-                enabled=bool(form.webhook_enabled.data),
-                address=form.webhook_url.data or "",
-            )
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return render_template("inbox/channels.html", form=form), err.status
-        sess.commit()
+        set_preference(
+            sess,
+            current_user,
+            current_user,
+            Channel.EMAIL,
+            enabled=bool(form.email_enabled.data),
+            address=form.email_address.data or "",
+        )
+        set_preference(
+            sess,
+            current_user,
+            current_user,
+            Channel.WEBHOOK,
+            enabled=bool(form.webhook_enabled.data),
+            address=form.webhook_url.data or "",
+        )
         flash("通知设置已保存。", "success")
         return redirect(url_for("inbox.channels"))
     status = 422 if form.errors else 200

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.intake import DECISIONS, decide, intake, negative_list_hits, propose_duplicates
 from cases.models import Clue
+from cases.queries.clue_page import intake_bodies
 from cases.reference import VIOLATION_CATEGORIES
 from cases.states import ClueState
-from config.errors import DomainError
+from config.errors import DomainError, ValidationError
 from config.reference import POSTS
-from directory.jurisdiction import get_visible_unit, unit_filter
-from directory.models import OrgUnit, UnitKind
+from directory.jurisdiction import get_visible_unit
 from directory.permissions import Capability, can
 from tips.channels import CHANNEL_FIELDS, CHANNELS
 from tips.service import NewTip, get_tip
 from web.db import db_session
-from web.errors import remember_unknown_year
 from web.tipsweb import accused_from, identity_from, uploads, vault
+from web.unit_of_work import unit_of_work
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -46,11 +45,7 @@ def _require_intake() -> None:
 
 
 def _bodies(sess):
-    return sess.scalars(
-        select(OrgUnit)
-        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
-        .order_by(OrgUnit.path)
-    ).all()
+    return intake_bodies(sess, current_user)
 
 
 def _render_desk(sess, channel, form, status=200):
@@ -66,7 +61,30 @@ def _render_desk(sess, channel, form, status=200):
     ), status
 
 
+def _new_tip(form, channel: str) -> NewTip:
+    meta = {spec.name: form.get(f"meta_{spec.name}", "") for spec in CHANNEL_FIELDS[channel]}
+    return NewTip(
+        channel=channel,
+        content=form.get("content", ""),
+        summary=form.get("summary", ""),
+        meta=meta,
+        accused_unit_name=form.get("accused_unit_name", ""),
+        accused=accused_from(form),
+        named=form.get("named") == "y",
+        identity=identity_from(form),
+        attachments=uploads(),
+    )
+
+
+def _desk_refused(_err: DomainError):
+    """The desk again with everything typed (whatever the reason), 422."""
+    channel = request.values.get("channel", "hotline")
+    channel = channel if channel in DESK_CHANNELS else "hotline"
+    return _render_desk(db_session(), channel, request.form, 422)
+
+
 @bp.route("/", methods=["GET", "POST"])
+@unit_of_work(_desk_refused, passthrough=(), context="登记举报")
 def desk():
     _require_intake()
     sess = db_session()
@@ -76,35 +94,20 @@ def desk():
     if request.method == "GET":
         return _render_desk(sess, channel, {})
     form = request.form
-    try:
+    try:  # a number or a list the page never sends
         unit_id = int(form.get("unit_id") or current_user.unit_id)
-        unit = get_visible_unit(sess, current_user, unit_id)
-        meta = {spec.name: form.get(f"meta_{spec.name}", "") for spec in CHANNEL_FIELDS[channel]}
-        tip, clue = intake(
-            sess,
-            current_user,
-            unit,
-            NewTip(
-                channel=channel,
-                content=form.get("content", ""),
-                summary=form.get("summary", ""),
-                meta=meta,
-                accused_unit_name=form.get("accused_unit_name", ""),
-                accused=accused_from(form),
-                named=form.get("named") == "y",
-                identity=identity_from(form),
-                attachments=uploads(),
-            ),
-            vault(),
-            category=form.get("category") or "other",
-        )
-    except (DomainError, ValueError) as err:
-        sess.rollback()
-        if isinstance(err, DomainError):
-            remember_unknown_year(err, "登记举报")
-        flash(getattr(err, "message", "提交的数据有误。"), "error")
-        return _render_desk(sess, channel, form, 422)
-    sess.commit()
+        new_tip = _new_tip(form, channel)
+    except ValueError:
+        raise ValidationError("提交的数据有误。") from None
+    unit = get_visible_unit(sess, current_user, unit_id)
+    tip, clue = intake(
+        sess,
+        current_user,
+        unit,
+        new_tip,
+        vault(),
+        category=form.get("category") or "other",
+    )
     flash(f"已登记{CHANNELS[channel]}举报，生成线索 {clue.reference}。", "success")
     for rejected in tip.rejected_files:
         flash(rejected["reason"], "error")
@@ -137,7 +140,16 @@ def _render_decision(sess, tip, status=200, values=None):
     ), status
 
 
+def _decision_refused(err: DomainError, tip_id: int):
+    """The decision page again with what was chosen and typed."""
+    sess = db_session()
+    tip = get_tip(sess, current_user, tip_id)
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "decision")}
+    return _render_decision(sess, tip, err.status, data)
+
+
 @bp.route("/tips/<int:tip_id>/decision", methods=["POST"])
+@unit_of_work(_decision_refused, passthrough=(), context="受理举报")
 def decide_view(tip_id: int):
     _require_intake()
     sess = db_session()
@@ -146,15 +158,7 @@ def decide_view(tip_id: int):
     if choice not in DECISIONS:
         abort(400)
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "decision")}
-    try:
-        clue = decide(sess, current_user, tip, choice, data)
-    except DomainError as err:
-        sess.rollback()
-        remember_unknown_year(err, "受理举报")
-        flash(err.message, "error")
-        tip = get_tip(sess, current_user, tip_id)
-        return _render_decision(sess, tip, err.status, data)
-    sess.commit()
+    clue = decide(sess, current_user, tip, choice, data)
     if choice == "merge":
         target = sess.get(Clue, clue.merged_into_id)
         assert target is not None

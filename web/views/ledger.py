@@ -28,11 +28,12 @@ from cases.redpacket import (
 )
 from cases.reference import CHANNEL_LABELS, VIOLATION_CATEGORIES
 from cases.states import STATE_LABELS
-from config.errors import DomainError, PermissionDenied
+from config.errors import PermissionDenied
 from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, roles_with
 from web.db import db_session
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,16 +123,11 @@ def _register_filter() -> RegisterFilter:
 
 
 @bp.route("/redpackets", methods=["GET", "POST"])
+@unit_of_work(back_to("ledger.redpackets", code=303), passthrough=(404,))
 def redpackets():
     sess = db_session()
     if request.method == "POST":
-        try:
-            register_surrender(sess, current_user, request.form.to_dict())
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return redirect(url_for("ledger.redpackets")), 303
-        sess.commit()
+        register_surrender(sess, current_user, request.form.to_dict())
         flash("已登记红包上缴。", "success")
         return redirect(url_for("ledger.redpackets"))
     f = _register_filter()

@@ -16,8 +16,8 @@ from tips.mailbox import convert, dismiss, get_quarantined, original_of, raw_mes
 from tips.models import MailQuarantine, QuarantineStatus, Tip
 from tips.service import NewTip, get_tip
 from web.db import db_session
-from web.errors import remember_unknown_year
 from web.tipsweb import accused_from, identity_from, vault
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("mailbox", __name__, url_prefix="/intake/mailbox")
 
@@ -52,20 +52,14 @@ def queue():
 
 
 @bp.route("/tips/<int:tip_id>/open", methods=["POST"])
+@unit_of_work(back_to("mailbox.queue"), passthrough=(404,), context="邮件举报生成线索")
 def open_tip(tip_id: int):
     """Open the clue for a mailbox tip, then decide on it like any other tip."""
     _require_intake()
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
     if tip.clue_id is None:
-        try:
-            clue_for_tip(sess, current_user, tip)
-        except DomainError as err:
-            sess.rollback()
-            remember_unknown_year(err, "邮件举报生成线索")
-            flash(err.message, "error")
-            return redirect(url_for("mailbox.queue"))
-        sess.commit()
+        clue_for_tip(sess, current_user, tip)
     return redirect(url_for("intake.decision", tip_id=tip.id))
 
 
@@ -85,46 +79,51 @@ def quarantine():
     return render_template("intake/quarantine.html", rows=rows, status=status)
 
 
+def _quarantine_refused(_err: DomainError, item_id: int):
+    """The message again with what the clerk typed (the refusal is flashed)."""
+    return _render_quarantined(item_id)
+
+
 @bp.route("/quarantine/<int:item_id>", methods=["GET", "POST"])
+@unit_of_work(_quarantine_refused, passthrough=(404,))
 def quarantined(item_id: int):
     _require_intake()
     sess = db_session()
     row = get_quarantined(sess, current_user, item_id)
     if request.method == "POST":
         form = request.form
-        try:
-            if form.get("action") == "dismiss":
-                dismiss(sess, current_user, row, form.get("reason", ""))
-                message = "已作不予处理，原始邮件仍保留。"
-            else:
-                tip = convert(
-                    sess,
-                    current_user,
-                    row,
-                    NewTip(
-                        channel="mailbox",
-                        content=form.get("content", ""),
-                        summary=form.get("summary", ""),
-                        meta={
-                            "message_id": f"quarantine-{row.id}",
-                            "subject": form.get("summary", ""),
-                        },
-                        accused_unit_name=form.get("accused_unit_name", ""),
-                        accused=accused_from(form),
-                        identity=identity_from(form),
-                        message_id=f"quarantine-{row.id}@qingfeng.invalid",
-                    ),
-                    vault(),
-                )
-                message = f"已转为举报 #{tip.id}，见邮箱待登记。"
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            row = get_quarantined(sess, current_user, item_id)
+        if form.get("action") == "dismiss":
+            dismiss(sess, current_user, row, form.get("reason", ""))
+            message = "已作不予处理，原始邮件仍保留。"
         else:
-            sess.commit()
-            flash(message, "success")
-            return redirect(url_for("mailbox.quarantine"))
+            tip = convert(
+                sess,
+                current_user,
+                row,
+                NewTip(
+                    channel="mailbox",
+                    content=form.get("content", ""),
+                    summary=form.get("summary", ""),
+                    meta={
+                        "message_id": f"quarantine-{row.id}",
+                        "subject": form.get("summary", ""),
+                    },
+                    accused_unit_name=form.get("accused_unit_name", ""),
+                    accused=accused_from(form),
+                    identity=identity_from(form),
+                    message_id=f"quarantine-{row.id}@qingfeng.invalid",
+                ),
+                vault(),
+            )
+            message = f"已转为举报 #{tip.id}，见邮箱待登记。"
+        flash(message, "success")
+        return redirect(url_for("mailbox.quarantine"))
+    return _render_quarantined(item_id)
+
+
+def _render_quarantined(item_id: int):
+    sess = db_session()
+    row = get_quarantined(sess, current_user, item_id)
     raw = raw_message(sess, current_user, row, vault())
     # The clerk may read the original in another charset when the detector got it wrong.
     charset = request.args.get("charset", "")

@@ -27,8 +27,9 @@ from tips.portal import (
 from tips.routing import chosen_unit, portal_directory, receiving_body
 from tips.service import NewTip
 from web.db import db_session
-from web.errors import public_message, remember_unknown_year
+from web.errors import public_message
 from web.tipsweb import accused_from, identity_from, settings, uploads, vault
+from web.unit_of_work import commit_now, unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -42,7 +43,7 @@ def _allowed(kind: str, limit) -> bool:
     sess = db_session()
     cfg = settings()
     ok = allow(sess, client_bucket(cfg.secret_key, kind, request.remote_addr or "?"), limit)
-    sess.commit()
+    commit_now()
     return ok
 
 
@@ -68,7 +69,14 @@ def _notices():
     return public_notices(db_session(), local_today())
 
 
+def _report_refused(err: DomainError):
+    """The form again with everything typed, the message and the inputs it names."""
+    status = 500 if err.status >= 500 else 422
+    return _form(request.form, public_message(err), invalid=invalid_inputs(err.details)), status
+
+
 @bp.route("/report", methods=["POST"])
+@unit_of_work(_report_refused, passthrough=(), context="网络举报", flash_error=False)
 def report():
     if not _allowed("submit", SUBMIT_LIMIT):
         return render_template("portal/message.html", message="提交过于频繁，请一小时后再试。"), 429
@@ -76,35 +84,27 @@ def report():
     form = request.form
     code = new_receipt_code()
     cfg = settings()
-    try:
-        # Filed with the body that supervises the unit named (tips.routing), so it lands
-        # in a queue somebody works.
-        typed = form.get("accused_unit_name", "")
-        named = chosen_unit(sess, form.get("accused_unit_id", ""), typed)
-        tip, _clue = intake(
-            sess,
-            None,
-            receiving_body(sess, cfg, named),
-            NewTip(
-                channel="portal",
-                content=form.get("content", ""),
-                accused_unit_id=named.id if named else None,
-                accused_unit_name=typed or (named.name if named else ""),
-                accused=accused_from(form),
-                named=form.get("named") == "y",
-                identity=identity_from(form),
-                attachments=uploads(),
-                receipt_hash=receipt_hash(cfg.secret_key, code),
-            ),
-            vault(),
-        )
-    except DomainError as err:
-        sess.rollback()
-        remember_unknown_year(err, "网络举报")
-        return _form(form, public_message(err), invalid=invalid_inputs(err.details)), (
-            500 if err.status >= 500 else 422
-        )
-    sess.commit()
+    # Filed with the body that supervises the unit named (tips.routing), so it lands
+    # in a queue somebody works.
+    typed = form.get("accused_unit_name", "")
+    named = chosen_unit(sess, form.get("accused_unit_id", ""), typed)
+    tip, _clue = intake(
+        sess,
+        None,
+        receiving_body(sess, cfg, named),
+        NewTip(
+            channel="portal",
+            content=form.get("content", ""),
+            accused_unit_id=named.id if named else None,
+            accused_unit_name=typed or (named.name if named else ""),
+            accused=accused_from(form),
+            named=form.get("named") == "y",
+            identity=identity_from(form),
+            attachments=uploads(),
+            receipt_hash=receipt_hash(cfg.secret_key, code),
+        ),
+        vault(),
+    )
     return (
         render_template("portal/receipt.html", code=format_code(code), rejected=tip.rejected_files),
         200,
@@ -134,7 +134,18 @@ def invalid_inputs(details: object) -> set[str]:
     return found
 
 
+def _message_refused(err: DomainError):
+    """The status page again with the message why the reporter's note was refused."""
+    sess = db_session()
+    code = request.form.get("code", "")
+    tip = find_by_code(sess, settings().secret_key, code)
+    if tip is None:
+        return None
+    return _status_page(sess, tip, code, error=public_message(err))
+
+
 @bp.route("/status", methods=["GET", "POST"])
+@unit_of_work(_message_refused, passthrough=(), flash_error=False)
 def status():
     if request.method == "GET":
         return render_template("portal/status.html", tip=None)
@@ -146,12 +157,7 @@ def status():
     if tip is None:
         return render_template("portal/status.html", tip=None, error=INVALID_CODE), 200, NO_STORE
     if request.form.get("body") is not None:
-        try:
-            reporter_message(sess, tip, request.form.get("body", ""))
-        except DomainError as err:
-            sess.rollback()
-            return _status_page(sess, tip, code, error=public_message(err))
-        sess.commit()
+        reporter_message(sess, tip, request.form.get("body", ""))
         return _status_page(sess, tip, code, notice="留言已发送。")
     return _status_page(sess, tip, code)
 

@@ -34,6 +34,7 @@ from rectification.service import (
     responsible_choices,
 )
 from web.db import db_session
+from web.unit_of_work import unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
@@ -91,29 +92,14 @@ def export() -> ResponseReturnValue:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> ResponseReturnValue:
+def _posted() -> dict[str, str]:
+    values = request.form.to_dict()
+    values.pop("csrf_token", None)
+    return values
+
+
+def _new_page(values: dict[str, str], errors: dict[str, str], status: int):
     sess = db_session()
-    require(current_user, Capability.RECTIFY_MANAGE)
-    values: dict[str, str] = {
-        k: request.args[k] for k in ("source_kind", "source_ref", "clue_ref") if k in request.args
-    }
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        values = request.form.to_dict()
-        values.pop("csrf_token", None)
-        try:
-            item = create_item(sess, current_user, values)
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            errors = err.details if isinstance(err.details, dict) else {}
-            status = err.status
-        else:
-            sess.commit()
-            flash(f"已下达整改事项 {item.number}。", "success")
-            return redirect(url_for("rectification.show", rectification_id=item.id))
     form = {"fields": CREATE_FIELDS}
     opts = {"responsible_unit_id": responsible_choices(sess, current_user)}
     return (
@@ -122,6 +108,23 @@ def new() -> ResponseReturnValue:
         ),
         status,
     )
+
+
+def _new_again(err: DomainError, **_: object) -> ResponseReturnValue:
+    errors = err.details if isinstance(err.details, dict) else {}
+    return _new_page(_posted(), errors, err.status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@unit_of_work(_new_again)
+def new() -> ResponseReturnValue:
+    require(current_user, Capability.RECTIFY_MANAGE)
+    if request.method == "POST":
+        item = create_item(db_session(), current_user, _posted())
+        flash(f"已下达整改事项 {item.number}。", "success")
+        return redirect(url_for("rectification.show", rectification_id=item.id))
+    keys = ("source_kind", "source_ref", "clue_ref")
+    return _new_page({k: request.args[k] for k in keys if k in request.args}, {}, 200)
 
 
 @bp.route("/<int:rectification_id>")
@@ -150,22 +153,22 @@ def _render_item(
     )
 
 
+def _fire_again(err: DomainError, rectification_id: int, trigger: str) -> ResponseReturnValue:
+    values = _posted()
+    values.pop("version", None)
+    errors = err.details if isinstance(err.details, dict) else {}
+    return _render_item(rectification_id, trigger, values, errors, err.status)
+
+
 @bp.route("/<int:rectification_id>/fire/<trigger>", methods=["POST"])
+@unit_of_work(_fire_again, passthrough=())
 def fire_view(rectification_id: int, trigger: str) -> ResponseReturnValue:
     sess = db_session()
     item = get_item(sess, current_user, rectification_id)
-    values = request.form.to_dict()
-    values.pop("csrf_token", None)
+    values = _posted()
     raw_version = values.pop("version", "0")
     version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else -1
-    try:
-        fire(sess, current_user, item, trigger, values, expected_version=version)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        errors = err.details if isinstance(err.details, dict) else {}
-        return _render_item(rectification_id, trigger, values, errors, err.status)
-    sess.commit()
+    fire(sess, current_user, item, trigger, values, expected_version=version)
     label = RECTIFICATION_LIFECYCLE.by_trigger[trigger].label
     flash(f"已完成“{label}”，当前状态：{item.state_label}。", "success")
     return redirect(url_for("rectification.show", rectification_id=item.id))

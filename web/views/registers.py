@@ -24,6 +24,7 @@ from reporting.registers.service import (
     list_entries,
 )
 from web.db import db_session
+from web.unit_of_work import unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
@@ -71,48 +72,39 @@ def show(code: str):
     return _page(code)
 
 
+def _status(err: DomainError) -> int:
+    return err.status if err.status in (403, 404) else 422
+
+
+def _again(err: DomainError, code: str, **_: object):
+    """The register again with the refused entry's values and the message."""
+    return _page(code, request.form, _status(err))
+
+
 @bp.post("/<code>")
+@unit_of_work(_again, passthrough=())
 def add(code: str):
-    sess = db_session()
-    try:
-        add_entry(sess, current_user, code, request.form.to_dict())
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _page(code, request.form, err.status if err.status in (403, 404) else 422)
-    sess.commit()
+    add_entry(db_session(), current_user, code, request.form.to_dict())
     flash("已登记。", "success")
     return redirect(url_for("registers.show", code=code))
 
 
 @bp.post("/<code>/<int:entry_id>/answer")
+@unit_of_work(lambda err, code, **_: _page(code, status=_status(err)), passthrough=())
 def reply(code: str, entry_id: int):
-    sess = db_session()
-    try:
-        answer(sess, current_user, entry_id, request.form.get("answered_on", ""))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _page(code, status=err.status if err.status in (403, 404) else 422)
-    sess.commit()
+    answer(db_session(), current_user, entry_id, request.form.get("answered_on", ""))
     flash("已登记执行完成回复。", "success")
     return redirect(url_for("registers.show", code=code))
 
 
 @bp.post("/<code>/import")
+@unit_of_work(lambda err, code, **_: _page(code, status=_status(err)), passthrough=())
 def import_entries(code: str):
-    sess = db_session()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash("请选择要导入的 .csv 或 .xlsx 文件。", "error")
         return _page(code, status=422)
-    try:
-        n = import_file(sess, current_user, code, upload.filename, upload.read(2_000_001))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _page(code, status=err.status if err.status in (403, 404) else 422)
-    sess.commit()
+    n = import_file(db_session(), current_user, code, upload.filename, upload.read(2_000_001))
     flash(f"已导入 {n} 条。", "success")
     return redirect(url_for("registers.show", code=code))
 

@@ -28,6 +28,7 @@ from reporting.routing import (
 )
 from reporting.rules_page import rules_page
 from web.db import db_session
+from web.unit_of_work import unit_of_work
 from web.views.api import csrf_unless_token
 from workflow.engine import local_today
 from workflow.pending import pending_label
@@ -61,15 +62,19 @@ def index():
     return _page()
 
 
+def _status(err: DomainError) -> int:
+    return err.status if err.status in (403, 404) else 422
+
+
+def _again(err: DomainError, **_: object):
+    """The rules page again, with the refused form's values and the message."""
+    return _page(request.form, _status(err))
+
+
+@unit_of_work(_again, passthrough=())
 def _on_rule(rule_id: int, action: Callable[[Any, ObligationRule], object], done: str):
     sess = db_session()
-    try:
-        action(sess, get_rule(sess, current_user, rule_id))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _page(status=err.status if err.status in (403, 404) else 422)
-    sess.commit()
+    action(sess, get_rule(sess, current_user, rule_id))
     flash(done, "success")
     return redirect(url_for("report_rules.index") + f"#rule-{rule_id}")
 
@@ -134,15 +139,9 @@ def _created_message(summary: OneOffSummary) -> str:
 
 
 @bp.post("/reporting/oneoff")
+@unit_of_work(_again, passthrough=())
 def new_oneoff():
-    sess = db_session()
-    try:
-        summary = create_oneoff(sess, current_user, _oneoff_data(request.form), local_today())
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _page(request.form, err.status if err.status in (403, 404) else 422)
-    sess.commit()
+    summary = create_oneoff(db_session(), current_user, _oneoff_data(request.form), local_today())
     flash(_created_message(summary), "success")
     return redirect(url_for("report_rules.index") + f"#rule-{summary.rule.id}")
 
@@ -197,14 +196,9 @@ class _BadJson(DomainError):
 
 
 @api.post("/oneoff")
+@unit_of_work()
 def api_oneoff():
-    sess = db_session()
-    try:
-        summary = create_oneoff(sess, current_user, _json_body(), local_today())
-    except DomainError:
-        sess.rollback()
-        raise
-    sess.commit()
+    summary = create_oneoff(db_session(), current_user, _json_body(), local_today())
     rule = summary.rule
     return {
         "id": rule.id,
@@ -216,16 +210,12 @@ def api_oneoff():
 
 
 @api.post("/rules/<int:rule_id>/recipients")
+@unit_of_work()
 def api_recipients(rule_id: int):
     sess = db_session()
-    try:
-        rule = get_rule(sess, current_user, rule_id)  # who may, before what was sent
-        offices = _json_body().get("offices")
-        if not isinstance(offices, list):
-            raise _BadJson()
-        chosen = set_recipients(sess, current_user, rule, offices)
-    except DomainError:
-        sess.rollback()
-        raise
-    sess.commit()
+    rule = get_rule(sess, current_user, rule_id)  # who may, before what was sent
+    offices = _json_body().get("offices")
+    if not isinstance(offices, list):
+        raise _BadJson()
+    chosen = set_recipients(sess, current_user, rule, offices)
     return {"recipients": [{"id": o.id, "name": o.name} for o in chosen]}

@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from cases.attachments import Upload
 from config.database import is_valid_id
-from config.errors import DomainError
 from directory.jurisdiction import body_of, get_visible_unit
 from directory.permissions import Capability, can
 from reporting import attachments as files
@@ -34,6 +33,7 @@ from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
 from reporting.models import Obligation
 from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
+from reporting.queries.home import obligation_badge
 from reporting.sending import preview_send, send_typed
 from reporting.submissions import (
     amend,
@@ -47,7 +47,7 @@ from reporting.submissions import (
 )
 from web.db import db_session
 from web.files import file_store, send_bytes
-from web.views.home_panels import obligation_badge
+from web.unit_of_work import back_to, unit_of_work
 from web.views.reporting_form import posted_version, refused, render_editor, typed_fields
 from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
@@ -89,17 +89,12 @@ def tasks():
 
 
 @bp.route("/obligations/<int:obligation_id>", methods=["GET", "POST"])
+@unit_of_work(back_to("reporting.tasks"), passthrough=(404,))
 def obligation(obligation_id: int):
     sess = db_session()
     ob = get_obligation(sess, current_user, obligation_id)
     if request.method == "POST":
-        try:
-            sub = start_draft(sess, current_user, ob)
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-            return redirect(url_for("reporting.tasks"))
-        sess.commit()
+        sub = start_draft(sess, current_user, ob)
         return redirect(url_for("reporting.submission", submission_id=sub.id))
     latest = latest_submission(sess, ob)
     if latest is not None:
@@ -109,31 +104,29 @@ def obligation(obligation_id: int):
 
 
 @bp.route("/submissions/<int:submission_id>")
+@unit_of_work()
 def submission(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    if note_opened(sess, current_user, sub):
-        sess.commit()  # from now on the reporter can no longer withdraw it
+    note_opened(sess, current_user, sub)  # committed: from now on it cannot be withdrawn
     return render_editor(sess, sub)
 
 
 @bp.route("/submissions/<int:submission_id>/save", methods=["POST"])
+@unit_of_work(refused, passthrough=())
 def save(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
     typed, signatures = typed_fields()
-    try:
-        save_draft(
-            sess, current_user, sub, typed, signatures=signatures, expected_version=posted_version()
-        )
-    except DomainError as err:
-        return refused(sess, submission_id, err, typed, signatures)
-    sess.commit()
+    save_draft(
+        sess, current_user, sub, typed, signatures=signatures, expected_version=posted_version()
+    )
     flash("已保存。", "success")
     return redirect(url_for("reporting.submission", submission_id=sub.id))
 
 
 @bp.route("/submissions/<int:submission_id>/send", methods=["POST"])
+@unit_of_work(refused, passthrough=())
 def send(submission_id: int):
     """报送 from the editor's form: save what is on screen with every check, then send.
 
@@ -144,63 +137,43 @@ def send(submission_id: int):
     sub = get_submission(sess, current_user, submission_id)
     typed, signatures = typed_fields()
     zero = request.form.get("zero_report") == "1"
-    try:
-        if request.form.get("confirmed") != "1":
-            save_draft(
-                sess,
-                current_user,
-                sub,
-                typed,
-                signatures=signatures,
-                expected_version=posted_version(),
-            )
-            preview_send(sess, current_user, sub, zero_report=zero)
-            sess.commit()
-            return render_editor(sess, sub, confirm=True)
-        send_typed(
-            sess,
-            current_user,
-            sub,
-            typed,
-            signatures=signatures,
-            expected_version=posted_version(),
-            zero_report=zero,
+    if request.form.get("confirmed") != "1":
+        save_draft(
+            sess, current_user, sub, typed, signatures=signatures, expected_version=posted_version()
         )
-    except DomainError as err:
-        return refused(sess, submission_id, err, typed, signatures)
-    sess.commit()
+        preview_send(sess, current_user, sub, zero_report=zero)
+        return render_editor(sess, sub, confirm=True)  # the figures are saved
+    send_typed(
+        sess,
+        current_user,
+        sub,
+        typed,
+        signatures=signatures,
+        expected_version=posted_version(),
+        zero_report=zero,
+    )
     flash(f"已报送，当前状态：{sub.state_label}。上级审核人员打开之前，可以撤回。", "success")
     return redirect(url_for("reporting.submission", submission_id=sub.id))
 
 
 @bp.route("/submissions/<int:submission_id>/fire/<trigger>", methods=["POST"])
+@unit_of_work(back_to("reporting.submission", "submission_id"), passthrough=(404,))
 def fire_view(submission_id: int, trigger: str):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    try:
-        version = int(request.form.get("version") or 0) or None
-        fire(sess, current_user, sub, trigger, request.form.to_dict(), expected_version=version)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("reporting.submission", submission_id=submission_id))
-    sess.commit()
+    version = int(request.form.get("version") or 0) or None
+    fire(sess, current_user, sub, trigger, request.form.to_dict(), expected_version=version)
     label = SUBMISSION_LIFECYCLE.by_trigger[trigger].label
     flash(f"已完成“{label}”，当前状态：{sub.state_label}。", "success")
     return redirect(url_for("reporting.submission", submission_id=sub.id))
 
 
 @bp.route("/submissions/<int:submission_id>/amend", methods=["POST"])
+@unit_of_work(back_to("reporting.submission", "submission_id"), passthrough=(404,))
 def amend_view(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    try:
-        new = amend(sess, current_user, sub, request.form.get("reason", ""))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("reporting.submission", submission_id=submission_id))
-    sess.commit()
+    new = amend(sess, current_user, sub, request.form.get("reason", ""))
     flash(f"已创建第 {new.number} 版更正稿，请修改后重新报送。", "success")
     return redirect(url_for("reporting.submission", submission_id=new.id))
 
@@ -210,6 +183,7 @@ def _max_bytes() -> int:
 
 
 @bp.route("/submissions/<int:submission_id>/attachments", methods=["POST"])
+@unit_of_work(back_to("reporting.submission", "submission_id", code=303), passthrough=(404,))
 def upload_attachments(submission_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
@@ -219,13 +193,8 @@ def upload_attachments(submission_id: int):
         for f in request.files.getlist("files")
         if f and (f.filename or "").strip()
     ]
-    try:
-        result = files.add_attachments(sess, current_user, sub, chosen, file_store(), _max_bytes())
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return back
-    sess.commit()  # the files were stored in this transaction: they commit with their rows
+    # The files are stored in this transaction: they commit with their rows.
+    result = files.add_attachments(sess, current_user, sub, chosen, file_store(), _max_bytes())
     for problem in result.rejected:
         flash(problem, "error")
     if result.saved:
@@ -244,19 +213,12 @@ def attachment(submission_id: int, attachment_id: int):
 @bp.route(
     "/submissions/<int:submission_id>/attachments/<int:attachment_id>/delete", methods=["POST"]
 )
+@unit_of_work(back_to("reporting.submission", "submission_id", code=303), passthrough=(404,))
 def delete_attachment(submission_id: int, attachment_id: int):
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
     back = redirect(url_for("reporting.submission", submission_id=submission_id), 303)
-    try:
-        name = files.remove_attachment(sess, current_user, sub, attachment_id, file_store())
-    except DomainError as err:
-        sess.rollback()
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-        return back
-    sess.commit()
+    name = files.remove_attachment(sess, current_user, sub, attachment_id, file_store())
     flash(f"已删除附件“{name}”。", "success")
     return back
 

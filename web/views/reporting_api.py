@@ -12,7 +12,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from config.errors import DomainError, ValidationError
+from config.errors import ValidationError
 from directory.jurisdiction import body_of
 from reporting.access import report_unit_ids
 from reporting.filing import note_opened
@@ -28,7 +28,8 @@ from reporting.submissions import (
     start_draft,
 )
 from web.db import db_session
-from web.views.api import csrf_unless_token
+from web.extensions import csrf_unless_token
+from web.unit_of_work import unit_of_work
 
 bp = Blueprint("reporting_api", __name__, url_prefix="/api")
 bp.before_request(csrf_unless_token)
@@ -91,24 +92,25 @@ def read_obligation(obligation_id: int):
 
 
 @bp.post("/obligations/<int:obligation_id>/draft")
+@unit_of_work()
 def create_draft(obligation_id: int):
     sess = db_session()
     sub = start_draft(sess, current_user, get_obligation(sess, current_user, obligation_id))
-    sess.commit()
     return _submission(sub), 201
 
 
 @bp.get("/submissions/<int:submission_id>")
+@unit_of_work()
 def read_submission(submission_id: int):
     """One submission; a reviewer's first reading counts as opening it (no more 撤回)."""
     sess = db_session()
     sub = get_submission(sess, current_user, submission_id)
-    if note_opened(sess, current_user, sub):
-        sess.commit()
+    note_opened(sess, current_user, sub)
     return _submission(sub)
 
 
 @bp.put("/submissions/<int:submission_id>")
+@unit_of_work()
 def save_submission(submission_id: int):
     """Save a draft: ``{"values": {"row|col": value}, "version": n}``."""
     sess = db_session()
@@ -126,7 +128,6 @@ def save_submission(submission_id: int):
         signatures=signatures,
         expected_version=int(version) if isinstance(version, int) else None,
     )
-    sess.commit()
     return _submission(sub)
 
 
@@ -136,6 +137,7 @@ _SEND_KEYS = frozenset(
 
 
 @bp.post("/submissions/<int:submission_id>/<any(submit, resubmit):trigger>")
+@unit_of_work()
 def submit_submission(submission_id: int, trigger: str):
     """报送 / 重新报送. A body with ``values`` saves them first with every check of a save
     (the same cell messages as ``PUT``), then sends; a refusal leaves nothing changed."""
@@ -157,26 +159,22 @@ def submit_submission(submission_id: int, trigger: str):
             "zero_report 须为 true 或 false。", details={"zero_report": "not a bool"}
         )
     signatures = {k: str(body[k]) for k in ("leader_name", "filler_name", "contact") if k in body}
-    try:
-        if trigger != send_trigger(sub):
-            fire(sess, current_user, sub, trigger)  # refused with the state's own message
-        send_typed(
-            sess,
-            current_user,
-            sub,
-            values,
-            signatures=signatures,
-            expected_version=version,
-            zero_report=zero,
-        )
-    except DomainError:
-        sess.rollback()  # neither the save nor the step is kept
-        raise
-    sess.commit()
+    if trigger != send_trigger(sub):
+        fire(sess, current_user, sub, trigger)  # refused with the state's own message
+    send_typed(
+        sess,
+        current_user,
+        sub,
+        values,
+        signatures=signatures,
+        expected_version=version,
+        zero_report=zero,
+    )
     return _submission(sub)
 
 
 @bp.post("/submissions/<int:submission_id>/withdraw")
+@unit_of_work()
 def withdraw_submission(submission_id: int):
     """撤回: ``{"version": n}`` (optional); refused once a reviewer has opened it."""
     sess = db_session()
@@ -188,22 +186,19 @@ def withdraw_submission(submission_id: int):
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise ValidationError("version 须为整数。", details={"version": "not an integer"})
     trigger = "withdraw_resubmission" if sub.state == SubmissionState.RESUBMITTED else "withdraw"
-    try:
-        fire(sess, current_user, sub, trigger, expected_version=version)
-    except DomainError:
-        sess.rollback()
-        raise
-    sess.commit()
+    fire(sess, current_user, sub, trigger, expected_version=version)
     return _submission(sub)
 
 
 @bp.post("/submissions/<int:submission_id>/accept")
+@unit_of_work()
 def accept_submission(submission_id: int):
     """审核接收: ``{"reason": "审核意见（选填）", "version": n}``; the form is then locked."""
     return _review(submission_id, "accept")
 
 
 @bp.post("/submissions/<int:submission_id>/return")
+@unit_of_work()
 def return_submission(submission_id: int):
     """退回修改: ``{"reason": "退回理由", "version": n}``; the filler sees the reason."""
     return _review(submission_id, "send_back")
@@ -222,10 +217,5 @@ def _review(submission_id: int, trigger: str):
         raise ValidationError("reason 须为字符串。", details={"reason": "not a string"})
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise ValidationError("version 须为整数。", details={"version": "not an integer"})
-    try:
-        fire(sess, current_user, sub, trigger, {"reason": reason}, expected_version=version)
-    except DomainError:
-        sess.rollback()  # nothing half-written; web/errors.py renders the structured error
-        raise
-    sess.commit()
+    fire(sess, current_user, sub, trigger, {"reason": reason}, expected_version=version)
     return _submission(sub)

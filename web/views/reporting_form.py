@@ -6,7 +6,7 @@ signatures, 保存草稿 and 报送, so nothing typed can be left behind by pres
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from config.errors import DomainError, NotFound, PermissionDenied, ValidationError
@@ -20,6 +20,7 @@ from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SEND_TRIGGERS, SUBMISSION_LIFECYCLE
 from reporting.prefill import mismatches, prefill
 from reporting.submissions import available, get_submission, history, latest_submission
+from web.db import db_session
 
 
 def typed_fields() -> tuple[dict[str, str], dict[str, str]]:
@@ -101,16 +102,17 @@ def posted_version() -> int | None:
         return None
 
 
-def refused(sess, submission_id: int, err: DomainError, typed, signatures):
-    """A refused save or send: the page again with every typed value and the cells' messages.
+def refused(err: DomainError, submission_id: int):
+    """A refused save or send (``on_error`` of ``@unit_of_work``): the page again with
+    every typed value and the cells' messages.
 
     Nothing typed is lost, whatever the reason (a check, a stale version, a locked form).
     Someone who may not fill the form typed nothing into it: they go back to the page."""
-    sess.rollback()
-    flash(err.message, "error")
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)  # out of reach: the error page
     if isinstance(err, PermissionDenied | NotFound):
         return redirect(url_for("reporting.submission", submission_id=submission_id))
-    sub = get_submission(sess, current_user, submission_id)
+    typed, signatures = typed_fields()
     details = err.details if isinstance(err, ValidationError) else None
     rows = details if isinstance(details, list) else []
     by_cell = {d["cell"]: d["message"] for d in rows if isinstance(d, dict) and "cell" in d}

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from config.database import utcnow
-from config.errors import CalendarUnknown, DomainError, ValidationError
+from config.errors import CalendarUnknown, ValidationError
 from directory.permissions import Capability, require
 from notifications.digest import business_date
 from notifications.dry_run import parse_day, reminder_dry_run
@@ -17,6 +17,7 @@ from notifications.scheduler import LEASE_NAME, collect_jobs
 from notifications.service import retry_delivery
 from notifications.status import scheduler_status
 from web.db import db_session
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("scheduler", __name__, url_prefix="/admin/scheduler")
 
@@ -65,18 +66,13 @@ def dry_run():
 
 
 @bp.route("/deliveries/<int:delivery_id>/retry", methods=["POST"])
+@unit_of_work(back_to("scheduler.index"))
 def retry(delivery_id: int):
     require(current_user, Capability.SYSTEM_MANAGE)
     if not EmptyForm().validate_on_submit():
         flash("表单已过期，请刷新后重试。", "error")
         return redirect(url_for("scheduler.index"))
     sess = db_session()
-    try:
-        retry_delivery(sess, current_user, delivery_id)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("scheduler.index"))
-    sess.commit()
+    retry_delivery(sess, current_user, delivery_id)
     flash("已重新排入发送队列，将在一分钟内发送。", "success")
     return redirect(url_for("scheduler.index"))

@@ -26,6 +26,7 @@ from directory.totp import (
 )
 from web.auth import totp_keys
 from web.db import db_session
+from web.unit_of_work import back_to, commit_now, unit_of_work
 
 bp = Blueprint("security", __name__, url_prefix="/me")
 
@@ -56,7 +57,15 @@ def index():
     )
 
 
+def _enrol_refused(err: DomainError):
+    """A wrong code: the enrolment page again, the message under the field."""
+    form = CodeForm()
+    form.code.errors = [err.message]
+    return _enrol_page(form, pending_secret(db_session(), current_user, totp_keys()))
+
+
 @bp.route("/totp/enrol", methods=["GET", "POST"])
+@unit_of_work(_enrol_refused, flash_error=False)
 def enrol():
     sess = db_session()
     if totp_enabled(sess, current_user):
@@ -65,18 +74,16 @@ def enrol():
     secret = pending_secret(sess, current_user, totp_keys())
     if secret is None:
         secret = begin_enrolment(sess, current_user, totp_keys())
-        sess.commit()
+        commit_now()  # the secret the QR code shows must outlive a wrong first code
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            codes = confirm_enrolment(sess, current_user, totp_keys(), form.code.data or "")
-        except DomainError as err:
-            sess.rollback()
-            form.code.errors = [err.message]
-        else:
-            sess.commit()
-            flash("两步验证已启用。", "success")
-            return _no_store(Response(render_template("security/recovery.html", codes=codes)))
+        codes = confirm_enrolment(sess, current_user, totp_keys(), form.code.data or "")
+        flash("两步验证已启用。", "success")
+        return _no_store(Response(render_template("security/recovery.html", codes=codes)))
+    return _enrol_page(form, secret)
+
+
+def _enrol_page(form, secret):
     status = 422 if form.errors else 200
     page = render_template(
         "security/enrol.html",
@@ -101,36 +108,24 @@ def qr():
 
 
 @bp.route("/totp/disable", methods=["POST"])
+@unit_of_work(back_to("security.index"))
 def disable():
-    sess = db_session()
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            disable_totp(sess, current_user, totp_keys(), form.code.data or "")
-        except DomainError as err:
-            sess.rollback()
-            flash(err.message, "error")
-        else:
-            sess.commit()
-            flash("两步验证已停用。", "success")
+        disable_totp(db_session(), current_user, totp_keys(), form.code.data or "")
+        flash("两步验证已停用。", "success")
     return redirect(url_for("security.index"))
 
 
 @bp.route("/totp/recovery-codes", methods=["POST"])
+@unit_of_work(back_to("security.index"))
 def recovery_codes():
     """New recovery codes need a current code, so a borrowed session cannot take them."""
     sess = db_session()
     form = CodeForm()
     if form.validate_on_submit():
         if verify_second_factor(sess, current_user, totp_keys(), form.code.data or ""):
-            try:
-                codes = regenerate_recovery_codes(sess, current_user, totp_keys())
-            except DomainError as err:
-                sess.rollback()
-                flash(err.message, "error")
-                return redirect(url_for("security.index"))
-            sess.commit()
+            codes = regenerate_recovery_codes(sess, current_user, totp_keys())
             return _no_store(Response(render_template("security/recovery.html", codes=codes)))
-        sess.commit()
         flash("验证码不正确。", "error")
     return redirect(url_for("security.index"))

@@ -16,6 +16,7 @@ from supervision.lookback import record_outcome as record
 from supervision.models import OUTCOME_LABELS, Outcome
 from supervision.service import MARK_FIELDS, lift, mark_by_reference, supervised_list
 from web.db import db_session
+from web.unit_of_work import back_to, unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -44,19 +45,22 @@ def supervised() -> ResponseReturnValue:
     return _supervised_page({}, {}, 200)
 
 
-@bp.route("/supervised/mark", methods=["POST"])
-def mark_view() -> ResponseReturnValue:
-    sess = db_session()
+def _marked_values() -> dict[str, str]:
     values = request.form.to_dict()
     values.pop("csrf_token", None)
-    try:
-        row = mark_by_reference(sess, current_user, values.get("reference", ""), values)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        errors = err.details if isinstance(err.details, dict) else {}
-        return _supervised_page(values, errors, err.status)
-    sess.commit()
+    return values
+
+
+def _mark_again(err: DomainError, **_: object) -> ResponseReturnValue:
+    errors = err.details if isinstance(err.details, dict) else {}
+    return _supervised_page(_marked_values(), errors, err.status)
+
+
+@bp.route("/supervised/mark", methods=["POST"])
+@unit_of_work(_mark_again, passthrough=())
+def mark_view() -> ResponseReturnValue:
+    values = _marked_values()
+    row = mark_by_reference(db_session(), current_user, values.get("reference", ""), values)
     flash(f"已对线索 {row.clue.reference} 挂牌督办。", "success")
     return redirect(url_for("supervision.supervised"), 303)
 
@@ -84,10 +88,9 @@ def _supervised_page(values: dict[str, str], errors: dict[str, str], status: int
 
 
 @bp.route("/supervised/<int:supervised_id>/lift", methods=["POST"])
+@unit_of_work()
 def lift_view(supervised_id: int) -> ResponseReturnValue:
-    sess = db_session()
-    lift(sess, current_user, supervised_id)
-    sess.commit()
+    lift(db_session(), current_user, supervised_id)
     flash("已撤销挂牌督办。", "success")
     return redirect(url_for("supervision.supervised"), 303)
 
@@ -98,17 +101,12 @@ def lookback() -> ResponseReturnValue:
 
 
 @bp.route("/lookback/draw", methods=["POST"])
+@unit_of_work(lambda err, **_: _lookback_page(err.status), passthrough=())
 def draw_view() -> ResponseReturnValue:
     sess = db_session()
     raw = request.form.get("rate_percent", "")
     rate = int(raw) if raw.isdigit() and len(raw) < 4 else -1
-    try:
-        made = draw(sess, current_user, current_user.unit, request.form.get("period", ""), rate)
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return _lookback_page(err.status)
-    sess.commit()
+    made = draw(sess, current_user, current_user.unit, request.form.get("period", ""), rate)
     flash(
         f"已抽取 {made.period} 回头看样本 {len(made.samples)} 件（随机种子 {made.seed}）。",
         "success",
@@ -132,22 +130,9 @@ def _lookback_page(status: int):
 
 
 @bp.route("/lookback/samples/<int:sample_id>", methods=["POST"])
+@unit_of_work(back_to("supervision.lookback", code=303))
 def sample_outcome(sample_id: int) -> ResponseReturnValue:
-    sess = db_session()
-    try:
-        record(
-            sess,
-            current_user,
-            sample_id,
-            request.form.get("outcome", ""),
-            request.form.get("note", ""),
-        )
-    except DomainError as err:
-        sess.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("supervision.lookback"), 303)
-    sess.commit()
+    form = request.form
+    record(db_session(), current_user, sample_id, form.get("outcome", ""), form.get("note", ""))
     flash("已记录回头看结论。", "success")
     return redirect(url_for("supervision.lookback"), 303)

@@ -23,6 +23,7 @@ from tips.service import can_reveal, get_tip, reveal_identity, reveal_log, tips_
 from web.db import db_session
 from web.files import file_store, send_bytes
 from web.tipsweb import settings, vault
+from web.unit_of_work import back_to, unit_of_work
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 
@@ -94,27 +95,29 @@ def show(tip_id: int):
     return _render_tip(sess, get_tip(sess, current_user, tip_id))
 
 
+def _never_reveals(err: DomainError, tip_id: int, **_kw) -> bool:
+    """A refusal for a role that never sees the reporter is the 403 page; one for a role
+    that may (the two-person rule: no approval yet) is a message on the tip's page."""
+    sess = db_session()
+    return err.status == 404 or not can_reveal(
+        sess, current_user, get_tip(sess, current_user, tip_id)
+    )
+
+
 @bp.route("/<int:tip_id>/reveal", methods=["POST"])
+@unit_of_work(back_to("tips.show", "tip_id"), passthrough=_never_reveals)
 def reveal(tip_id: int):
     """Shown once on this response (never put in the session or a redirect)."""
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
-    try:
-        identity = reveal_identity(
-            sess,
-            current_user,
-            tip,
-            vault().keyring,
-            request.form.get("purpose", ""),
-            two_person=settings().reveal_two_person,
-        )
-    except DomainError as err:
-        sess.rollback()
-        if not can_reveal(sess, current_user, tip):
-            raise  # 403: this role never sees the reporter
-        flash(err.message, "error")  # the two-person rule: no approval yet
-        return redirect(url_for("tips.show", tip_id=tip_id))
-    sess.commit()
+    identity = reveal_identity(
+        sess,
+        current_user,
+        tip,
+        vault().keyring,
+        request.form.get("purpose", ""),
+        two_person=settings().reveal_two_person,
+    )
     response, status = _render_tip(sess, tip, identity)
     return response, status, {"Cache-Control": "no-store"}
 
@@ -135,80 +138,57 @@ def attachment(tip_id: int, attachment_id: int):
 
 
 @bp.route("/<int:tip_id>/attachments/<int:attachment_id>/original", methods=["POST"])
+@unit_of_work(back_to("tips.show", "tip_id"), passthrough=_never_reveals)
 def original(tip_id: int, attachment_id: int):
-    """The photo as received (EXIF, GPS…): may name the reporter, so it is a logged reveal."""
+    """The photo as received (EXIF, GPS…): may name the reporter, so it is a logged reveal.
+    The reveal is committed (logged) before the file leaves: the response is sent after."""
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
-    try:
-        record = custody.original_attachment(
-            sess, current_user, tip, attachment_id, settings().reveal_two_person
-        )
-    except DomainError as err:
-        sess.rollback()
-        if err.status == 404 or not can_reveal(sess, current_user, tip):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("tips.show", tip_id=tip_id))
+    record = custody.original_attachment(
+        sess, current_user, tip, attachment_id, settings().reveal_two_person
+    )
     if record.purged_at is not None or record.original_name is None:
         raise NotFound(purged_message(record.purged_at or record.created_at))
     data = file_store().get(sess, record.original_name)
-    sess.commit()  # the reveal is logged before the file leaves
     return send_bytes(data, record.content_type, "原始文件-" + record.filename)
 
 
 @bp.route("/<int:tip_id>/reveal-requests", methods=["POST"])
+@unit_of_work(back_to("tips.show", "tip_id"))
 def request_reveal(tip_id: int):
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
-    try:
-        custody.request_reveal(sess, current_user, tip, request.form.get("purpose", ""))
-    except DomainError as err:
-        sess.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    else:
-        sess.commit()
-        flash("已提交查看申请，须由另一名领导批准后方可查看。", "success")
+    custody.request_reveal(sess, current_user, tip, request.form.get("purpose", ""))
+    flash("已提交查看申请，须由另一名领导批准后方可查看。", "success")
     return redirect(url_for("tips.show", tip_id=tip_id))
 
 
 @bp.route("/<int:tip_id>/reveal-requests/<int:request_id>", methods=["POST"])
+@unit_of_work(back_to("tips.show", "tip_id"))
 def decide_reveal(tip_id: int, request_id: int):
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
     approve = request.form.get("decision") == "approve"
-    try:
-        found = custody.decide_reveal(sess, current_user, request_id, approve=approve)
-        if found.tip_id != tip.id:
-            raise NotFound("未找到该查看申请。")
-    except DomainError as err:
-        sess.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    else:
-        sess.commit()
-        flash("已批准查看申请。" if approve else "已拒绝查看申请。", "success")
+    found = custody.decide_reveal(sess, current_user, request_id, approve=approve)
+    if found.tip_id != tip.id:
+        raise NotFound("未找到该查看申请。")
+    flash("已批准查看申请。" if approve else "已拒绝查看申请。", "success")
+    return redirect(url_for("tips.show", tip_id=tip_id))
+
+
+def _reply_back(_err: DomainError | None = None, *, tip_id: int):
+    """Answered from the clue page or the tip page: go back where the clerk was."""
+    tip = get_tip(db_session(), current_user, tip_id)
+    if request.args.get("back") == "clue" and tip.clue_id:
+        return redirect(url_for("clues.show", clue_id=tip.clue_id))
     return redirect(url_for("tips.show", tip_id=tip_id))
 
 
 @bp.route("/<int:tip_id>/reply", methods=["POST"])
+@unit_of_work(_reply_back, passthrough=(404,))
 def reply(tip_id: int):
     sess = db_session()
     tip = get_tip(sess, current_user, tip_id)
-    # Answered from the clue page or the tip page: go back where the clerk was.
-    back = (
-        url_for("clues.show", clue_id=tip.clue_id)
-        if request.args.get("back") == "clue" and tip.clue_id
-        else url_for("tips.show", tip_id=tip_id)
-    )
-    try:
-        office_reply(sess, current_user, tip, request.form.get("body", ""))
-    except DomainError as err:
-        sess.rollback()
-        flash(err.message, "error")
-        return redirect(back)
-    sess.commit()
+    office_reply(sess, current_user, tip, request.form.get("body", ""))
     flash("已回复举报人（举报人凭查询码可见）。", "success")
-    return redirect(back)
+    return _reply_back(tip_id=tip_id)

@@ -13,13 +13,14 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from cases.intake import intake
-from config.errors import DomainError, ValidationError
+from config.errors import ValidationError
 from directory.jurisdiction import get_visible_unit
 from tips.models import Tip
 from tips.service import AccusedPerson, Identity, NewTip, get_tip, tips_query
 from web.db import db_session
+from web.extensions import csrf_unless_token
 from web.tipsweb import vault
-from web.views.api import csrf_unless_token
+from web.unit_of_work import unit_of_work
 from web.views.tips import _day
 
 bp = Blueprint("tips_api", __name__, url_prefix="/api/tips")
@@ -51,6 +52,7 @@ def tip_json(tip: Tip) -> dict[str, Any]:
 
 
 @bp.route("", methods=["POST"])
+@unit_of_work()  # a refusal: nothing half-written, web/errors.py renders the structured error
 def create():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -75,13 +77,8 @@ def create():
     except (TypeError, ValueError, AttributeError) as err:
         raise ValidationError("请求数据格式不正确。") from err
     unit = get_visible_unit(sess, current_user, unit_id)
-    try:
-        category = str(body.get("category") or "other")
-        tip, clue = intake(sess, current_user, unit, new, vault(), category=category)
-    except DomainError:
-        sess.rollback()  # nothing half-written; web/errors.py renders the structured error
-        raise
-    sess.commit()
+    category = str(body.get("category") or "other")
+    tip, clue = intake(sess, current_user, unit, new, vault(), category=category)
     return {"tip": tip_json(tip), "clue_id": clue.id}, 201
 
 

@@ -1,0 +1,1 @@
+"""Page read models of notifications (dataclasses; no Flask)."""

@@ -1,0 +1,1 @@
+"""Page read models of reporting (dataclasses; no Flask)."""

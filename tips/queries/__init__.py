@@ -1,0 +1,1 @@
+"""Page read models of tips (dataclasses; no Flask)."""
