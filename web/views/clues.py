@@ -12,6 +12,7 @@ from cases import route_deadline
 from cases.assignees import assignable_handlers
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.queries.timeline import clue_timeline
 from cases.reference import CHANNEL_LABELS
 from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
 from cases.states import CLOSED_STATES
@@ -122,6 +123,7 @@ def render_clue(
         narrowed={"extend.clock": route_deadline.extensible(clue.clocks or {})},
         today=local_today().isoformat(),
         timeline=logs,
+        entries=clue_timeline(sess, current_user, clue),
         deadlines=clock_views,
         calendar_error=calendar_error,
         channels=CHANNELS,

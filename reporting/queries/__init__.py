@@ -1,0 +1,1 @@
+"""Page read models of the reporting pages: plain dataclasses built by one query each."""
