@@ -12,6 +12,7 @@ from cases import route_deadline
 from cases.assignees import assignable_handlers
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.queries.approval import approval_request
 from cases.queries.timeline import clue_timeline
 from cases.reference import CHANNEL_LABELS
 from cases.service import NewClue, available, create_clue, deadlines, fire, get_clue, timeline
@@ -103,6 +104,7 @@ def render_clue(
     except CalendarUnknown as err:
         clock_views, calendar_error = [], err.message
     actions = available(sess, current_user, clue)
+    dues = _defaults(sess, actions)
     # The viewer sees the clue, so they are among its subscribers exactly when they follow it.
     followers = subscribers_of(sess, current_user, clue.id)
     blocked = _blocked(clue, actions)
@@ -119,7 +121,8 @@ def render_clue(
         actions=actions,
         blocked=blocked,
         choices=_choices(sess, clue, actions),
-        defaults=_defaults(sess, actions),
+        defaults=dues,
+        approval=approval_request(sess, clue, actions, dues),
         narrowed={"extend.clock": route_deadline.extensible(clue.clocks or {})},
         today=local_today().isoformat(),
         timeline=logs,
