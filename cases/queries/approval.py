@@ -84,9 +84,7 @@ def _facts(session: Session, clue: Clue) -> tuple[tuple[str, str], ...]:
         rows.append(("核查结论", verdict + written))
     sanctions = outcomes.sanctions(session, clue)
     if sanctions:
-        rows.append(
-            ("处理处置", "；".join(f"{s.subject.name}：{s.kind_label}" for s in sanctions))
-        )
+        rows.append(("处理处置", "；".join(f"{s.subject.name}：{s.kind_label}" for s in sanctions)))
     referrals = outcomes.referrals(session, clue)
     if referrals:
         rows.append(("移送", "；".join(r.organ for r in referrals)))
