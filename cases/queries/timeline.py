@@ -157,9 +157,9 @@ def clue_timeline(session: Session, actor: User, clue: Clue) -> list[TimelineEnt
 
 
 def change_text(lc: Lifecycle, source: str, dest: str) -> str:
-    if source == dest:
+    if source == dest or not source:  # the first step has nothing to come from
         return ""
-    return f"{lc.label(source) if source else '—'} → {lc.label(dest)}"
+    return f"{lc.label(source)} → {lc.label(dest)}"
 
 
 def _text_beyond_details(text: str, payload: Mapping[str, Any] | None) -> str:
