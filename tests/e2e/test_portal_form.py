@@ -22,3 +22,17 @@ def test_anonymous_hides_and_clears_name_and_phone(make_page):
     expect(name).to_have_value("")
     expect(phone).to_have_value("")
     expect(page.locator("#accused_post")).to_have_value("")
+
+
+def test_receipt_code_has_a_copy_button_and_a_save_notice(make_page):
+    page = make_page(viewport={"width": 390, "height": 844})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/portal/")
+    page.get_by_label("反映内容").fill("清河县博爱医院收费处多收检查费")
+    page.get_by_label("名录中没有？请填写单位名称").fill("清河县博爱医院")
+    page.get_by_role("button", name="提交举报").click()
+    expect(page.get_by_test_id("save-code-notice")).to_contain_text("请立即保存查询码")
+    code = page.get_by_test_id("receipt-code").inner_text().replace(" ", "")
+    page.get_by_role("button", name="复制查询码").click()
+    expect(page.get_by_role("status")).to_contain_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == code
