@@ -36,3 +36,14 @@ def test_receipt_code_has_a_copy_button_and_a_save_notice(make_page):
     page.get_by_role("button", name="复制查询码").click()
     expect(page.get_by_role("status")).to_contain_text("已复制")
     assert page.evaluate("navigator.clipboard.readText()") == code
+
+
+def test_tablet_layout_has_no_gap_beside_the_contact_fields(make_page):
+    page = make_page(viewport={"width": 1024, "height": 768})
+    page.goto("/portal/")
+    page.get_by_label("实名举报", exact=False).check()
+    box = page.locator("fieldset").bounding_box()
+    name = page.locator("#reporter_name").bounding_box()
+    anonymous = page.get_by_label("匿名举报").bounding_box()
+    assert name["y"] > anonymous["y"] + anonymous["height"]  # contacts on a row of their own
+    assert name["x"] - box["x"] < 40  # starting at the left edge, not in a third column
