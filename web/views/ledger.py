@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from cases.ledger_export import ledger_xlsx
 from cases.ledger_query import LedgerFilter, ledger_page
+from cases.queries.due_badges import due_badges
 from cases.redpacket import (
     RegisterFilter,
     institutions,
@@ -33,6 +34,7 @@ from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, roles_with
 from web.db import db_session
+from workflow.engine import local_today
 
 bp = Blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,6 +104,7 @@ def index():
         states=STATE_LABELS,
         channels=CHANNEL_LABELS,
         categories=VIOLATION_CATEGORIES,
+        badges=due_badges(sess, page.rows, local_today()),
     )
 
 
