@@ -26,6 +26,8 @@ from directory.models import OrgUnit, User
 from tips.models import Tip
 from workflow.pending import pending_label
 
+FEEDBACK_GIVEN = "已反馈，待申请销号"
+
 
 class Clue(Base):
     __tablename__ = "clues"
@@ -110,6 +112,11 @@ class Clue(Base):
 
     @property
     def state_label(self) -> str:
+        # 登记已反馈 keeps the clue in FEEDBACK (the step is logged, not a new state): once the
+        # reporter has been told, the status must not still read 待反馈.
+        feedback = (self.clocks or {}).get("result_feedback") or {}
+        if self.state == ClueState.FEEDBACK and feedback.get("met_on"):
+            return FEEDBACK_GIVEN
         return STATE_LABELS.get(self.state, self.state)
 
     @property

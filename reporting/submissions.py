@@ -92,11 +92,11 @@ def previous_accepted(session: Session, obligation: Obligation) -> Values | None
 
 
 def _refuse(errors: list[CellError]) -> ValidationError:
-    lines = "；".join(e.message for e in errors[:5])
+    # Each message ends "。": dropped here, so the list never reads "须为数字。；".
+    lines = "；".join(e.message.rstrip("。；") for e in errors[:5])
     more = f"；另有 {len(errors) - 5} 处" if len(errors) > 5 else ""
-    return ValidationError(
-        f"报表有 {len(errors)} 处错误，未保存：{lines}{more}", details=cells.error_details(errors)
-    )
+    text = f"报表有 {len(errors)} 处错误，未保存：{lines}{more}。"
+    return ValidationError(text, details=cells.error_details(errors))
 
 
 def _checked(session: Session, obligation: Obligation, values: Values) -> Values:

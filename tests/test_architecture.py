@@ -75,7 +75,6 @@ LONG_FUNCTIONS: dict[str, int] = {
     "directory/importer.py:import_directory": 85,  # grew with row-and-field errors
     "cases/service.py:create_clue": 70,
     "campaigns/demo.py:load_demo": 67,
-    "web/views/home.py:index": 63,
 }
 
 

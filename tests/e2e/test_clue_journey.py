@@ -14,8 +14,11 @@ def sign_out(page) -> None:
 
 
 def act(page, label: str, fields: dict[str, str] | None = None, selects=None) -> None:
-    page.locator("summary", has_text=re.compile(f"^{label}")).click()
-    form = page.locator("details[open] form")
+    summary = page.locator("summary", has_text=re.compile(f"^{label}"))
+    details = summary.locator("xpath=..")
+    if details.get_attribute("open") is None:  # approvals stand open at the top of the page
+        summary.click()
+    form = details.locator("form")
     for name, value in (fields or {}).items():
         form.locator(f"[name={name}]").fill(value)
     for name, value in (selects or {}).items():

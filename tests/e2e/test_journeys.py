@@ -174,6 +174,7 @@ def test_b_handler_and_leader_take_the_clue_to_write_off(page):
         {"public_reply": "您反映的问题已查实并依规处理。"},
         selects={"method": "电话"},
     )
+    state(page, "已反馈，待申请销号")  # no longer 待反馈 once the reporter was told
     # Asking for 销号 now names what the file still lacks, and the step is not offered.
     page.locator("summary", has_text="申请销号（暂不能办理）").click()
     blocked = page.get_by_test_id("blocked-action")

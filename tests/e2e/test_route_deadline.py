@@ -55,8 +55,9 @@ def test_leader_sets_the_route_deadline_on_approval(page):
 
     sign_in(page, "leader")
     page.goto(clue_url)
-    page.locator("summary", has_text="批准：初步核实").click()
-    form = page.locator("details[open] form")
+    # The approval stands open at the top of the page (the request above its forms).
+    approve = page.get_by_test_id("approval").locator("details", has_text="批准：初步核实")
+    form = approve.locator("form")
     due = form.get_by_label("办理期限（选填）")
     expect(due).to_have_attribute("min", local_today().isoformat())
     expect(due).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))  # the default offered
@@ -66,7 +67,6 @@ def test_leader_sets_the_route_deadline_on_approval(page):
     due.fill((local_today() - timedelta(days=1)).isoformat())
     form.locator("[name=reason]").fill("请于期限内完成核实")
     form.get_by_role("button", name="确认批准：初步核实").click()
-    form = page.locator("details[open] form")
     expect(form.get_by_role("alert")).to_contain_text("“办理期限”不能早于今天")
     expect(form.locator("[name=reason]")).to_have_value("请于期限内完成核实")
     expect(page.get_by_test_id("clue-state")).to_have_text("处置方式待审批")

@@ -28,3 +28,12 @@ def test_admin_sees_admin_navigation_and_the_directory(page):
     expect(nav.get_by_role("link", name="用户管理")).to_be_visible()
     nav.get_by_role("link", name="组织机构").click()
     expect(page.get_by_role("cell", name="清河县人民医院")).to_be_visible()
+
+
+def test_sign_in_page_leads_the_public_to_the_portal(make_page):
+    page = make_page(viewport={"width": 390, "height": 844})
+    page.goto("/")
+    assert "/login" in page.url
+    page.get_by_test_id("portal-link").get_by_role("link", name="网上举报平台").click()
+    assert page.url.rstrip("/").endswith("/portal")
+    expect(page.get_by_role("heading").first).to_be_visible()

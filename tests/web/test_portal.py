@@ -51,7 +51,7 @@ def lookup(client, code, **extra):
 def test_portal_is_open_and_shows_the_public_notice(client):
     page = client.get("/portal/")
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "0772-2825464" in text and "chubb@126.com" in text
+    assert page.status_code == 200 and 'data-testid="public-notice"' in text
     assert "<script" not in text.split("</main>")[0]
 
 
@@ -129,3 +129,17 @@ def test_submissions_are_throttled_per_client_and_nothing_is_lost(client, db, cl
     assert stored == set(marks[:limit])  # the refused one was not half-stored either
     clock.shift(window + timedelta(seconds=1))
     assert report(client, content="限流过后再次举报").status_code == 200
+
+
+def test_anonymous_tip_keeps_no_name_or_phone_typed_before_switching(client, db):
+    response = report(client, named="n", reporter_name="陈晓梅", reporter_phone="13712345678")
+    assert response.status_code == 200
+    db.expire_all()
+    tip = db.scalar(select(Tip).order_by(Tip.id.desc()).limit(1))
+    assert not tip.named and tip.identity_token is None
+
+
+def test_public_notice_carries_no_seed_hotlines(client):
+    page = client.get("/portal/").get_data(as_text=True)
+    for copied in ("0772", "鹿寨", "lzwsjyzk", "chubb@126.com"):
+        assert copied not in page

@@ -8,7 +8,9 @@ from flask_login import current_user
 
 from campaigns.inspections import clue_source
 from cases.lifecycle import CLUE_LIFECYCLE
+from cases.queries.approval import approval_request
 from cases.queries.clue_page import clue_page
+from cases.queries.timeline import clue_timeline
 from cases.reference import CHANNEL_LABELS
 from tips.portal import public_messages
 
@@ -25,9 +27,11 @@ def render_clue(
         blocked=page.blocked,
         choices=page.choices,
         defaults=page.defaults,
+        approval=approval_request(sess, clue, page.actions, page.defaults),
         narrowed=page.narrowed,
         today=page.today,
         timeline=page.timeline,
+        entries=clue_timeline(sess, current_user, clue),
         deadlines=page.deadlines,
         calendar_error=page.calendar_error,
         channels=CHANNEL_LABELS,

@@ -14,9 +14,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from cases import outcomes, records
-from cases.attachments import Upload, add_attachments, attachment_content, attachments
-from cases.audit import history
+from cases.attachments import Upload, add_attachments, attachment_content
+from cases.queries.card import clue_card
 from cases.record_actions import RECORD_ACTIONS
 from cases.service import get_clue
 from config.errors import DomainError
@@ -80,13 +79,4 @@ def card(clue_id: int):
     """The printable clue card (线索处置卡)."""
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    return render_template(
-        "clues/card.html",
-        clue=clue,
-        subjects=records.subjects(sess, clue),
-        sanctions=outcomes.sanctions(sess, clue),
-        referrals=outcomes.referrals(sess, clue),
-        feedback=outcomes.feedback_records(sess, clue),
-        history=history(sess, current_user, clue),
-        attachments=attachments(sess, clue),
-    )
+    return render_template("clues/card.html", clue=clue, card=clue_card(sess, current_user, clue))

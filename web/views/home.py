@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from cases.models import Clue
+from cases.queries.workbench import leader_workbench
 from cases.states import CLOSED_STATES, ClueState
 from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
 from directory.models import OrgUnit, UnitKind
@@ -50,6 +51,37 @@ def index():
     scope = ROLE_SCOPE[role]
     units = visible_unit_ids(sess, current_user)
     today = local_today()
+    workbench = leader_workbench(sess, current_user, today) if role is Role.LEADER else None
+    panels = [] if workbench else _clue_panels(sess, role, units, today)
+    # The calendar alert is for those who act on it (administrators) and who answer for the
+    # deadlines (leaders); never for a hospital's reporter.
+    alerts = calendar_alerts(sess, today) if can(current_user, Capability.CALENDAR_ALERTS) else []
+    pending = None
+    if role in (Role.ADMIN, Role.LEADER):
+        pending = pending_panel(sess, None if role is Role.ADMIN else units)
+    admin = admin_alerts(sess, current_user, today) if role is Role.ADMIN else None
+    intake = intake_queue(sess, current_user) if role is Role.CLERK else None
+    obligations = reporter_obligations(sess, current_user, today) if role is Role.REPORTER else None
+    return render_template(
+        "home.html",
+        body=body_of(sess, current_user.unit),
+        scope_label="本单位及下级单位" if scope is Scope.TREE else "本单位",
+        institution_count=counts.get(UnitKind.INSTITUTION.value, 0),
+        unit_count=sum(counts.values()),
+        panels=panels,
+        workbench=workbench,
+        alerts=alerts,
+        pending=pending,
+        admin=admin,
+        intake=intake,
+        channel_labels=CHANNELS,
+        obligations=obligations,
+        today=today,
+    )
+
+
+def _clue_panels(sess, role: Role, units, today) -> list:
+    """(title, clues) lists for the roles without a workbench of their own."""
     panels = []
     if role is Role.HANDLER:
         mine = (
@@ -68,7 +100,7 @@ def index():
             .limit(20)
         )
         panels.append((title, sess.scalars(waiting).all()))
-    if role in (Role.LEADER, Role.INSPECTOR):
+    if role is Role.INSPECTOR:
         overdue = (
             select(Clue)
             .where(Clue.unit_id.in_(units), Clue.state.in_(OPEN), Clue.next_due_on < today)
@@ -76,30 +108,7 @@ def index():
             .limit(20)
         )
         panels.append(("已逾期的线索", sess.scalars(overdue).all()))
-    # The calendar alert is for those who act on it (administrators) and who answer for the
-    # deadlines (leaders); never for a hospital's reporter.
-    alerts = calendar_alerts(sess, today) if can(current_user, Capability.CALENDAR_ALERTS) else []
-    pending = None
-    if role in (Role.ADMIN, Role.LEADER):
-        pending = pending_panel(sess, None if role is Role.ADMIN else units)
-    admin = admin_alerts(sess, current_user, today) if role is Role.ADMIN else None
-    intake = intake_queue(sess, current_user) if role is Role.CLERK else None
-    obligations = reporter_obligations(sess, current_user, today) if role is Role.REPORTER else None
-    return render_template(
-        "home.html",
-        body=body_of(sess, current_user.unit),
-        scope_label="本单位及下级单位" if scope is Scope.TREE else "本单位",
-        institution_count=counts.get(UnitKind.INSTITUTION.value, 0),
-        unit_count=sum(counts.values()),
-        panels=panels,
-        alerts=alerts,
-        pending=pending,
-        admin=admin,
-        intake=intake,
-        channel_labels=CHANNELS,
-        obligations=obligations,
-        today=today,
-    )
+    return panels
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from cases.ledger_export import ledger_xlsx
 from cases.ledger_query import LedgerFilter, ledger_page
+from cases.queries.due_badges import due_badges
 from cases.redpacket import (
     RegisterFilter,
     institutions,
@@ -34,6 +35,7 @@ from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, roles_with
 from web.db import db_session
 from web.unit_of_work import back_to, unit_of_work
+from workflow.engine import local_today
 
 bp = Blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,6 +105,7 @@ def index():
         states=STATE_LABELS,
         channels=CHANNEL_LABELS,
         categories=VIOLATION_CATEGORIES,
+        badges=due_badges(sess, page.rows, local_today()),
     )
 
 

@@ -25,7 +25,7 @@ from tips.portal import (
     reporter_message,
 )
 from tips.routing import chosen_unit, portal_directory, receiving_body
-from tips.service import NewTip
+from tips.service import Identity, NewTip
 from web.db import db_session
 from web.errors import public_message
 from web.tipsweb import accused_from, identity_from, settings, uploads, vault
@@ -99,7 +99,11 @@ def report():
             accused_unit_name=typed or (named.name if named else ""),
             accused=accused_from(form),
             named=form.get("named") == "y",
-            identity=identity_from(form),
+            # 匿名: a name or phone typed before switching is not kept (the page clears
+            # them too); an e-mail stays, for the reporter's own receipt of replies.
+            identity=identity_from(form)
+            if form.get("named") == "y"
+            else Identity(email=form.get("reporter_email", "").strip()),
             attachments=uploads(),
             receipt_hash=receipt_hash(cfg.secret_key, code),
         ),

@@ -19,7 +19,8 @@ from reporting.forms import form_for
 from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SEND_TRIGGERS, SUBMISSION_LIFECYCLE
 from reporting.prefill import mismatches, prefill
-from reporting.submissions import available, get_submission, history, latest_submission
+from reporting.queries.timeline import submission_timeline
+from reporting.submissions import available, get_submission, latest_submission
 from web.db import db_session
 
 
@@ -89,7 +90,7 @@ def render_editor(
         can_amend=sub.state == "accepted" and filler and latest_submission(sess, ob) is sub,
         send=next((t for t in actions if t.trigger in SEND_TRIGGERS), None),
         actions=[t for t in actions if t.trigger not in SEND_TRIGGERS],
-        log=history(sess, current_user, sub),
+        entries=submission_timeline(sess, current_user, sub),
         lifecycle=SUBMISSION_LIFECYCLE,
         files=_files(sess, sub) if form.attachments_allowed else None,
     ), status
