@@ -83,7 +83,9 @@ def clue_card(session: Session, actor: User, clue: Clue) -> ClueCard:
         state=clue.state_label,
         summary=clue.summary,
         content=clue.content,
-        subjects=tuple(s.label for s in records.subjects(session, clue)),
+        # The recorded subjects; before any is recorded, the institution the tip named.
+        subjects=tuple(s.label for s in records.subjects(session, clue))
+        or ((clue.accused_unit.name,) if clue.accused_unit else ()),
         route=Signed(
             ROUTE_LABELS.get(clue.route or "", "尚未批准"),
             approved.at if approved else None,

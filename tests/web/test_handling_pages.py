@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cases.ledger_export import LEDGER_COLUMNS
 from cases.states import ClueState
 from tests.cases.factories import clue_in_state, new_clue
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, unit
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -220,3 +220,13 @@ def test_upload_messages_name_refused_files_and_keep_the_rest(client, db, app):
     html = response.get_data(as_text=True)
     assert "“病毒.exe”的文件类型不允许上传" in html and "已上传 1 个附件" in html
     assert "证据.pdf" in html
+
+
+def test_the_card_names_the_institution_before_any_subject_is_recorded(client, db):
+    hospital = unit(db, "C01-D01-H01")
+    clue = clue_in_state(db, ClueState.VERIFYING, accused_unit_id=hospital.id)
+    db.commit()
+    login(client, "leader")
+    card = client.get(f"/clues/{clue.id}/card").get_data(as_text=True)
+    row = card.split("反映对象", 1)[1].split("</tr>", 1)[0]
+    assert hospital.name in row
