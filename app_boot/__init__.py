@@ -34,6 +34,7 @@ def import_all_models() -> MetaData:
     import directory.models  # noqa: F401
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
+    import documents.models  # noqa: F401
     import notifications.models  # noqa: F401
     import reporting.models  # noqa: F401
     import tips.models  # noqa: F401
