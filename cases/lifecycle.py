@@ -27,7 +27,6 @@ from workflow.lifecycle import (
     Lifecycle,
     Notify,
     Transition,
-    register,
 )
 
 S = ClueState
@@ -414,16 +413,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-CLUE_LIFECYCLE = register(
-    Lifecycle(
-        name="clue",
-        states=ClueState,
-        labels=STATE_LABELS,
-        initial=S.RECEIVED,
-        transitions=TRANSITIONS,
-        guards=GUARDS,
-        predicates=PREDICATES,
-        time_limits=RULES,
-        terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
-    )
+CLUE_LIFECYCLE = Lifecycle(
+    name="clue",
+    states=ClueState,
+    labels=STATE_LABELS,
+    initial=S.RECEIVED,
+    transitions=TRANSITIONS,
+    guards=GUARDS,
+    predicates=PREDICATES,
+    time_limits=RULES,
+    terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
 )
