@@ -64,6 +64,10 @@ ROWS: dict[str, dict[str, Any]] = {
     "report_rules.override": {"roles": frozenset()},
     "report_rules.drop_override": {"roles": frozenset()},
     "report_rules_api.api_recipients": {"roles": frozenset()},
+    # 文种与文号: administrators of the body (DIRECTORY_MANAGE), within jurisdiction.
+    "documents_admin.types": {"roles": frozenset({"admin"})},
+    "documents_admin.type_form": {"roles": frozenset({"admin"}), "scoped": True},
+    "documents_admin.void": {"roles": frozenset({"admin"}), "scoped": True},
 }
 
 # URL argument -> its value on a side of the world (``tests.security.world.Side``).
@@ -76,6 +80,8 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "entry_id": lambda side: 0,
     "rule_id": lambda side: 0,
     "override_id": lambda side: 0,
+    "type_id": lambda side: side.doc_type_id,
+    "number_id": lambda side: side.doc_number_id,
 }
 
 # The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).
