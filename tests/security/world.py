@@ -205,6 +205,7 @@ def _document_register(db: Session, code: str, handler: str) -> tuple[int, int]:
 
     data = TypeInput("letter", "函", f"{code}函")
     doc_type = save_type(db, user(db, "admin"), unit(db, code), data)
+    save_type(db, user(db, "admin"), unit(db, code), TypeInput("approval", "呈批件", f"{code}呈"))
     number = issue_number(db, user(db, handler), doc_type, title="移送函")
     db.commit()
     return doc_type.id, number.id
