@@ -49,7 +49,7 @@ def check_template(data: bytes, context: dict) -> bytes:
     if not data:
         raise ValidationError("请选择模板文件。")
     if len(data) > TEMPLATE_MAX_BYTES:
-        raise ValidationError("模板文件不能超过 2 MB。")
+        raise ValidationError(f"模板文件不能超过 {TEMPLATE_MAX_BYTES / 1048576:g} MB。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > UNPACKED_MAX_BYTES:
