@@ -42,9 +42,14 @@ def test_handler_issues_a_referral_from_the_clue_page(client, db, clue):
     path = f"/clues/{clue.id}/letters/referral"
     form = client.get(path).get_data(as_text=True)
     assert "某卫生院违规收取检查费" in form and "（文号于发文时生成）" in form
-    data = {"title": "关于某卫生院违规收费问题线索的移送函", "addressee": "清河县公安局：",
-            "body": "经初步核实，有关问题涉嫌违法。\n请依法处理。", "attachments": "问题线索相关材料",
-            "cc": "", "action": "preview"}  # fmt: skip
+    data = {
+        "title": "关于某卫生院违规收费问题线索的移送函",
+        "addressee": "清河县公安局：",
+        "body": "经初步核实，有关问题涉嫌违法。\n请依法处理。",
+        "attachments": "问题线索相关材料",
+        "cc": "",
+        "action": "preview",
+    }
     preview = post_form(client, path, data)
     assert preview.content_type == "application/pdf" and "（文号于发文时生成）" in pdf_text(
         preview.data
@@ -89,8 +94,12 @@ def _docx_with(text: str) -> bytes:
 
 def _upload(client, db, data: bytes, name: str = "本单位受理告知书.docx"):
     token = csrf_token(client, TEMPLATES)
-    form = {"csrf_token": token, "body_id": str(unit(db, "C01-D01").id), "kind": "accept_notice",
-            "file": (io.BytesIO(data), name)}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "body_id": str(unit(db, "C01-D01").id),
+        "kind": "accept_notice",
+        "file": (io.BytesIO(data), name),
+    }
     return client.post(TEMPLATES, data=form, content_type="multipart/form-data")
 
 
