@@ -77,7 +77,8 @@ def _facts(clue: Clue, accused: str) -> tuple[str, str]:
     received = cn_date(clue.received_at)
     channel = CHANNEL_LABELS.get(clue.channel, "其他")
     number = f"（线索编号{clue.ledger_no or '待编号'}）"
-    what = f"{accused}{clue.summary}"
+    summary = clue.summary.removeprefix("实名").removeprefix("反映")  # “反映反映…” otherwise
+    what = f"{accused}{summary}"
     reported = f"你于{received}通过{channel}反映的{what}问题{number}"
     return reported, f"我单位于{received}经{channel}收到反映{what}问题的线索{number}"
 

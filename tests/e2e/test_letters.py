@@ -87,3 +87,23 @@ def test_handler_issues_acceptance_notice_and_referral(page, live_database):
     docx, pdf = _files(page, referral)
     assert referral in flat_docx_text(docx) and "清河县公安局：" in pdf_text(pdf)
     (SHOTS / "letter-referral.pdf").write_bytes(pdf)
+
+
+def test_admin_sets_a_prefix_and_sees_templates(page, live_database):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _arrange(live_database)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "admin")
+    page.goto("/admin/documents/types")
+    assert "清卫纪函〔" in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "admin-types.png"), full_page=True)
+    page.get_by_role("link", name="新增文种").click()
+    page.get_by_label("文种名称").fill("函")
+    page.get_by_label("文号前缀（机关代字）").fill("东〔纪〕函")
+    page.get_by_role("button", name="保存").click()
+    assert "机关代字" in page.locator(".flash-error").first.inner_text()
+    page.screenshot(path=str(SHOTS / "admin-type-error.png"), full_page=True)
+    page.goto("/admin/documents/templates/")
+    page.get_by_role("link", name="预览").first.click()
+    assert "示例〔2026〕1号" in page.get_by_test_id("template-preview").inner_text()
+    page.screenshot(path=str(SHOTS / "admin-template-preview.png"), full_page=True)
