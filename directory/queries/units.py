@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.jurisdiction import unit_filter
-from directory.models import OrgUnit, User
+from directory.models import OrgUnit, UnitKind, User
 
 
 def visible_units(session: Session, actor: User) -> Sequence[OrgUnit]:
@@ -23,4 +23,15 @@ def visible_users(session: Session, actor: User) -> Sequence[User]:
     units = select(OrgUnit.id).where(unit_filter(session, actor))
     return session.scalars(
         select(User).where(User.unit_id.in_(units)).order_by(User.username)
+    ).all()
+
+
+def visible_bodies(session: Session, actor: User) -> Sequence[OrgUnit]:
+    """The bodies (not offices, not institutions) of the actor's jurisdiction, in tree order:
+    the units that keep document types and letter templates."""
+    return session.scalars(
+        select(OrgUnit)
+        .where(unit_filter(session, actor))
+        .where(OrgUnit.kind.not_in((UnitKind.OFFICE, UnitKind.INSTITUTION)))
+        .order_by(OrgUnit.path)
     ).all()

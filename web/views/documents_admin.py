@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from config.database import utcnow
 from config.errors import DomainError
 from config.localtime import local_date
-from directory.jurisdiction import get_visible_unit, unit_filter
-from directory.models import OrgUnit, UnitKind
+from directory.jurisdiction import get_visible_unit
+from directory.models import OrgUnit
 from directory.permissions import Capability, require
+from directory.queries.units import visible_bodies
 from documents.numbers import TypeInput, save_type, void_number
 from documents.register import TYPE_CODES, get_type, recent_numbers, visible_types
 from web.db import db_session
@@ -42,14 +42,7 @@ class VoidForm(FlaskForm):
 
 
 def _bodies() -> list[OrgUnit]:
-    sess = db_session()
-    stmt = (
-        select(OrgUnit)
-        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
-        .where(OrgUnit.kind != UnitKind.INSTITUTION)
-        .order_by(OrgUnit.path)
-    )
-    return list(sess.scalars(stmt))
+    return list(visible_bodies(db_session(), current_user))
 
 
 @bp.route("/types")

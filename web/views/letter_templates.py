@@ -7,13 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from wtforms import SelectField
 
 from config.errors import DomainError
-from directory.jurisdiction import unit_filter
-from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, require
+from directory.queries.units import visible_bodies
 from documents.letter_kinds import KINDS
 from documents.office_templates import deactivate, preview, templates_of, upload
 from web.db import db_session
@@ -34,13 +32,7 @@ class UploadForm(FlaskForm):
 
 
 def _form() -> UploadForm:
-    sess = db_session()
-    bodies = sess.scalars(
-        select(OrgUnit)
-        .where(unit_filter(sess, current_user))
-        .where(OrgUnit.kind.not_in((UnitKind.OFFICE, UnitKind.INSTITUTION)))
-        .order_by(OrgUnit.path)
-    )
+    bodies = visible_bodies(db_session(), current_user)
     form = UploadForm()
     form.body_id.choices = options((b.id, "　" * b.depth + b.name) for b in bodies)
     return form
