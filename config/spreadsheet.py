@@ -99,7 +99,15 @@ class XlsxStream:
 
     Text never becomes a formula, a link or a number: it is written as a string, with
     Excel's quote prefix where a spreadsheet would run it; numbers, dates and booleans stay
-    typed. Rows must come in order (constant-memory mode flushes each finished row)."""
+    typed. Rows must come in order (constant-memory mode flushes each finished row).
+
+    Written for speed (docs/performance.md §4): plain cells carry no format (a format on
+    every cell costs XlsxWriter a style lookup each), a row's cells are dispatched on their
+    exact type, and short texts — the labels repeated on every row — are cleaned and
+    checked once, then remembered."""
+
+    MEMO_LENGTH = 24  # texts up to this length are remembered once cleaned
+    MEMO_SIZE = 20_000  # at most this many of them
 
     def __init__(self, fh: IO[bytes], sheet: str, widths: Iterable[float] = ()) -> None:
         self._wb = xlsxwriter.Workbook(
@@ -118,23 +126,55 @@ class XlsxStream:
         self._day = self._wb.add_format({"num_format": "yyyy-mm-dd"})
         self._moment = self._wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.bold = self._wb.add_format({"bold": True})
+        self.header = self._wb.add_format(
+            {"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True}
+        )
+        self._title = self._wb.add_format({"bold": True, "font_size": 14})
         for col, width in enumerate(widths):
             self._ws.set_column(col, col, width)
+        self._memo: dict[str, tuple[str, Any]] = {}
         self.rows = 0
+
+    def title(self, text: str, columns: int) -> None:
+        """A title row across ``columns`` columns (merged), in large bold type."""
+        self._ws.set_row(self.rows, 24)
+        text = clean_text(text)
+        if columns > 1:
+            self._ws.merge_range(self.rows, 0, self.rows, columns - 1, text, self._title)
+        else:
+            self._ws.write_string(self.rows, 0, text, self._title)
+        self.rows += 1
 
     def freeze(self, rows: int) -> None:
         self._ws.freeze_panes(rows, 0)
 
     def append(self, values: Iterable[Any], style: Any = None) -> None:
         row = self.rows
+        write_string, write_number = self._ws.write_string, self._ws.write_number
         for col, value in enumerate(values):
-            self._write(row, col, value, style)
+            kind = type(value)
+            if kind is str:
+                text, fmt = self._text(value)
+                if text:
+                    write_string(row, col, text, fmt or style)
+            elif kind is int or kind is float:
+                write_number(row, col, value, style)
+            elif value is not None:
+                self._write(row, col, value, style)
         self.rows += 1
+
+    def _text(self, value: str) -> tuple[str, Any]:
+        known = self._memo.get(value)
+        if known is not None:
+            return known
+        text = clean_text(value)
+        result = (text, self._quoted if looks_like_formula(text) else None)
+        if len(value) <= self.MEMO_LENGTH and len(self._memo) < self.MEMO_SIZE:
+            self._memo[value] = result
+        return result
 
     def _write(self, row: int, col: int, value: object, style: Any) -> None:
         ws = self._ws
-        if value is None:
-            return
         if isinstance(value, bool):
             ws.write_boolean(row, col, value, style)
         elif isinstance(value, int | float | Decimal):
@@ -144,8 +184,8 @@ class XlsxStream:
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, style or self._day)
         else:
-            text = clean_text(str(value))
-            ws.write_string(row, col, text, self._quoted if looks_like_formula(text) else style)
+            text, fmt = self._text(str(value))
+            ws.write_string(row, col, text, fmt or style)
 
     def close(self) -> None:
         self._wb.close()
