@@ -76,6 +76,9 @@ def test_the_page_shows_progress_then_the_download(app, client, db):
     assert sent.status_code == 303
     page = client.get(sent.headers["Location"]).get_data(as_text=True)
     assert 'data-status="done"' in page and "下载" in page
+    state = client.get(sent.headers["Location"] + "/status").get_json()
+    assert state["status"] == "done" and state["percent"] == 100
+    assert state["download"].endswith("/file") and state["done"] == state["total"]
     download = client.get(sent.headers["Location"] + "/file")
     assert download.status_code == 200
     assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
@@ -84,4 +87,5 @@ def test_the_page_shows_progress_then_the_download(app, client, db):
     login(other, "handler")
     assert other.get(sent.headers["Location"]).status_code == 404
     assert other.get(sent.headers["Location"] + "/file").status_code == 404
+    assert other.get(sent.headers["Location"] + "/status").status_code == 404
     assert BATCH >= 100  # progress is written in steps, not per row
