@@ -15,7 +15,8 @@ process so that its peak resident memory is its own:
 - ``xw_shared``   — XlsxWriter without ``constant_memory``: shared strings, the whole sheet
                     held until it is saved (not flat: shown for the choice);
 - ``export``      — the product's own export (``cases.ledger_export.ledger_xlsx``: title,
-                    frozen header, widths, formula-safe text), whatever writer it uses.
+                    frozen header, widths, formula-safe text) with its own writer,
+                    ``config.xlsx_stream`` (rows formatted straight into the zip entry).
 
 Memory is reported as the peak resident size over the resident size just before the
 export starts, so the figures compare writers, not interpreters.

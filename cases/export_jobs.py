@@ -33,7 +33,7 @@ from config.database import Base, utcnow
 from config.errors import DomainError, NotFound
 from config.filestore import FileStore
 from config.localtime import LOCAL_TZ
-from config.spreadsheet import XlsxStream
+from config.xlsx_stream import XlsxStream
 from directory.models import User
 
 STALE = timedelta(minutes=5)

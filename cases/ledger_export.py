@@ -28,7 +28,7 @@ from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, category_label
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS, STATE_LABELS, ClueState
 from config.errors import DomainError
 from config.localtime import LOCAL_TZ
-from config.spreadsheet import XlsxStream
+from config.xlsx_stream import XlsxStream
 from directory.models import OrgUnit, User
 from workflow import timelimits
 from workflow.engine import calendar_for, local_today
@@ -225,9 +225,9 @@ def ledger_title(session: Session, actor: User, f: LedgerFilter, now: datetime) 
 def write_ledger(out: XlsxStream, title: str, rows: Iterable[Sequence[object]]) -> Iterator[int]:
     """The title row, the frozen header, then ``rows``; yields the count every ``BATCH``
     rows (a background job records its progress there)."""
+    out.freeze(HEAD_ROWS)
     out.title(title, len(LEDGER_COLUMNS))
     out.append(LEDGER_COLUMNS, out.header)
-    out.freeze(HEAD_ROWS)
     for n, row in enumerate(rows, start=1):
         # Tip text comes from the public: never a live formula (config.spreadsheet).
         out.append(row)
