@@ -230,11 +230,13 @@ def _messages(clue: Any, clock: str, due: date, level: Level, people: People) ->
             "handler": handler.display_name if handler else "未指定",
         }
         leaders = people.leaders.get(clue.unit_id, [])
-        seen = {u.id for u in leaders}
-        above = [u for u in people.supervisors.get(clue.id, []) if u.id not in seen]
+        supervisors = people.supervisors.get(clue.id)
+        if supervisors:
+            seen = {u.id for u in leaders}
+            leaders = [*leaders, *(u for u in supervisors if u.id not in seen)]
         return [
             Message(u, ref, level.code, due, "clue_escalated", context, unit_id=clue.unit_id)
-            for u in [*leaders, *above]
+            for u in leaders
         ]
     handler = people.users.get(clue.handler_id) if clue.handler_id else None
     recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])

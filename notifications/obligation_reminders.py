@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -195,9 +196,15 @@ def _receivers(session: Session, rows: list[_Row]) -> dict[int, list[User]]:
     return {ob: [u for o in ids for u in by_office[o]] for ob, ids in offices.items()}
 
 
+@lru_cache(maxsize=512)
+def _printed_title(form_code: str, year: int) -> str:
+    """A form's title for a period of ``year`` (once per form and year: a sweep has 10⁴ rows)."""
+    form = FORMS.get(form_code)
+    return form.for_year(year).title if form else form_code
+
+
 def _to_receivers(row: _Row, users: list[User]) -> list[Message]:
-    form = FORMS.get(row.form_code)
-    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    printed = _printed_title(row.form_code, row.period_start.year)
     context: dict[str, object] = {
         "unit": row.unit_name,
         "title": f"{printed}（{row.period_label}）",
@@ -213,9 +220,8 @@ def _to_receivers(row: _Row, users: list[User]) -> list[Message]:
 
 
 def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:
-    form = FORMS.get(row.form_code)
     # The title as printed for the period's year, never the seed's ("2021年…").
-    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    printed = _printed_title(row.form_code, row.period_start.year)
     title = f"{printed}（{row.period_label}）"
     ref = f"obligation:{row.obligation_id}"
     base: dict[str, object] = {
