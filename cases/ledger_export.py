@@ -22,7 +22,7 @@ from sqlalchemy import case, null, select
 from sqlalchemy.orm import Session
 
 from cases.handling_models import ClueSubject, Referral, Sanction
-from cases.ledger_query import LedgerFilter, ledger_query
+from cases.ledger_query import LedgerFilter, after_key, ledger_query
 from cases.models import FEEDBACK_GIVEN, Clue
 from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, category_label
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS, STATE_LABELS, ClueState
@@ -92,10 +92,25 @@ def ledger_rows(
     return _rows(session, stmt, _DueStates(session, today or local_today()))
 
 
+def _batches(session: Session, stmt: Any) -> Iterator[Sequence[Any]]:
+    """The rows in batches of ``BATCH``: on PostgreSQL from one server-side cursor
+    (``yield_per``); on SQLite, which has none, in keyset pages — one ordered statement
+    would hold every row in SQLite's sorter when its plan sorts (memory grew with rows)."""
+    if session.get_bind().dialect.name == "postgresql":
+        yield from session.execute(stmt, execution_options={"yield_per": BATCH}).partitions()
+        return
+    page = stmt.limit(BATCH)
+    while batch := session.execute(page).all():
+        yield batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1]
+        page = stmt.where(after_key(last.received_at, last.id)).limit(BATCH)
+
+
 def _rows(session: Session, stmt: Any, due: _DueStates) -> Iterator[list[object]]:
     n = 0
-    result = session.execute(stmt, execution_options={"yield_per": BATCH})
-    for batch in result.partitions():
+    for batch in _batches(session, stmt):
         extra = _batch_details(session, batch)
         pending = extra["pending"]
         for c in batch:

@@ -102,8 +102,9 @@ class XlsxStream:
     not: the zip is written forwards). The sheet's head (widths, frozen rows) is fixed
     before the first row; call ``close`` to finish the file."""
 
-    MEMO_LENGTH = 24  # texts up to this length (labels on every row) are converted once
-    MEMO_SIZE = 20_000
+    MEMO_LENGTH = 24  # texts up to this length (labels on every row) are converted once,
+    MEMO_SIZE = 256  # up to this many per column: a column of unique numbers fills it and
+    # stops there, so memory stays bounded whatever the number of rows
 
     header, bold, quoted = HEADER, BOLD, QUOTED
 
@@ -115,7 +116,7 @@ class XlsxStream:
         self._merges: list[str] = []
         self._out: Any = None
         self._buf: list[str] = []
-        self._memo: dict[str, str] = {}
+        self._memo: list[dict[str, str]] = [{} for _ in range(MAX_COLUMNS)]
         self._refs = [_letters(n) for n in range(MAX_COLUMNS)]
         self.rows = 0
 
@@ -144,9 +145,9 @@ class XlsxStream:
             if value is None or value == "":
                 continue
             if type(value) is str and style is None:
-                known = memo.get(value)
+                known = memo[col].get(value)
                 if known is None:
-                    known = self._text(value)
+                    known = self._text(value, memo[col])
                 parts.append(f'<c r="{refs[col]}{n}"{known}')
             else:
                 parts.append(self._cell(f"{refs[col]}{n}", value, style))
@@ -156,13 +157,13 @@ class XlsxStream:
         if len(self._buf) >= FLUSH_ROWS:
             self._flush()
 
-    def _text(self, value: str) -> str:
+    def _text(self, value: str, memo: dict[str, str]) -> str:
         """The rest of a string cell after its reference (remembered for short labels)."""
         text = clean_text(value)
         quoted = f' s="{QUOTED}"' if looks_like_formula(text) else ""
         tail = f'{quoted} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
-        if len(value) <= self.MEMO_LENGTH and len(self._memo) < self.MEMO_SIZE:
-            self._memo[value] = tail
+        if len(value) <= self.MEMO_LENGTH and len(memo) < self.MEMO_SIZE:
+            memo[value] = tail
         return tail
 
     def _cell(self, ref: str, value: object, style: int | None) -> str:
