@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -120,7 +119,7 @@ def obligation_messages(
     return messages, len(rows), last
 
 
-def _staff(session: Session, due: Select[Any]) -> tuple[dict, dict]:
+def _staff(session: Session, due: Select) -> tuple[dict, dict]:
     """Everyone concerned in one query: staff of the owing units (and their offices), and
     leaders of the units above them."""
     owed_units = due.with_only_columns(Obligation.unit_id).scalar_subquery()
