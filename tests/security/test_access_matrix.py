@@ -110,7 +110,6 @@ POLICY: dict[str, Rule_] = {
     "ledger.export": Rule_(LEDGER),
     "exports.start": Rule_(LEDGER),
     "exports.show": Rule_(LEDGER),
-    "exports.status": Rule_(LEDGER),
     "exports.download": Rule_(LEDGER),
     "ledger.index": Rule_(LEDGER),
     "ledger.redpackets": Rule_(
