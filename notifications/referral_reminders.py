@@ -26,6 +26,7 @@ from cases.models import Clue
 from cases.reference import REFERRAL_TARGETS
 from config.localtime import local_date
 from notifications.batch import Message, enqueue_many
+from notifications.chunks import Chunk, sweep_in_session
 from notifications.clue_reminders import (
     CLOSED,
     Level,
@@ -39,12 +40,20 @@ from workflow.calendar import WorkingCalendar, load_calendar
 
 
 def sweep_referrals(session: Session, now: datetime) -> int:
-    """Queue today's referral-receipt reminders; returns how many deliveries were queued."""
+    """Queue today's referral-receipt reminders in ``session``; returns the deliveries
+    queued. The scheduler's job runs ``referral_chunk`` in transactions of its own."""
+    return sweep_in_session(session, referral_chunk, now)
+
+
+def referral_chunk(session: Session, now: datetime, after: int, size: int) -> Chunk | None:
+    """Queue the reminders of at most ``size`` awaited receipts with an id above ``after``."""
     calendar = load_calendar(session)
     if not in_working_time(now, calendar):
-        return 0
-    today = local_date(now)
-    return enqueue_many(session, due_referral_messages(session, today, calendar))
+        return None
+    messages, rows, last = referral_messages(session, local_date(now), calendar, after, size)
+    if not rows:
+        return None
+    return Chunk(rows, last, enqueue_many(session, messages))
 
 
 def due_referral_messages(
@@ -54,6 +63,18 @@ def due_referral_messages(
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
+    return referral_messages(session, today, calendar)[0]
+
+
+def referral_messages(
+    session: Session,
+    today: date,
+    calendar: WorkingCalendar,
+    after: int = 0,
+    size: int | None = None,
+) -> tuple[list[Message], int, int]:
+    """The reminders of the awaited receipts with an id above ``after`` (at most ``size``,
+    in id order), how many were read, and the last id read."""
     horizon = sweep_horizon(calendar, today)
     swept = (
         Referral.received_on.is_(None),
@@ -61,8 +82,9 @@ def due_referral_messages(
         Referral.receipt_due <= horizon,
         # A clue no longer worked on (merged, written off…) needs no chasing.
         Clue.state.not_in(CLOSED),
+        Referral.id > after,
     )
-    rows = session.execute(
+    read = (
         select(
             Referral.id.label("referral_id"),
             Referral.target,
@@ -75,16 +97,23 @@ def due_referral_messages(
         )
         .join(Clue, Clue.id == Referral.clue_id)
         .where(*swept)
-    ).all()
+        .order_by(Referral.id)
+    )
+    rows = session.execute(read.limit(size) if size else read).all()
     if not rows:
-        return []
-    subscribed = select(Referral.clue_id).join(Clue, Clue.id == Referral.clue_id).where(*swept)
+        return [], 0, after
+    last = rows[-1].referral_id
+    subscribed = (
+        select(Referral.clue_id)
+        .join(Clue, Clue.id == Referral.clue_id)
+        .where(*swept, Referral.id <= last)
+    )
     people = responsible_people(session, rows, subscribed=subscribed)
     messages: list[Message] = []
     for row in rows:
         for level in levels_for(row.receipt_due, today, calendar):
             messages.extend(_messages(row, level, people))
-    return messages
+    return messages, len(rows), last
 
 
 def _messages(row: Any, level: Level, people: People) -> list[Message]:

@@ -17,6 +17,8 @@ REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # RE
 RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
 ROWS: dict[str, dict[str, Any]] = {
+    # The ledger export's progress as JSON (web/static/export_job.js): as exports.show.
+    "exports.status": {"roles": DEMO_STAFF - {"admin"}},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,
