@@ -2,6 +2,9 @@
 纪检监察) must come back with the receiving organ's receipt (回执) by ``Referral.receipt_due``
 (``referral_receipt`` in cases.timelimits, counted on the working-day calendar).
 
+Once the receipt is in without an outcome, the outcome is chased the same way, by
+``Referral.outcome_due`` (``referral_outcome`` in cases.timelimits), until it is recorded.
+
 The same levels as the clue time limits: 3 and 1 working days before, the day itself,
 overdue, then escalation to the leaders of the clue's body. Each level once per referral
 and due date (the idempotency key carries both); once the receipt is recorded
@@ -15,6 +18,7 @@ for the referrals, two for the people, one for the subscribers, whatever the num
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -47,18 +51,55 @@ def sweep_referrals(session: Session, now: datetime) -> int:
     return enqueue_many(session, due_referral_messages(session, today, calendar))
 
 
+@dataclass(frozen=True)
+class Chase:
+    """What is chased on a referral: the receipt (回执), then, once receipted, the outcome."""
+
+    name: str  # the idempotency key's prefix
+    due: Any  # the due-date column
+    waiting: tuple[Any, ...]  # the referral still waits for it
+    templates: tuple[str, str, str]  # due, overdue, escalated
+
+
+CHASES = (
+    Chase(
+        "referral",
+        Referral.receipt_due,
+        (Referral.received_on.is_(None),),
+        ("referral_due", "referral_overdue", "referral_escalated"),
+    ),
+    # After the receipt, the outcome is reminded too (issue 19: "After the receipt, the
+    # outcome is reminded too"): ``referral_outcome`` in cases.timelimits.
+    Chase(
+        "referral_outcome",
+        Referral.outcome_due,
+        (Referral.received_on.is_not(None), Referral.outcome_on.is_(None)),
+        ("referral_outcome_due", "referral_outcome_overdue", "referral_outcome_escalated"),
+    ),
+)
+
+
 def due_referral_messages(
     session: Session, today: date, calendar: WorkingCalendar
 ) -> list[Message]:
-    """The referral-receipt reminders that apply on ``today``, without queueing them.
+    """The referral reminders (receipt, then outcome) that apply on ``today``, unqueued.
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
     horizon = sweep_horizon(calendar, today)
+    messages: list[Message] = []
+    for chase in CHASES:
+        messages.extend(_chase(session, chase, today, horizon, calendar))
+    return messages
+
+
+def _chase(
+    session: Session, chase: Chase, today: date, horizon: date, calendar: WorkingCalendar
+) -> list[Message]:
     swept = (
-        Referral.received_on.is_(None),
-        Referral.receipt_due.is_not(None),
-        Referral.receipt_due <= horizon,
+        *chase.waiting,
+        chase.due.is_not(None),
+        chase.due <= horizon,
         # A clue no longer worked on (merged, written off…) needs no chasing.
         Clue.state.not_in(CLOSED),
     )
@@ -67,7 +108,7 @@ def due_referral_messages(
             Referral.id.label("referral_id"),
             Referral.target,
             Referral.sent_on,
-            Referral.receipt_due,
+            chase.due.label("due"),
             Clue.id,
             Clue.unit_id,
             Clue.handler_id,
@@ -82,14 +123,15 @@ def due_referral_messages(
     people = responsible_people(session, rows, subscribed=subscribed)
     messages: list[Message] = []
     for row in rows:
-        for level in levels_for(row.receipt_due, today, calendar):
-            messages.extend(_messages(row, level, people))
+        for level in levels_for(row.due, today, calendar):
+            messages.extend(_messages(chase, row, level, people))
     return messages
 
 
-def _messages(row: Any, level: Level, people: People) -> list[Message]:
-    due: date = row.receipt_due
-    ref = f"referral:{row.referral_id}"
+def _messages(chase: Chase, row: Any, level: Level, people: People) -> list[Message]:
+    due: date = row.due
+    ref = f"{chase.name}:{row.referral_id}"
+    due_t, overdue_t, escalated_t = chase.templates
     base: dict[str, Any] = {
         "ref": row.ledger_no or f"待受理-{row.id}",  # as Clue.reference
         "target": REFERRAL_TARGETS.get(row.target, row.target),
@@ -104,16 +146,16 @@ def _messages(row: Any, level: Level, people: People) -> list[Message]:
             "handler": handler.display_name if handler else "未指定",
         }
         return [
-            Message(u, ref, level.code, due, "referral_escalated", context, unit_id=row.unit_id)
+            Message(u, ref, level.code, due, escalated_t, context, unit_id=row.unit_id)
             for u in people.leaders.get(row.unit_id, [])
         ]
     recipients = [handler] if handler else people.clerks.get(row.unit_id, [])
     # As for the clue reminders: subscribers get the due and overdue levels, not the 督办.
     recipients = people.and_subscribers(row.id, recipients)
     if level.code == "overdue":
-        template, context = "referral_overdue", base
+        template, context = overdue_t, base
     else:
-        template, context = "referral_due", base | {"days_left": level.days}
+        template, context = due_t, base | {"days_left": level.days}
     return [
         Message(u, ref, level.code, due, template, context, unit_id=row.unit_id) for u in recipients
     ]

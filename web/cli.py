@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
+import cases.demo_duties
 import rectification.demo
 import reporting.demo
 import reporting.demo_routing
@@ -42,6 +43,7 @@ def _create_app(*, check_intake: bool = False):
 # Demo data after the directory's, in dependency order.
 DEMO_MODULES = [
     cases.demo,
+    cases.demo_duties,
     reporting.demo,
     campaigns.demo,
     reporting.demo_routing,

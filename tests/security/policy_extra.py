@@ -16,7 +16,13 @@ BOARD = frozenset({"inspector"}) | LEADERS
 REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # REGISTERS
 RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
+CLUE_READERS = DEMO_STAFF - {"admin"}  # Capability.CLUES_READ
+
 ROWS: dict[str, dict[str, Any]] = {
+    # 重大线索: the clue readers of the jurisdiction (the world's clues are flagged 重大);
+    # the 驻委纪检组 member is tested in tests/cases/test_major.py.
+    "major.index": {"roles": CLUE_READERS},
+    "major.show": {"roles": CLUE_READERS, "scoped": True},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,

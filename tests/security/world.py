@@ -208,6 +208,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         clerk, handler = ("clerk", "handler") if side == "a" else ("clerk2", "handler2")
         clue = clue_in_state(db, ClueState.VERIFYING, unit_code=code, actor=clerk)
         clue.handler_id = user(db, handler).id
+        clue.major = True  # read on the 重大线索 pages too (cases.major)
         db.flush()
         s.clue_id = clue.id
         saved = add_attachments(
