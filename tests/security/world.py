@@ -164,7 +164,7 @@ def _rectification(db: Session, side: str, code: str) -> int:
             "problem": f"未公示收费标准 {side}",
             "found_on": today.isoformat(),
             "responsible_unit_id": unit(db, f"{code}-H01").id,
-            "responsible_person": "院长",
+            "responsible_user_id": reporter_of(db, f"{code}-H01").id,
             "measure": "公示收费标准",
             "deadline": (today + timedelta(days=30)).isoformat(),
         },
