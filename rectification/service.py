@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import Inspection
 from cases.models import Clue
 from config.database import is_valid_id, utcnow
-from config.errors import NotFound, PermissionDenied, ValidationError
+from config.errors import NotFound, ValidationError
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, User
 from directory.permissions import Capability, require
@@ -227,11 +227,13 @@ def allowed_by_relation(session: Session, actor: User, item: RectificationItem, 
 
 def available(session: Session, actor: User, item: RectificationItem) -> list[Transition]:
     """Exactly the steps ``fire`` would accept from this actor now."""
-    return [
-        t
-        for t in engine.available_triggers(session, FLOW, item, actor)
-        if allowed_by_relation(session, actor, item, t)
-    ]
+    return engine.available_by_relation(session, FLOW, item, actor, allowed_by_relation)
+
+
+def _refusal(t: Transition) -> str:
+    if t.trigger in ISSUER_TRIGGERS:
+        return f"只有下达整改的单位才能“{t.label}”。"
+    return f"只有责任单位才能“{t.label}”。"
 
 
 def fire(
@@ -246,11 +248,7 @@ def fire(
 ) -> engine.Step:
     """One step of the item's lifecycle; flushes, the caller commits."""
     require(actor, Capability.RECTIFY_READ)
-    t = LC.by_trigger.get(trigger)
-    if t is not None and not allowed_by_relation(session, actor, item, t):
-        if t.trigger in ISSUER_TRIGGERS:
-            raise PermissionDenied(f"只有下达整改的单位才能“{t.label}”。")
-        raise PermissionDenied(f"只有责任单位才能“{t.label}”。")
+    engine.check_relation(session, LC, item, trigger, actor, allowed_by_relation, _refusal)
     return engine.fire(
         session, FLOW, item, trigger, actor, data, expected_version=expected_version, now=now
     )

@@ -1,6 +1,6 @@
 """rectification: the responsible person is a user account; the typed names are kept
 
-Revision ID: 0027l_rectification_responsible_user
+Revision ID: 0027l_rectification_person
 Revises: 0027k_major_and_report_back
 Create Date: 2026-12-04 22:00:00
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027l_rectification_responsible_user"
+revision: str = "0027l_rectification_person"
 down_revision: str | Sequence[str] | None = "0027k_major_and_report_back"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
