@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         stats,
         storage,
         supervision,
+        supervision_notices,
         tips,
         tips_api,
     )
@@ -140,7 +141,7 @@ def register_blueprints(app: Flask) -> None:
         reporting.bp, reporting_api.bp, security.bp, intake.bp, tips.bp, mailbox.bp,
         portal.bp, tips_api.bp, stats.bp, search.bp, search.api_bp, intake_check.bp,
         intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
-        rectification.bp, supervision.bp, major.bp,
+        rectification.bp, supervision.bp, major.bp, supervision_notices.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("线索台账", "ledger.index", C.CLUES_READ),
     ("整改台账", "rectification.index", C.RECTIFY_READ),
     ("督办看板", "supervision.board_view", C.BOARD),
+    ("督查通报", "supervision_notices.index", C.WORKBENCH),
     ("重大线索", "major.index", C.MAJOR_FLAG),
     ("重大线索", "major.index", C.MAJOR_READ),
     ("红包上缴", "ledger.redpackets", C.REDPACKETS),

@@ -23,6 +23,12 @@ ROWS: dict[str, dict[str, Any]] = {
     # the 驻委纪检组 member is tested in tests/cases/test_major.py.
     "major.index": {"roles": CLUE_READERS},
     "major.show": {"roles": CLUE_READERS, "scoped": True},
+    # 督查通报: everyone reads the notices of their body and the bodies above; leaders
+    # (Capability.SUPERVISE) publish. The matrix names notice 0 and expects everyone refused;
+    # reading a real one is covered by tests/supervision/test_notices.py.
+    "supervision_notices.index": {"roles": EVERYONE},
+    "supervision_notices.publish_view": {"roles": LEADERS},
+    "supervision_notices.show": {"roles": frozenset()},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,
@@ -82,6 +88,7 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "entry_id": lambda side: 0,
     "rule_id": lambda side: 0,
     "override_id": lambda side: 0,
+    "notice_id": lambda side: 0,
 }
 
 # The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).
