@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.database import is_valid_id, utcnow
-from config.errors import NotFound
+from config.errors import NotFound, ValidationError
 from directory.jurisdiction import body_of
 from directory.models import User
 from directory.permissions import Capability, require
-from supervision.lookback import parse_period
+from supervision.lookback import parse_period, previous_quarter
 from supervision.models import LookBackDraw, Outcome, SupervisionNotice
 from supervision.service import supervised_list
 from workflow.fields import FieldKind, FieldSpec, Problems, column_width
@@ -42,23 +42,28 @@ class Draft:
 
 
 def draft(session: Session, actor: User, period: str, today: date) -> Draft:
-    """The notice's wording from the figures: 督办 list and the quarter's 回头看."""
+    """The notice's wording from the figures: 督办 list and the quarter's 回头看 (the last
+    quarter when ``period`` is not one)."""
     require(actor, Capability.SUPERVISE)
-    label, _, _ = parse_period(period)
+    try:
+        label, _, _ = parse_period(period)
+    except ValidationError:  # a draft asked for with a mistyped quarter: the last one
+        label = previous_quarter(today)[0]
+    words = f"{label[:4]}年第{'一二三四'[int(label[5]) - 1]}季度"
     body = body_of(session, actor.unit)
     rows = supervised_list(session, actor, today)
     overdue = [r for r in rows if r.overdue]
     found = session.scalar(
         select(LookBackDraw).where(LookBackDraw.unit_id == body.id, LookBackDraw.period == label)
     )
-    lines = [f"{body.name}对下级单位{label}问题线索办理情况开展督查，现将有关情况通报如下：", ""]
+    lines = [f"{body.name}对下级单位{words}问题线索办理情况开展督查，现将有关情况通报如下：", ""]
     lines.append(f"一、挂牌督办。共挂牌督办线索 {len(rows)} 件，其中逾期未办结 {len(overdue)} 件：")
     lines += [f"    {r.reference}（{r.unit_name}，{r.state_label}）" for r in overdue] or [
         "    无。"
     ]
     lines.append("")
     if found is None:
-        lines.append(f"二、回头看。{label}尚未抽取回头看样本。")
+        lines.append(f"二、回头看。{words}尚未抽取回头看样本。")
     else:
         samples = found.samples
         count = {o: sum(1 for s in samples if s.outcome == o) for o in vars(Outcome).values()}
@@ -73,7 +78,7 @@ def draft(session: Session, actor: User, period: str, today: date) -> Draft:
             if s.outcome == Outcome.PROBLEM
         ]
     lines += ["", "对工作落实不到位的单位，请于收到通报后认真整改，并将整改情况及时报送。"]
-    return Draft(label, f"关于{label}问题线索督查情况的通报", "\n".join(lines))
+    return Draft(label, f"关于{words}问题线索督查情况的通报", "\n".join(lines))
 
 
 def publish(

@@ -36,6 +36,8 @@ def test_the_draft_reads_the_figures_and_the_notice_reaches_the_bodies_below(db)
     made = draft(db, leader_dc, label, TODAY)
     assert made.period == label and "挂牌督办" in made.body and "回头看" in made.body
     assert "办理到位 1 件" in made.body  # the demo's one look-back recorded
+    assert "季度问题线索督查情况的通报" in made.title
+    assert draft(db, leader_dc, "<script>", TODAY).period == label  # mistyped: last quarter
     notice = publish(db, leader_dc, vars(made) | {"title": "关于督查情况的通报"})
     assert tell_below(db, notice) >= 1
     told = set(
@@ -87,6 +89,7 @@ def test_the_pages_draft_publish_and_show(client, db, app):
     login(client, "leader_dc")
     page = client.get("/supervision/notices/").get_data(as_text=True)
     assert "发布督查情况通报" in page and "挂牌督办" in page
+    assert client.get("/supervision/notices/?period=" + "9" * 50).status_code == 200
     bad = post_form(client, "/supervision/notices/", {"period": "2026Q3", "title": "", "body": "x"})
     assert bad.status_code == 422 and "标题" in bad.get_data(as_text=True)
     data = {"period": "2026Q3", "title": "关于三季度督查情况的通报", "body": "各县：……"}
