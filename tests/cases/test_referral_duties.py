@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from cases.intake import new_clue_for
+from cases.models import Clue
 from cases.record_actions import perform
 from cases.service import available, create_clue, fire
 from config.errors import ValidationError
@@ -22,7 +23,7 @@ from directory.tokens import create_token
 from notifications.clue_reminders import due_clue_messages
 from notifications.referral_reminders import due_referral_messages
 from tests.cases.factories import clue_in_state
-from tests.conftest import csrf_token, login, unit, user
+from tests.conftest import csrf_token, login, post_form, unit, user
 from tips.models import Tip
 from workflow.calendar import load_calendar
 
@@ -199,3 +200,48 @@ def test_the_api_records_the_outcome(client, db):
         json={"referral_id": referral.id, "outcome": "x" * 10, "outcome_on": "2026-11-30"},
     )
     assert again.status_code == 422
+
+
+@pytest.mark.parametrize("channel", ["department", "inspection_tour"])
+def test_the_intake_desk_records_the_referrers_deadline_and_duty(client, db, channel):
+    from tests.web.test_intake_pages import latest_tip
+
+    login(client, "clerk")
+    token = csrf_token(client, f"/intake/?channel={channel}")
+    response = client.post(
+        f"/intake/?channel={channel}",
+        data={
+            "csrf_token": token,
+            "meta_sender": "清河县医疗保障局",
+            "meta_reference": "清医保移〔2026〕3号",
+            "meta_deadline": "2026-12-30",
+            "meta_reply_requested": "y",
+            "content": "移交：某卫生院串换药品套取医保基金",
+        },
+    )
+    assert response.status_code == 302
+    clue = db.get(Clue, latest_tip(db).clue_id)
+    assert clue.report_requested and clue.report_due == date(2026, 12, 30)
+    assert "report_back" in clue.clocks
+
+
+def test_the_discipline_review_channel_keeps_its_case_reference(client, db):
+    """Seed 004's list of sources: clues found in a 纪律审查 come in on a channel of their own."""
+    from tests.web.test_intake_pages import latest_tip
+
+    login(client, "clerk")
+    page = client.get("/intake/?channel=discipline_review").get_data(as_text=True)
+    assert "纪律审查" in page and "审查案件编号" in page
+    response = post_form(
+        client,
+        "/intake/?channel=discipline_review",
+        {
+            "meta_case_reference": "清纪审〔2026〕5号",
+            "meta_reviewer": "县纪委监委第二审查室",
+            "content": "审查中发现县医院采购科长收受回扣线索",
+        },
+    )
+    assert response.status_code == 302
+    tip = latest_tip(db)
+    assert tip.channel == "discipline_review"
+    assert tip.meta["case_reference"] == "清纪审〔2026〕5号"
