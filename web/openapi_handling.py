@@ -120,6 +120,7 @@ HANDLING_SCHEMAS: dict[str, Any] = {
         received_on=NDAY,
         outcome=STR,
         outcome_on=NDAY,
+        outcome_due=NDAY,
     ),
     # No internal note: the clue page does not show it either.
     "Feedback": _object(

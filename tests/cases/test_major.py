@@ -151,3 +151,15 @@ def test_an_over_long_reason_is_refused_without_a_change(client, db):
     assert answer.status_code == 422
     db.refresh(clue)
     assert not clue.major
+
+
+def test_every_page_without_arguments_answers_the_group_member_without_error(app):
+    """The 驻委纪检组 role reaches the workbench, search, its account and the 重大 pages;
+    every other page refuses it or shows nothing of the body (never an error)."""
+    client = app.test_client()
+    login(client, "jijianzu")
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or "GET" not in (rule.methods or ()) or rule.endpoint == "auth.logout":
+            continue
+        answer = client.get(rule.rule)
+        assert answer.status_code < 500, rule.rule

@@ -183,6 +183,7 @@ def test_the_page_records_the_outcome_after_the_receipt(client, db):
 
 def test_the_api_records_the_outcome(client, db):
     clue, referral = _receipted(db)
+    assert referral.outcome_due is not None
     owner = user(db, "handler")
     _, secret = create_token(db, owner, owner, "结果接口测试")
     db.commit()
@@ -193,7 +194,7 @@ def test_the_api_records_the_outcome(client, db):
         json={"referral_id": referral.id, "outcome": "已立案", "outcome_on": "2026-11-30"},
     )
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["outcome"] == "已立案"
+    assert answer.get_json()["outcome"] == "已立案" and answer.get_json()["outcome_due"] is None
     again = client.post(
         f"/api/clues/{clue.id}/records/referral_outcome",
         headers=headers,

@@ -157,6 +157,7 @@ def referral_json(r: Referral) -> dict[str, Any]:
         "received_on": _day(r.received_on),
         "outcome": r.outcome or "",
         "outcome_on": _day(r.outcome_on),
+        "outcome_due": _day(r.outcome_due),  # chased once receipted (referral_outcome)
     }
 
 
