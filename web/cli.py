@@ -43,13 +43,13 @@ def _create_app(*, check_intake: bool = False):
 # Demo data after the directory's, in dependency order.
 DEMO_MODULES = [
     cases.demo,
-    cases.demo_duties,
     reporting.demo,
     campaigns.demo,
     reporting.demo_routing,
     reporting.registers.demo,
     rectification.demo,
     supervision.demo,
+    cases.demo_duties,  # the duties beside the stories: 重大, report back, referral outcome
 ]
 
 
