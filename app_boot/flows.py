@@ -55,6 +55,7 @@ def flows() -> tuple[Flow, ...]:
                 CLUE_LIFECYCLE.name: clue_deadlines.resolve_clue,
                 clue_deadlines.REFERRAL: clue_deadlines.resolve_referral,
                 clue_deadlines.INQUIRY: clue_deadlines.resolve_inquiry,
+                clue_deadlines.REFERRAL_OUTCOME: clue_deadlines.resolve_outcome,
             },
         ),
         Flow(

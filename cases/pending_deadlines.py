@@ -23,7 +23,7 @@ from config.database import utcnow
 from workflow import pending, timelimits
 from workflow.engine import calendar_for, sync_pending
 
-REFERRAL, INQUIRY = "referral", "inquiry"
+REFERRAL, INQUIRY, REFERRAL_OUTCOME = "referral", "inquiry", "referral_outcome"
 
 
 def side_clock_due(
@@ -44,6 +44,11 @@ def side_clock_due(
     )
     pending.sync(session, kind, subject_id, waiting, unit_id=clue.unit_id, clue_id=clue.id)
     return None if timelimits.is_pending(clock) else date.fromisoformat(clock["due"])
+
+
+def side_clock_clear(session: Session, kind: str, subject_id: int) -> None:
+    """The side clock was met: nothing of it waits for a year any more."""
+    pending.clear(session, kind, subject_id)
 
 
 def due_text(session: Session, kind: str, subject_id: int, due: date | None) -> str:
@@ -107,6 +112,29 @@ def resolve_referral(session: Session, referral_id: int) -> int:
         clue,
         "deadline.computed",
         f"工作日历确认后计算期限：移送{referral.organ}回执 {due}",
+        {"referral_id": referral.id},
+    )
+    return 1
+
+
+def resolve_outcome(session: Session, referral_id: int) -> int:
+    referral = _locked(session, Referral, referral_id)
+    clue = session.get(Clue, referral.clue_id) if referral is not None else None
+    if referral is None or clue is None or referral.received_on is None or referral.outcome_on:
+        pending.clear(session, REFERRAL_OUTCOME, referral_id)
+        return 0
+    due = side_clock_due(
+        session, REFERRAL_OUTCOME, "referral_outcome", referral.id, clue, referral.received_on
+    )
+    if due is None:
+        return 0
+    referral.outcome_due = due
+    record_event(
+        session,
+        None,
+        clue,
+        "deadline.computed",
+        f"工作日历确认后计算期限：移送{referral.organ}处理结果 {due}",
         {"referral_id": referral.id},
     )
     return 1

@@ -168,6 +168,8 @@ ANSWERS: dict[str, Answer] = {
                 ID,
                 Extra("target_label", STR, lambda r: r.target_label),
                 Extra("receipt_due", NDAY, lambda r: day(r.receipt_due)),
+                # chased once receipted (referral_outcome in cases.timelimits)
+                Extra("outcome_due", NDAY, lambda r: day(r.outcome_due)),
             ),
         ),
         Answer(

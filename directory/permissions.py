@@ -34,6 +34,7 @@ class Role(StrEnum):
     REPORTER = "reporter"
     INSPECTOR = "inspector"
     ADMIN = "admin"
+    DISCIPLINE_GROUP = "discipline_group"  # a member of a body's 驻委纪检组
 
 
 class Scope(StrEnum):
@@ -79,6 +80,9 @@ class Capability(StrEnum):
     RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
     SUPERVISE = "supervision.manage"  # 挂牌督办 a clue below, draw and record 回头看
     BOARD = "supervision.board"  # the board of the bodies below, the 督办 list
+    # Seed 001: "重大违法违纪问题及线索应同时向驻委纪检组报告" (cases.major).
+    MAJOR_FLAG = "clues.major"  # flag a clue of the body 重大 (copied to its 驻委纪检组)
+    MAJOR_READ = "clues.major.read"  # the 驻委纪检组: read the body's 重大 clues, nothing else
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -115,6 +119,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.RECTIFY_REPORT: "报告整改完成情况",
     Capability.SUPERVISE: "挂牌督办和开展回头看",
     Capability.BOARD: "查看下级单位督办看板",
+    Capability.MAJOR_FLAG: "将线索标记为重大并报告驻委纪检组",
+    Capability.MAJOR_READ: "查阅报告驻委纪检组的重大线索",
 }
 
 C = Capability
@@ -153,6 +159,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_RULES,
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
+            C.MAJOR_FLAG,
         }
         | _RECTIFY,
     ),
@@ -178,6 +185,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.ESCALATIONS,
             C.SUPERVISE,
             C.BOARD,
+            C.MAJOR_FLAG,
         }
         | _RECTIFY,
     ),
@@ -219,6 +227,11 @@ ROLES: dict[Role, RoleSpec] = {
             C.CALENDAR_ALERTS,
             C.SYSTEM_MANAGE,
         },
+    ),
+    # Sits in a 驻委纪检组 unit (directory.models.UnitKind.DISCIPLINE_GROUP) of a body and
+    # reads the clues that body flags 重大 (cases.major.can_read_major), nothing more.
+    Role.DISCIPLINE_GROUP: RoleSpec(
+        "驻委纪检组", Scope.BODY, frozenset({C.WORKBENCH, C.MAJOR_READ})
     ),
 }
 ROLE_LABELS: dict[Role, str] = {role: spec.label for role, spec in ROLES.items()}

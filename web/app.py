@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         letter_templates,
         letters,
         mailbox,
+        major,
         portal,
         rectification,
         registers,
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         stats,
         storage,
         supervision,
+        supervision_notices,
         tips,
         tips_api,
     )
@@ -143,7 +145,7 @@ def register_blueprints(app: Flask) -> None:
         portal.bp, tips_api.bp, stats.bp, search.bp, search.api_bp, intake_check.bp,
         intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
         rectification.bp, supervision.bp, documents_admin.bp, letters.bp,
-        letter_templates.bp,
+        letter_templates.bp, major.bp, supervision_notices.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

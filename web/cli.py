@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
+import cases.demo_duties
 import documents.demo
 import rectification.demo
 import reporting.demo
@@ -50,6 +51,7 @@ DEMO_MODULES = [
     rectification.demo,
     supervision.demo,
     documents.demo,
+    cases.demo_duties,  # the duties beside the stories: 重大, report back, referral outcome
 ]
 
 

@@ -16,9 +16,21 @@ BOARD = frozenset({"inspector"}) | LEADERS
 REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # REGISTERS
 RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
+CLUE_READERS = DEMO_STAFF - {"admin"}  # Capability.CLUES_READ
+
 ROWS: dict[str, dict[str, Any]] = {
     # The ledger export's progress as JSON (web/static/export_job.js): as exports.show.
     "exports.status": {"roles": DEMO_STAFF - {"admin"}},
+    # 重大线索: the clue readers of the jurisdiction (the world's clues are flagged 重大);
+    # the 驻委纪检组 member is tested in tests/cases/test_major.py.
+    "major.index": {"roles": CLUE_READERS},
+    "major.show": {"roles": CLUE_READERS, "scoped": True},
+    # 督查通报: everyone reads the notices of their body and the bodies above; leaders
+    # (Capability.SUPERVISE) publish. The matrix names notice 0 and expects everyone refused;
+    # reading a real one is covered by tests/supervision/test_notices.py.
+    "supervision_notices.index": {"roles": EVERYONE},
+    "supervision_notices.publish_view": {"roles": LEADERS},
+    "supervision_notices.show": {"roles": frozenset()},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,
@@ -100,6 +112,7 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "doc_id": lambda side: 0,
     "fmt": lambda side: "pdf",
     "template_id": lambda side: 0,
+    "notice_id": lambda side: 0,
 }
 
 # The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).

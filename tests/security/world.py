@@ -166,7 +166,7 @@ def _rectification(db: Session, side: str, code: str) -> int:
             "problem": f"未公示收费标准 {side}",
             "found_on": today.isoformat(),
             "responsible_unit_id": unit(db, f"{code}-H01").id,
-            "responsible_person": "院长",
+            "responsible_user_id": reporter_of(db, f"{code}-H01").id,
             "measure": "公示收费标准",
             "deadline": (today + timedelta(days=30)).isoformat(),
         },
@@ -221,6 +221,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         clerk, handler = ("clerk", "handler") if side == "a" else ("clerk2", "handler2")
         clue = clue_in_state(db, ClueState.VERIFYING, unit_code=code, actor=clerk)
         clue.handler_id = user(db, handler).id
+        clue.major = True  # read on the 重大线索 pages too (cases.major)
         db.flush()
         s.clue_id = clue.id
         saved = add_attachments(
