@@ -181,10 +181,13 @@ def main() -> None:
     }
     for name, label in labels.items():
         t = times[name]
-        print(f"{name:8} {steps / t:8.0f} transitions/s {t:8.2f} s  {1e6 * t / steps:6.0f} µs  {label}")
+        rate, micros = steps / t, 1e6 * t / steps
+        print(f"{name:8} {rate:8.0f} transitions/s {t:8.2f} s  {micros:6.0f} µs  {label}")
     e = times["engine"]
-    print(f"engine / session replay {e / times['session']:.2f}; session / raw "
-          f"{times['session'] / times['raw']:.2f}; engine vs peer {times['peer'] / e:.2f}x faster")
+    print(
+        f"engine / session replay {e / times['session']:.2f}; session / raw "
+        f"{times['session'] / times['raw']:.2f}; engine vs peer {times['peer'] / e:.2f}x faster"
+    )
     print(f"processor time of all variants: {cpu:.2f} s")
     print(f"max RSS after each chunk of {CHUNK} (MiB): {', '.join(f'{m:.1f}' for m in memory)}")
     print(f"RSS growth first to last chunk: {memory[-1] - memory[0]:.1f} MiB")
