@@ -189,25 +189,8 @@ def fire(
         next_due_kind=due_kind,
         updated_at=now,
     )
-    table = type(obj).__table__
-    params = {**updates, "_id": obj.id, "_version": obj.version}
-    # The statements run on the DB-API connection of the session's transaction, compiled
-    # once per dialect (``workflow.fastsql``); ``obj`` is synced below, no other mapped
-    # object is touched.
-    conn = session.connection()
-    columns = frozenset(updates)
-    update = fastsql.prepare(
-        ("versioned_update", table.name, columns),
-        conn.dialect,
-        lambda _d: _versioned_update(table, columns),
-    )
-    cursor = fastsql.execute(conn, update, params)
-    updated = cursor.rowcount
-    cursor.close()
-    if updated != 1:
-        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
-    for key, value in updates.items():
-        set_committed_value(obj, key, value)
+    conn = session.connection()  # the session's transaction (workflow.fastsql)
+    _versioned_write(conn, obj, updates)
     payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in cleaned.items()}
     log_values = dict(
         lifecycle=lifecycle.name,
@@ -223,20 +206,45 @@ def fire(
     )
     log_id = _append_log(conn, log_values)
     if t.notify:
-        outbox = fastsql.prepare("outbox_insert", conn.dialect, _outbox_insert)
-        fastsql.execute(
-            conn,
-            outbox,
-            dict(
-                kind=t.notify.kind,
-                lifecycle=lifecycle.name,
-                subject_id=obj.id,
-                created_at=now,
-                processed_at=None,
-                payload={"trigger": trigger, "from": source, "to": dest, "actor_id": actor.id},
-            ),
-        ).close()
+        outbox = {"trigger": trigger, "from": source, "to": dest, "actor_id": actor.id}
+        _queue(conn, t.notify.kind, lifecycle.name, obj.id, now, outbox)
     return Step(id=log_id, **log_values)
+
+
+def _versioned_write(conn: Any, obj: Any, updates: dict[str, Any]) -> None:
+    """The versioned UPDATE on the DB-API connection of the session's transaction; a stale
+    version raises ``Conflict``. ``obj`` takes the written values as committed state, so
+    later reads in the session see the new state and version without a query."""
+    table = type(obj).__table__
+    columns = frozenset(updates)
+    prepared = fastsql.prepare(
+        ("versioned_update", table.name, columns),
+        conn.dialect,
+        lambda _d: _versioned_update(table, columns),
+    )
+    cursor = fastsql.execute(conn, prepared, {**updates, "_id": obj.id, "_version": obj.version})
+    updated = cursor.rowcount
+    cursor.close()
+    if updated != 1:
+        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
+    for key, value in updates.items():
+        set_committed_value(obj, key, value)
+
+
+def _queue(
+    conn: Any, kind: str, lifecycle: str, subject_id: int, now: datetime, payload: dict[str, Any]
+) -> None:
+    """The outbox row, in the step's transaction."""
+    prepared = fastsql.prepare("outbox_insert", conn.dialect, _outbox_insert)
+    values = dict(
+        kind=kind,
+        lifecycle=lifecycle,
+        subject_id=subject_id,
+        created_at=now,
+        processed_at=None,
+        payload=payload,
+    )
+    fastsql.execute(conn, prepared, values).close()
 
 
 def _append_log(conn: Any, values: dict[str, Any]) -> int:
