@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def prepare(key: Hashable, dialect: Dialect, build: Callable[[Dialect], ClauseEl
     if found is not None:
         return found
     stmt = build(dialect)
-    compiled = stmt.compile(dialect=dialect)
+    compiled = cast(SQLCompiler, stmt.compile(dialect=dialect))
     names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
     binds = tuple(
         (name, compiled.binds[name].type._cached_bind_processor(dialect)) for name in names
