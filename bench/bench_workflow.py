@@ -1,18 +1,29 @@
-"""Push N clues through a full path with the engine, and the same number of versioned
-UPDATE + log INSERT statements through raw DB-API as a baseline, with the same commits.
+"""The engine against its own statements: N clues through the ten steps of a full path.
 
-Prints transitions per second for both, memory growth, and on its last line
-``ratio X`` = engine time / baseline time. Usage: python bench/bench_workflow.py [N]
+In the same run, on the same data (each variant on its own fresh database, chunks of
+clues interleaved so a busy neighbour slows all alike):
+
+- ``engine``: ``cases.service.fire`` per step, one commit per step, as the app runs it;
+- ``raw replay``: the exact statements the engine sent to the driver (recorded in a
+  first, untimed pass by a ``before_cursor_execute`` listener), with the same commits,
+  through the bare DB-API cursor;
+- ``session replay``: the same recording through a SQLAlchemy ``Session``;
+- ``machine peer``: the common way, a ``transitions.Machine`` per ORM object
+  (``bench/workflow_baselines.py``).
+
+The last line is ``ratio X`` = engine time / raw replay time.
+Usage: python bench/bench_workflow.py [N]   (PostgreSQL: set QINGFENG_BENCH_DATABASE_URL)
 """
 
 from __future__ import annotations
 
 import gc
-import json
+import os
 import resource
 import sys
 import time
-from datetime import UTC, datetime
+from contextlib import nullcontext
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,10 +32,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import time_machine  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench._setup import fresh_sqlite  # noqa: E402
+from bench._setup import fresh_demo_database  # noqa: E402
+from bench.workflow_baselines import (  # noqa: E402
+    MachinePeer,
+    RawReplay,
+    Recorder,
+    SessionReplay,
+)
 from cases.handling_models import ClueSubject, FeedbackRecord  # noqa: E402
 from cases.models import Clue  # noqa: E402
 from cases.service import NewClue, create_clue, fire  # noqa: E402
+from config.database import held_session  # noqa: E402
 from directory.models import OrgUnit, User  # noqa: E402
 
 PATH = [
@@ -39,11 +57,7 @@ PATH = [
     ("handler", "request_write_off", {}),
     ("leader", "approve_write_off", {}),
 ]
-
-
-# Processor time of each run: on a loaded machine wall time swings with the neighbours,
-# processor time much less (SQLite runs in this process, so its work is counted too).
-CPU: dict[str, float] = {}
+CHUNK = 100
 
 
 def rss_mib() -> float:
@@ -78,93 +92,66 @@ def make_clues(factory, n: int) -> list[int]:
     return ids
 
 
-def run_engine(factory, ids: list[int]) -> tuple[float, list[float]]:
-    session = factory()
-    users = {u.username: u for u in session.scalars(select(User))}
-    steps = [
-        (users[a], trig, data if data is not None else {"handler_id": users["handler"].id})
-        for a, trig, data in PATH
-    ]
-    memory = []
-    start, cpu = time.perf_counter(), time.process_time()
-    for i, clue_id in enumerate(ids):
-        clue = session.get(Clue, clue_id)
-        for actor, trigger, data in steps:
-            fire(session, actor, clue, trigger, data)
-            session.commit()
-        session.expunge(clue)
-        if i % 2000 == 1999:
-            gc.collect()
-            memory.append(rss_mib())
-    elapsed = time.perf_counter() - start
-    CPU["engine"] = time.process_time() - cpu
-    session.close()
-    return elapsed, memory
+class EngineRun:
+    """``fire`` per step and a commit after each, on one held connection (a batch job)."""
+
+    def __init__(self, engine, factory, recorder: Recorder | None = None) -> None:
+        # QF_BENCH_POOLED=1: a pooled session, a connection checked out per transaction.
+        pooled = os.environ.get("QF_BENCH_POOLED") == "1"
+        self.context = nullcontext(factory()) if pooled else held_session(engine)
+        self.session = self.context.__enter__()
+        users = {u.username: u for u in self.session.scalars(select(User))}
+        self.session.commit()
+        self.steps = [
+            (users[a], trig, data if data is not None else {"handler_id": users["handler"].id})
+            for a, trig, data in PATH
+        ]
+        self.recorder = recorder
+        self.memory: list[float] = []
+
+    def run(self, ids: list[int]) -> float:
+        session, recorder = self.session, self.recorder
+        start = time.perf_counter()
+        for clue_id in ids:
+            if recorder is not None:
+                recorder.current = clue_id
+            clue = session.get(Clue, clue_id)
+            for actor, trigger, data in self.steps:
+                fire(session, actor, clue, trigger, data)
+                session.commit()
+            session.expunge(clue)
+        elapsed = time.perf_counter() - start
+        if recorder is not None:
+            recorder.current = None
+        gc.collect()
+        self.memory.append(rss_mib())
+        return elapsed
+
+    def close(self) -> None:
+        self.session.close()
+        self.context.__exit__(None, None, None)
 
 
-def run_baseline(engine, ids: list[int]) -> float:
-    raw = engine.raw_connection()
-    cur = raw.cursor()
-    states = ["received"] + [f"s{i}" for i in range(len(PATH))]
-    now = datetime.now(UTC).isoformat()
-    start, cpu = time.perf_counter(), time.process_time()
-    for clue_id in ids:
-        for version, (src, dst) in enumerate(zip(states, states[1:], strict=False), start=1):
-            cur.execute(
-                "UPDATE clues SET state = ?, version = ?, updated_at = ? "
-                "WHERE id = ? AND version = ?",
-                (dst, version + 1, now, clue_id, version),
-            )
-            if cur.rowcount != 1:
-                raise RuntimeError("baseline lost an update")
-            cur.execute(
-                "INSERT INTO transition_log (lifecycle, subject_id, actor_id, at, trigger, "
-                "from_state, to_state, version, reason, payload) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ("clue", clue_id, 1, now, "t", src, dst, version + 1, "", json.dumps({})),
-            )
-            raw.commit()
-    elapsed = time.perf_counter() - start
-    CPU["baseline"] = time.process_time() - cpu
-    raw.close()
-    return elapsed
-
-
-def run_session_baseline(factory, ids: list[int]) -> float:
-    """The same two statements per step, but through a SQLAlchemy session as the app runs them."""
-    from sqlalchemy import text
-
-    update = text(
-        "UPDATE clues SET state = :s, version = :v2, updated_at = :u "
-        "WHERE id = :id AND version = :v"
-    )
-    insert = text(
-        "INSERT INTO transition_log (lifecycle, subject_id, actor_id, at, trigger, "
-        "from_state, to_state, version, reason, payload) "
-        "VALUES ('clue', :id, 1, :u, 't', :a, :b, :v2, '', '{}')"
-    )
-    session = factory()
-    now = datetime.now(UTC).isoformat()
-    start = time.perf_counter()
-    for clue_id in ids:
-        for version in range(1, len(PATH) + 1):
-            conn = session.connection()
-            params = {
-                "s": f"s{version}",
-                "v2": version + 1,
-                "u": now,
-                "id": clue_id,
-                "v": version,
-                "a": f"s{version - 1}",
-                "b": f"s{version}",
-            }
-            if conn.execute(update, params).rowcount != 1:
-                raise RuntimeError("baseline lost an update")
-            conn.execute(insert, params)
-            session.commit()
-    elapsed = time.perf_counter() - start
-    session.close()
-    return elapsed
+def prepare(n: int):
+    """Five databases alike; the engine's statements recorded on the first."""
+    made = {}
+    for name in ("record", "engine", "raw", "session", "peer"):
+        url, engine, factory = fresh_demo_database(f"wf_{name}")
+        made[name] = (engine, factory, make_clues(factory, n))
+    ids = made["record"][2]
+    assert all(m[2] == ids for m in made.values()), "the databases differ"
+    recorder = Recorder(made["record"][0])
+    record_run = EngineRun(made["record"][0], made["record"][1], recorder)
+    record_run.run(ids)
+    record_run.close()
+    recorder.stop()
+    runners = {
+        "engine": EngineRun(*made["engine"][:2]),
+        "raw": RawReplay(made["raw"][0], recorder.ops),
+        "session": SessionReplay(made["session"][1], recorder.ops),
+        "peer": MachinePeer(made["peer"][1], PATH),
+    }
+    return made["record"][0].dialect.name, ids, recorder, runners
 
 
 def main() -> None:
@@ -172,31 +159,46 @@ def main() -> None:
     steps = n * len(PATH)
     # Mid-year, so every deadline falls inside a year the official calendar covers.
     with time_machine.travel(datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        _, engine_a, factory_a = fresh_sqlite("engine")
-        ids = make_clues(factory_a, n)
-        engine_time, memory = run_engine(factory_a, ids)
-        _, engine_b, factory_b = fresh_sqlite("baseline")
-        ids_b = make_clues(factory_b, n)
-        base_time = run_baseline(engine_b, ids_b)
-        _, _, factory_c = fresh_sqlite("session")
-        ids_c = make_clues(factory_c, n)
-        session_time = run_session_baseline(factory_c, ids_c)
-    print(f"clues: {n}, transitions each: {len(PATH)}, total transitions: {steps}")
-    print(f"engine:   {steps / engine_time:10.0f} transitions/s  ({engine_time:.2f} s)")
-    print(f"baseline: {steps / base_time:10.0f} transitions/s  ({base_time:.2f} s)  raw DB-API")
+        dialect, ids, recorder, runners = prepare(n)
+        times, cpu = dict.fromkeys(runners, 0.0), dict.fromkeys(runners, 0.0)
+        for at in range(0, n, CHUNK):
+            chunk = ids[at : at + CHUNK]
+            for name, runner in runners.items():
+                started = time.process_time()
+                times[name] += runner.run(chunk)
+                cpu[name] += time.process_time() - started
+        memory = runners["engine"].memory
+        for runner in runners.values():
+            runner.close()
+    statements, commits = recorder.counts()
+    print(f"{dialect}: clues {n}, steps each {len(PATH)}, transitions {steps}")
+    print(f"recorded: {statements} statements, {commits} commits ({statements / steps:.2f} a step)")
+    labels = {
+        "engine": "cases.service.fire, commit per step",
+        "raw": "the engine's statements replayed through the DB-API",
+        "session": "the same replay through a SQLAlchemy Session",
+        "peer": "transitions Machine per ORM object, version_id_col, ORM log + outbox",
+    }
+    for name, label in labels.items():
+        t = times[name]
+        rate, micros, cpu_us = steps / t, 1e6 * t / steps, 1e6 * cpu[name] / steps
+        print(
+            f"{name:8} {rate:7.0f} transitions/s {t:7.2f} s {micros:5.0f} µs "
+            f"(processor {cpu_us:5.0f} µs)  {label}"
+        )
+    e = times["engine"]
     print(
-        f"session:  {steps / session_time:10.0f} transitions/s  ({session_time:.2f} s)  "
-        f"same SQL through a SQLAlchemy session; engine/session = "
-        f"{engine_time / session_time:.2f}"
+        f"engine / session replay {e / times['session']:.2f}; session / raw "
+        f"{times['session'] / times['raw']:.2f}; engine vs peer {times['peer'] / e:.2f}x faster"
     )
     print(
-        f"processor time: engine {CPU['engine']:.2f} s, baseline {CPU['baseline']:.2f} s, "
-        f"cpu ratio {CPU['engine'] / CPU['baseline']:.2f}"
+        f"processor time (this process; on PostgreSQL the server's work is not in it): "
+        f"engine / raw {cpu['engine'] / cpu['raw']:.2f}, peer / engine "
+        f"{cpu['peer'] / cpu['engine']:.2f}"
     )
-    if len(memory) >= 2:
-        print(f"max RSS after each 2,000 clues (MiB): {', '.join(f'{m:.1f}' for m in memory)}")
-        print(f"RSS growth from first to last sample: {memory[-1] - memory[0]:.1f} MiB")
-    print(f"ratio {engine_time / base_time:.2f}")
+    print(f"max RSS after each {CHUNK} clues (MiB): {', '.join(f'{m:.1f}' for m in memory)}")
+    print(f"RSS growth first to last chunk: {memory[-1] - memory[0]:.1f} MiB")
+    print(f"ratio {e / times['raw']:.2f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 from cases.handling_models import ClueSubject, FeedbackRecord, Referral, Sanction
 from cases.reference import SANCTION_KINDS
 from cases.states import FINDINGS_LABELS, Route
+from workflow import fastsql
 
 
 def missing_items(session: Session, clue: Any) -> list[str]:
@@ -109,13 +110,21 @@ def _file_looks_complete(session: Session, clue: Any) -> bool:
         return False
     if clue.findings is not None and not (clue.findings_text or "").strip():
         return False
-    rows = session.connection().execute(_FILE_STATE, {"clue_id": clue.id}).all()
-    first = rows[0]
-    if first.sanction_pending or first.referral_open:
+    # On the session's own DB-API connection, compiled once per dialect (workflow.fastsql):
+    # columns has_person, sanction_pending, referral_open, then the feedback record's.
+    conn = session.connection()
+    prepared = fastsql.prepare("file_state", conn.dialect, lambda _d: _FILE_STATE)
+    cursor = fastsql.execute(conn, prepared, {"clue_id": clue.id})
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    has_person, sanction_pending, referral_open = rows[0][:3]
+    if sanction_pending or referral_open:
         return False
-    if clue.findings in ("substantiated", "partly") and not first.has_person:
+    if clue.findings in ("substantiated", "partly") and not has_person:
         return False
-    return any(row.mode is not None and _settled(*row[3:]) for row in rows)
+    return any(row[3] is not None and _settled(*row[3:]) for row in rows)
 
 
 def file_complete(clue: Any) -> str | None:

@@ -115,3 +115,19 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def held_session(engine: Engine) -> Iterator[Session]:
+    """A session on one connection held for its whole life, for batch jobs and imports.
+
+    Each ``commit`` ends its transaction and the next statement begins another on the
+    same connection: no pool checkout, reset-on-return rollback or pre-ping per
+    transaction. Rolled back and released when the block ends.
+    """
+    with engine.connect() as conn:
+        session = Session(bind=conn, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()

@@ -26,7 +26,7 @@ from config.errors import (
     ValidationError,
 )
 from config.localtime import LOCAL_TZ
-from workflow import pending, timelimits
+from workflow import fastsql, pending, timelimits
 from workflow.fields import FieldSpec, clean
 from workflow.lifecycle import Effect as Effect
 from workflow.lifecycle import Hooks as Hooks
@@ -224,16 +224,8 @@ def fire(
         next_due_kind=due_kind,
         updated_at=now,
     )
-    table = type(obj).__table__
-    params = {**updates, "_id": obj.id, "_version": obj.version}
-    # The connection of the session's transaction: same transaction, none of the ORM
-    # execute layer (these statements touch no mapped objects but ``obj``, synced below).
-    conn = session.connection()
-    result = conn.execute(_versioned_update(table, frozenset(updates)), params)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
-    for key, value in updates.items():
-        set_committed_value(obj, key, value)
+    conn = session.connection()  # the session's transaction (workflow.fastsql)
+    _versioned_write(conn, obj, updates)
     payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in cleaned.items()}
     log_values = dict(
         lifecycle=lifecycle.name,
@@ -247,42 +239,81 @@ def fire(
         reason=str(cleaned.get("reason", "")),
         payload=payload,
     )
-    # Core INSERTs: the log and the outbox are write-only here, no need for the unit of work.
-    inserted = conn.execute(_LOG_INSERT, log_values)
+    log_id = _append_log(conn, log_values)
     if t.notify:
-        conn.execute(
-            _OUTBOX_INSERT,
-            dict(
-                kind=t.notify.kind,
-                lifecycle=lifecycle.name,
-                subject_id=obj.id,
-                created_at=now,
-                processed_at=None,
-                payload={"trigger": trigger, "from": source, "to": dest, "actor_id": actor.id},
-            ),
-        )
-    pk = inserted.inserted_primary_key
-    assert pk is not None
-    return Step(id=pk[0], **log_values)
+        outbox = {"trigger": trigger, "from": source, "to": dest, "actor_id": actor.id}
+        _queue(conn, t.notify.kind, lifecycle.name, obj.id, now, outbox)
+    return Step(id=log_id, **log_values)
 
 
-# Statements are built once and executed with parameters: building a statement with
-# literal values costs more than running it (measured in bench/bench_workflow.py).
-_LOG_INSERT = cast(Table, TransitionLog.__table__).insert()
-_OUTBOX_INSERT = cast(Table, OutboxEvent.__table__).insert()
-_UPDATES: dict[tuple[str, frozenset[str]], Any] = {}
+def _versioned_write(conn: Any, obj: Any, updates: dict[str, Any]) -> None:
+    """The versioned UPDATE on the DB-API connection of the session's transaction; a stale
+    version raises ``Conflict``. ``obj`` takes the written values as committed state, so
+    later reads in the session see the new state and version without a query."""
+    table = type(obj).__table__
+    columns = frozenset(updates)
+    prepared = fastsql.prepare(
+        ("versioned_update", table.name, columns),
+        conn.dialect,
+        lambda _d: _versioned_update(table, columns),
+    )
+    cursor = fastsql.execute(conn, prepared, {**updates, "_id": obj.id, "_version": obj.version})
+    updated = cursor.rowcount
+    cursor.close()
+    if updated != 1:
+        raise Conflict("该记录已被他人修改，请刷新页面后重试。")
+    for key, value in updates.items():
+        set_committed_value(obj, key, value)
+
+
+def _queue(
+    conn: Any, kind: str, lifecycle: str, subject_id: int, now: datetime, payload: dict[str, Any]
+) -> None:
+    """The outbox row, in the step's transaction."""
+    prepared = fastsql.prepare("outbox_insert", conn.dialect, _outbox_insert)
+    values = dict(
+        kind=kind,
+        lifecycle=lifecycle,
+        subject_id=subject_id,
+        created_at=now,
+        processed_at=None,
+        payload=payload,
+    )
+    fastsql.execute(conn, prepared, values).close()
+
+
+def _append_log(conn: Any, values: dict[str, Any]) -> int:
+    """The log row's INSERT; its id from ``lastrowid`` on SQLite, ``RETURNING`` elsewhere."""
+    prepared = fastsql.prepare("log_insert", conn.dialect, _log_insert)
+    cursor = fastsql.execute(conn, prepared, values)
+    try:
+        if conn.dialect.name == "sqlite":
+            return int(cursor.lastrowid)
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+# Statements are built once per dialect and executed with parameters (``workflow.fastsql``).
+_LOG = cast(Table, TransitionLog.__table__)
+_OUTBOX = cast(Table, OutboxEvent.__table__)
+
+
+def _log_insert(dialect: Any) -> Any:
+    stmt = _LOG.insert().values({c.key: bindparam(c.key) for c in _LOG.c if c.key != "id"})
+    return stmt if dialect.name == "sqlite" else stmt.returning(_LOG.c.id)
+
+
+def _outbox_insert(_dialect: Any) -> Any:
+    return _OUTBOX.insert().values({c.key: bindparam(c.key) for c in _OUTBOX.c if c.key != "id"})
 
 
 def _versioned_update(table: Any, columns: frozenset[str]) -> Any:
-    key = (table.name, columns)
-    stmt = _UPDATES.get(key)
-    if stmt is None:
-        stmt = _UPDATES[key] = (
-            table.update()
-            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
-            .values({name: bindparam(name) for name in columns})
-        )
-    return stmt
+    return (
+        table.update()
+        .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+        .values({name: bindparam(name) for name in columns})
+    )
 
 
 def _none(_ctx: StepContext) -> Mapping[str, Any]:
