@@ -10,7 +10,6 @@ Usage: python bench/bench_board.py                       (SQLite, a temp file)
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
@@ -22,13 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from app_boot import bootstrap  # noqa: E402
-from bench.bench_sweep import fresh_database  # noqa: E402
+from bench._setup import clue_row, drop_database, migrated, unit_row, user_row  # noqa: E402
 from cases.models import Clue  # noqa: E402
-from config.database import make_engine, session_scope  # noqa: E402
-from config.migrate import upgrade_database  # noqa: E402
+from config.database import session_scope  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from directory.models import OrgUnit, User  # noqa: E402
 from directory.passwords import hash_password  # noqa: E402
@@ -49,81 +46,36 @@ def populate(factory) -> None:
     with session_scope(factory) as s:
         seed_from_package(s)
         units = [
-            dict(id=1, code="P", name="省卫生健康委", kind="province", path="/1/", depth=0),
-            dict(
-                id=2, code="C", name="市卫生健康委", kind="city", parent_id=1, path="/1/2/", depth=1
-            ),
+            unit_row(1, "P", "省卫生健康委", "province", None, "/1/", now),
+            unit_row(2, "C", "市卫生健康委", "city", 1, "/1/2/", now),
         ]
         for i in range(COUNTIES):
             cid = 100 + i
             units.append(
-                dict(
-                    id=cid,
-                    code=f"C-{i}",
-                    name=f"第{i}县卫生健康局",
-                    kind="county",
-                    parent_id=2,
-                    path=f"/1/2/{cid}/",
-                    depth=2,
-                )
+                unit_row(cid, f"C-{i}", f"第{i}县卫生健康局", "county", 2, f"/1/2/{cid}/", now)
             )
             for j in range(2):
                 hid = 10_000 + 10 * i + j
+                path = f"/1/2/{cid}/{hid}/"
                 units.append(
-                    dict(
-                        id=hid,
-                        code=f"C-{i}-H{j}",
-                        name=f"第{i}县医院{j}",
-                        kind="institution",
-                        parent_id=cid,
-                        path=f"/1/2/{cid}/{hid}/",
-                        depth=3,
-                    )
+                    unit_row(hid, f"C-{i}-H{j}", f"第{i}县医院{j}", "institution", cid, path, now)
                 )
-        s.execute(insert(OrgUnit), [u | {"active": True, "created_at": now} for u in units])
-        s.execute(
-            insert(User),
-            [
-                dict(
-                    id=1,
-                    username="city",
-                    display_name="市领导",
-                    password_hash=hash_password("x" * 12),
-                    role="leader",
-                    unit_id=2,
-                    active=True,
-                    failed_logins=0,
-                    created_at=now,
-                )
-            ],
-        )
+        s.execute(insert(OrgUnit), units)
+        city = user_row(1, "city", "leader", 2, hash_password("x" * 12), now, display_name="市领导")
+        s.execute(insert(User), [city])
         clues = []
         for n in range(CLUES):
             county = 100 + n % COUNTIES
             due = TODAY + timedelta(days=rng.randint(-20, 40))
             clues.append(
-                dict(
+                clue_row(
+                    county,
+                    rng.choice(STATES),
+                    f"线索{n}",
+                    now,
                     id=n + 1,
-                    unit_id=county,
-                    state=rng.choice(STATES),
-                    version=1,
-                    channel="hotline",
-                    category="other",
-                    summary=f"线索{n}",
-                    content="",
-                    received_at=now,
-                    clocks={},
                     next_due_on=due,
                     ledger_no=f"B-{n}",
-                    repeat_count=0,
-                    reporter_named=False,
-                    petition=False,
-                    handed_down=False,
-                    superior_ref="",
-                    findings_text="",
-                    verification_plan="",
-                    created_at=now,
-                    updated_at=now,
                 )
             )
         s.execute(insert(Clue), clues)
@@ -239,10 +191,7 @@ def median_ms(fn) -> float:
 
 
 def main() -> int:
-    url = fresh_database("board")
-    upgrade_database(url)
-    engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    url, engine, factory = migrated("board")
     populate(factory)
     inst = Path(tempfile.mkdtemp(prefix="qf-board-"))
     settings = Settings(
@@ -275,20 +224,8 @@ def main() -> int:
     print(f"  page (rendered)  median {app_ms:7.1f} ms   target < {TARGET_MS} ms")
     print(f"  raw SQL baseline median {raw_ms:7.1f} ms   ratio {app_ms / raw_ms:5.1f}x")
     engine.dispose()
-    _drop(url)
+    drop_database(url)
     return 0 if app_ms < TARGET_MS else 1
-
-
-def _drop(url: str) -> None:
-    """Drop the PostgreSQL database ``fresh_database`` made (a SQLite temp file stays)."""
-    base = os.environ.get("QINGFENG_BENCH_DATABASE_URL")
-    if not base:
-        return
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        name = url.rsplit("/", 1)[1]
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 if __name__ == "__main__":

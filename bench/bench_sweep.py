@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,11 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import time_machine  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from bench._setup import (  # noqa: E402
+    clue_row,
+    migrated,
+    unit_row,
+    user_row,
+)
 from cases.models import Clue  # noqa: E402
-from config.database import make_engine, session_scope  # noqa: E402
-from config.migrate import upgrade_database  # noqa: E402
+from config.database import session_scope  # noqa: E402
 from directory.models import OrgUnit, User  # noqa: E402
 from directory.passwords import hash_password  # noqa: E402
 from notifications.chunks import Progress, sweep_chunks  # noqa: E402
@@ -45,23 +48,15 @@ SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=SH)  # a Monday, a working day
 CHUNKS: list[tuple[float, int, int, int]] = []
 VERBOSE = bool(os.environ.get("QINGFENG_BENCH_VERBOSE"))
+INSTITUTION = dict(
+    category="general_hospital",
+    grade="level2",
+    ownership="public",
+    insurance_designated=True,
+    stat_class="public_l2plus",
+    stat_row="pub2_general",
+)
 FORMS = ["zl1", "zl3", "quarterly_progress", "annual_summary", "campaign_summary"]
-
-
-def fresh_database(tag: str) -> str:
-    base = os.environ.get("QINGFENG_BENCH_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='qf-sweep-')) / 'bench.db'}"
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_{tag}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def populate(factory, institutions: int, clues: int) -> None:
@@ -74,42 +69,26 @@ def populate(factory, institutions: int, clues: int) -> None:
         workdays = [
             d for d in (date(2026, 6, 1) + timedelta(n) for n in range(45)) if cal.is_workday(d)
         ]
-        units = [
-            dict(id=1, code="P", name="省卫生健康委", kind="province", parent_id=None, path="/1/",
-                 depth=0, active=True, contact_name="", contact_phone="", contact_email="",
-                 created_at=now)
-        ]  # fmt: skip
+        units = [unit_row(1, "P", "省卫生健康委", "province", None, "/1/", now)]
         for c in range(counties):
             cid = 2 + c
-            units.append(
-                dict(id=cid, code=f"D{c}", name=f"县{c}卫生健康局", kind="county", parent_id=1,
-                     path=f"/1/{cid}/", depth=1, active=True, contact_name="", contact_phone="",
-                     contact_email="", created_at=now)
-            )  # fmt: skip
+            units.append(unit_row(cid, f"D{c}", f"县{c}卫生健康局", "county", 1, f"/1/{cid}/", now))
         first_inst = 2 + counties
         for i in range(institutions):
             iid = first_inst + i
             parent = 2 + i % counties
             units.append(
-                dict(
-                    id=iid,
-                    code=f"H{i}",
-                    name=f"医院{i}",
-                    kind="institution",
-                    parent_id=parent,
-                    path=f"/1/{parent}/{iid}/",
-                    depth=2,
-                    active=True,
-                    category="general_hospital",
-                    grade="level2",
-                    ownership="public",
-                    insurance_designated=True,
-                    stat_class="public_l2plus",
-                    stat_row="pub2_general",
+                unit_row(
+                    iid,
+                    f"H{i}",
+                    f"医院{i}",
+                    "institution",
+                    parent,
+                    f"/1/{parent}/{iid}/",
+                    now,
+                    **INSTITUTION,
                     contact_name="医务科",
-                    contact_phone="",
                     contact_email=f"h{i}@example.invalid",
-                    created_at=now,
                 )
             )
         s.execute(insert(OrgUnit), units)
@@ -118,36 +97,20 @@ def populate(factory, institutions: int, clues: int) -> None:
         uid = 1
         for c in range(counties):
             for role in ("leader", "handler", "clerk"):
-                users.append(
-                    dict(
-                        id=uid,
-                        username=f"{role}{c}",
-                        display_name=f"{role}{c}",
-                        password_hash=pw,
-                        role=role,
-                        unit_id=2 + c,
-                        email="",
-                        phone="",
-                        active=True,
-                        failed_logins=0,
-                        created_at=now,
-                    )
-                )
+                users.append(user_row(uid, f"{role}{c}", role, 2 + c, pw, now))
                 uid += 1
         for i in range(institutions):
+            mail = f"r{i}@example.invalid"
             users.append(
-                dict(
-                    id=uid,
-                    username=f"r{i}",
+                user_row(
+                    uid,
+                    f"r{i}",
+                    "reporter",
+                    first_inst + i,
+                    pw,
+                    now,
                     display_name=f"填报员{i}",
-                    password_hash=pw,
-                    role="reporter",
-                    unit_id=first_inst + i,
-                    email=f"r{i}@example.invalid",
-                    phone="",
-                    active=True,
-                    failed_logins=0,
-                    created_at=now,
+                    email=mail,
                 )
             )
             uid += 1
@@ -202,26 +165,17 @@ def populate(factory, institutions: int, clues: int) -> None:
                 }
             }
             rows.append(
-                dict(
-                    unit_id=county,
-                    state="triage",
+                clue_row(
+                    county,
+                    "triage",
+                    f"线索{k}",
+                    now,
                     version=3,
-                    channel="hotline",
-                    category="other",
-                    summary=f"线索{k}",
-                    content="",
-                    received_at=now,
                     reporter_named=True,
-                    petition=False,
-                    handed_down=False,
-                    superior_ref="",
-                    repeat_count=0,
                     handler_id=1 + 3 * (k % counties) + 1,
                     clocks=clocks,
                     next_due_on=due,
                     next_due_kind="accept_notice",
-                    created_at=now,
-                    updated_at=now,
                 )
             )
         if rows:
@@ -317,10 +271,7 @@ def run_baseline(engine, queued: int) -> tuple[float, float, int]:
 
 
 def measure(institutions: int, clues: int, tag: str) -> dict:
-    url = fresh_database(tag)
-    upgrade_database(url)
-    engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    _, engine, factory = migrated(tag)
     t0 = time.perf_counter()
     populate(factory, institutions, clues)
     setup = time.perf_counter() - t0

@@ -49,6 +49,9 @@ def missing_items(session: Session, clue: Any) -> list[str]:
         missing.append(f"移送回执：{'、'.join(unreceipted)}")
     if not _feedback_settled(session, clue):
         missing.append("反馈举报人（或注明无需反馈的理由）")
+    # A referrer that asked for the result (要求报告结果): the report_back_done guard.
+    if getattr(clue, "report_requested", False) and not clue.reported_back_on:
+        missing.append("向移交单位报告办理结果")
     return missing
 
 

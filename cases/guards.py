@@ -44,6 +44,18 @@ def _extension_possible(clue: Any) -> str | None:
     return "没有可以延期的期限（或已延期过）。"
 
 
+def _report_back_open(clue: Any) -> str | None:
+    if not clue.report_requested:
+        return "移交单位未要求报告办理结果。"
+    return "已向移交单位报告办理结果。" if clue.reported_back_on else None
+
+
+def _report_back_done(clue: Any) -> str | None:
+    if clue.report_requested and not clue.reported_back_on:
+        return "移交单位要求报告办理结果，尚未报告，不能申请销号。"
+    return None
+
+
 GUARDS = {
     **{f"route_is_{r.value}": _route_guard(r) for r in Route},
     "acceptance_notice_open": _open_clock("accept_notice", "无需告知受理情况，或已告知。"),
@@ -54,6 +66,9 @@ GUARDS = {
     ),
     "extension_possible": _extension_possible,
     "file_complete": file_complete,
+    "not_major": lambda clue: "该线索已标记为重大线索。" if clue.major else None,
+    "report_back_open": _report_back_open,
+    "report_back_done": _report_back_done,
 }
 
 PREDICATES = {

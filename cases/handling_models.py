@@ -127,6 +127,9 @@ class Referral(Base):
     receipt_due: Mapped[date | None] = mapped_column(Date, index=True)
     received_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # Once receipted, the outcome is chased too (``referral_outcome`` in cases.timelimits,
+    # notifications.referral_reminders); None until the receipt, or while pending.
+    outcome_due: Mapped[date | None] = mapped_column(Date, index=True)
     outcome_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
 

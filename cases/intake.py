@@ -25,6 +25,7 @@ from tips.duplicates import find_duplicates
 from tips.models import Tip
 from tips.service import NewTip, Vault, create_tip
 
+REPORT_CHANNELS = frozenset({"superior", "department", "inspection_tour"})
 DECISIONS = ("register", "merge", "not_accept", "forward")
 # A duplicate is proposed only as a clue one can still merge into.
 _NOT_TARGETS = (ClueState.MERGED, ClueState.NOT_ACCEPTED, ClueState.FORWARDED)
@@ -35,6 +36,9 @@ def new_clue_for(tip: Tip, category: str = "other") -> NewClue:
     meta = tip.meta or {}
     handed_down = tip.channel == "superior"
     deadline = meta.get("deadline")
+    # 部门移交 / 巡视巡察移交 / 上级交办 that ask for the result: the report is a duty with
+    # the referrer's deadline (clock ``report_back``), seed 004's "要求报告结果".
+    report = tip.channel in REPORT_CHANNELS and bool(meta.get("reply_requested"))
     return NewClue(
         channel=tip.channel,
         summary=tip.summary,
@@ -43,6 +47,8 @@ def new_clue_for(tip: Tip, category: str = "other") -> NewClue:
         handed_down=handed_down,
         superior_ref=str(meta.get("reference", ""))[:100] if handed_down else "",
         superior_due=date.fromisoformat(deadline) if handed_down and deadline else None,
+        report_requested=report,
+        report_due=date.fromisoformat(deadline) if report and deadline else None,
         accused_unit_id=tip.accused_unit_id,
         received_at=tip.received_at,
         category=category,

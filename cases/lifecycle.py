@@ -7,6 +7,17 @@ clue page's buttons and by ``qingfeng workflow diagram clue``.
 from __future__ import annotations
 
 from cases.guards import GUARDS, PREDICATES
+from cases.lifecycle_parts import (
+    APPROVAL_REQUESTED,
+    ASSIGNED,
+    DUTY_TRANSITIONS,
+    NOTICE_METHODS,
+    REFERRED,
+    REGISTERED,
+    RESULT_SUBMITTED,
+    RETURNED,
+    ROUTE_APPROVED,
+)
 from cases.route_deadline import due_field, start_with_due
 from cases.states import (
     CLOSED_STATES,
@@ -25,40 +36,12 @@ from workflow.lifecycle import (
     FieldKind,
     FieldSpec,
     Lifecycle,
-    Notify,
     Transition,
-    register,
 )
 
 S = ClueState
 CLERK, HANDLER, LEADER, INSPECTOR = Role.CLERK, Role.HANDLER, Role.LEADER, Role.INSPECTOR
 OPEN_STATES = tuple(s.value for s in ClueState if s not in CLOSED_STATES)
-NOTICE_METHODS = (
-    ("phone", "电话"),
-    ("sms", "短信"),
-    ("letter", "书面"),
-    ("in_person", "当面"),
-    ("portal", "网上平台"),
-)
-
-
-# Who is told of which step (notifications.router reads these): the handler or the body's
-# leaders, in their own words; the clue's followers (关注) in theirs.
-REGISTERED = Notify("clue.registered", followers="已受理登记")
-ASSIGNED = Notify("clue.assigned", "handler", template="clue_assigned", followers="已交办承办人")
-APPROVAL_REQUESTED = Notify(
-    "clue.approval_requested", "leaders", "待您审批", followers="已提请审批"
-)
-ROUTE_APPROVED = Notify(
-    "clue.route_approved", "handler", "处置方式已获批准", followers="处置方式已获批准"
-)
-RETURNED = Notify("clue.returned", "handler", "已被退回", followers="已被退回")
-RESULT_SUBMITTED = Notify(
-    "clue.result_submitted", "leaders", "办理结果待审核", followers="办理结果已提交审核"
-)
-REFERRED = Notify("clue.referred", "leaders", "已移送司法机关", followers="已移送司法机关")
-
-
 def roles(*rs: Role) -> frozenset[str]:
     return frozenset(r.value for r in rs)
 
@@ -347,7 +330,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "申请销号",
         roles(HANDLER),
         fields=(reason("说明", required=False),),
-        guards=("feedback_done", "file_complete"),
+        guards=("feedback_done", "report_back_done", "file_complete"),
         notify=APPROVAL_REQUESTED,
         style="primary",
     ),
@@ -411,19 +394,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=("extension_possible",),
         approval=True,
     ),
+    *DUTY_TRANSITIONS,
 )
 
 
-CLUE_LIFECYCLE = register(
-    Lifecycle(
-        name="clue",
-        states=ClueState,
-        labels=STATE_LABELS,
-        initial=S.RECEIVED,
-        transitions=TRANSITIONS,
-        guards=GUARDS,
-        predicates=PREDICATES,
-        time_limits=RULES,
-        terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
-    )
+CLUE_LIFECYCLE = Lifecycle(
+    name="clue",
+    states=ClueState,
+    labels=STATE_LABELS,
+    initial=S.RECEIVED,
+    transitions=TRANSITIONS,
+    guards=GUARDS,
+    predicates=PREDICATES,
+    time_limits=RULES,
+    terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
 )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,6 +53,15 @@ class Clue(Base):
     handed_down: Mapped[bool] = mapped_column(Boolean, default=False)  # 上级交办/转办
     superior_ref: Mapped[str] = mapped_column(String(100), default="")
     superior_due: Mapped[date | None] = mapped_column(Date)
+    # 部门移交 / 巡视巡察移交 (and 上级交办) may ask for the result (seed 004: "要求报告结果"):
+    # the duty, its deadline (a clock, ``report_back``) and when it was done.
+    report_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    report_due: Mapped[date | None] = mapped_column(Date)
+    reported_back_on: Mapped[date | None] = mapped_column(Date)
+    # 重大 (cases.major): copied to the body's 驻委纪检组 (seed 001).
+    major: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    major_at: Mapped[datetime | None] = mapped_column()
+    major_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     proposed_route: Mapped[str | None] = mapped_column(String(32))
     route: Mapped[str | None] = mapped_column(String(32))
@@ -85,6 +95,7 @@ class Clue(Base):
         Index("ix_clues_unit_state_due", "unit_id", "state", "next_due_on"),
         Index("ix_clues_due", "next_due_on", "state"),
         Index("ix_clues_unit_id_desc", "unit_id", "id"),
+        Index("ix_clues_major_unit", "major", "unit_id"),
         # The ledger's keyset order, alone and within a unit.
         Index("ix_clues_received_id", "received_at", "id"),
         Index("ix_clues_unit_received_id", "unit_id", "received_at", "id"),

@@ -25,7 +25,13 @@ from cases.handling_models import (
     Sanction,
 )
 from cases.models import Clue
-from cases.pending_deadlines import REFERRAL, due_text, side_clock_due
+from cases.pending_deadlines import (
+    REFERRAL,
+    REFERRAL_OUTCOME,
+    due_text,
+    side_clock_clear,
+    side_clock_due,
+)
 from cases.reference import (
     INSTITUTION_SANCTIONS,
     KICKBACK_CATEGORIES,
@@ -154,6 +160,10 @@ def record_referral_receipt(
     referral.received_on = received
     if outcome:
         referral.outcome, referral.outcome_on = outcome, outcome_on
+    else:  # receipted, outcome still to come: it is chased too (referral_reminders)
+        referral.outcome_due = side_clock_due(
+            session, REFERRAL_OUTCOME, "referral_outcome", referral.id, clue, received
+        )
     session.flush()
     record_event(
         session,
@@ -161,6 +171,34 @@ def record_referral_receipt(
         clue,
         "referral.receipt",
         f"{referral.organ}已于 {received} 签收" + (f"；结果：{outcome}" if outcome else ""),
+        {"referral_id": referral.id},
+    )
+    return referral
+
+
+def record_referral_outcome(
+    session: Session, actor: User, clue: Clue, v: Mapping[str, Any]
+) -> Referral:
+    """The outcome the receiving organ reported, after its receipt; ends the chasing."""
+    referral = _own(session, Referral, clue, v["referral_id"])
+    r = Problems()
+    if referral.received_on is None:
+        r.error("referral_id", "该移送尚未登记回执，请先登记回执。")
+    elif referral.outcome_on is not None:
+        r.error("referral_id", "该移送已登记处理结果。")
+    elif v["outcome_on"] < referral.received_on:
+        r.error("outcome_on", "结果日期不能早于回执日期。")
+    r.done()
+    referral.outcome, referral.outcome_on = v["outcome"], v["outcome_on"]
+    referral.outcome_due = None
+    side_clock_clear(session, REFERRAL_OUTCOME, referral.id)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        clue,
+        "referral.outcome",
+        f"{referral.organ}反馈处理结果（{referral.outcome_on}）：{referral.outcome}",
         {"referral_id": referral.id},
     )
     return referral

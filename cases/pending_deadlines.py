@@ -23,7 +23,7 @@ from config.database import utcnow
 from workflow import pending, timelimits
 from workflow.engine import calendar_for, sync_pending
 
-REFERRAL, INQUIRY = "referral", "inquiry"
+REFERRAL, INQUIRY, REFERRAL_OUTCOME = "referral", "inquiry", "referral_outcome"
 
 
 def side_clock_due(
@@ -46,6 +46,11 @@ def side_clock_due(
     return None if timelimits.is_pending(clock) else date.fromisoformat(clock["due"])
 
 
+def side_clock_clear(session: Session, kind: str, subject_id: int) -> None:
+    """The side clock was met: nothing of it waits for a year any more."""
+    pending.clear(session, kind, subject_id)
+
+
 def due_text(session: Session, kind: str, subject_id: int, due: date | None) -> str:
     """The date, or "待定（YYYY 年工作日历未确认）" for a pending one."""
     if due is not None:
@@ -64,7 +69,7 @@ def _locked(session: Session, model: Any, ident: int) -> Any:
     return session.get(model, ident, with_for_update=True, populate_existing=True)
 
 
-def _resolve_clue(session: Session, clue_id: int) -> int:
+def resolve_clue(session: Session, clue_id: int) -> int:
     clue = _locked(session, Clue, clue_id)
     if clue is None:
         pending.clear(session, "clue", clue_id)
@@ -91,7 +96,7 @@ def _resolve_clue(session: Session, clue_id: int) -> int:
     return len(computed)
 
 
-def _resolve_referral(session: Session, referral_id: int) -> int:
+def resolve_referral(session: Session, referral_id: int) -> int:
     referral = _locked(session, Referral, referral_id)
     clue = session.get(Clue, referral.clue_id) if referral is not None else None
     if referral is None or clue is None:
@@ -112,7 +117,30 @@ def _resolve_referral(session: Session, referral_id: int) -> int:
     return 1
 
 
-def _resolve_inquiry(session: Session, letter_id: int) -> int:
+def resolve_outcome(session: Session, referral_id: int) -> int:
+    referral = _locked(session, Referral, referral_id)
+    clue = session.get(Clue, referral.clue_id) if referral is not None else None
+    if referral is None or clue is None or referral.received_on is None or referral.outcome_on:
+        pending.clear(session, REFERRAL_OUTCOME, referral_id)
+        return 0
+    due = side_clock_due(
+        session, REFERRAL_OUTCOME, "referral_outcome", referral.id, clue, referral.received_on
+    )
+    if due is None:
+        return 0
+    referral.outcome_due = due
+    record_event(
+        session,
+        None,
+        clue,
+        "deadline.computed",
+        f"工作日历确认后计算期限：移送{referral.organ}处理结果 {due}",
+        {"referral_id": referral.id},
+    )
+    return 1
+
+
+def resolve_inquiry(session: Session, letter_id: int) -> int:
     letter = _locked(session, InquiryLetter, letter_id)
     clue = session.get(Clue, letter.clue_id) if letter is not None else None
     if letter is None or clue is None:
@@ -131,10 +159,3 @@ def _resolve_inquiry(session: Session, letter_id: int) -> int:
         {"inquiry_id": letter.id},
     )
     return 1
-
-
-def register() -> None:
-    """The resolvers of the clue's pending deadlines (called by ``app_boot.bootstrap``)."""
-    pending.register("clue", _resolve_clue)
-    pending.register(REFERRAL, _resolve_referral)
-    pending.register(INQUIRY, _resolve_inquiry)

@@ -248,6 +248,21 @@ _ACTIONS = (
         creates=False,
     ),
     RecordAction(
+        "referral_outcome",
+        "referrals",
+        "登记移送后接收机关反馈的处理结果（签收后未反馈结果的，到期前提醒）",
+        (
+            _record("referral_id", "移送"),
+            _long("outcome", "处理结果"),
+            _date("outcome_on", "结果日期"),
+        ),
+        outcomes.record_referral_outcome,
+        "已登记处理结果。",
+        "Referral",
+        target="referral_id",
+        creates=False,
+    ),
+    RecordAction(
         "feedback",
         "feedback",
         "登记反馈情况（匿名举报的公开答复，或无需反馈及理由；实名举报用办理操作反馈）",
@@ -258,7 +273,9 @@ _ACTIONS = (
                 {"anonymous": "匿名举报：网上平台公开答复", "not_applicable": "无需反馈"},
             ),
             _long("public_wording", "对外答复内容（公开）", required=False),
-            _long("internal_note", "内部备注（不公开）", required=False),
+            FieldSpec(
+                "internal_note", "内部备注（不公开）", K.TEXTAREA, required=False, private=True
+            ),
             _long("na_reason", "无需反馈的理由", required=False),
         ),
         outcomes.record_feedback,

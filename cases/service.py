@@ -51,6 +51,8 @@ class NewClue:
     handed_down: bool = False
     superior_ref: str = ""
     superior_due: date | None = None
+    report_requested: bool = False  # the referrer asks for the result (要求报告结果)
+    report_due: date | None = None
     accused_unit_id: int | None = None
     received_at: datetime | None = None
 
@@ -89,21 +91,13 @@ def create_clue(
         handed_down=new.handed_down,
         superior_ref=new.superior_ref,
         superior_due=new.superior_due,
+        report_requested=new.report_requested,
+        report_due=new.report_due,
         created_by_id=actor.id if actor else None,
         created_at=now,
         updated_at=now,
     )
-    calendar = calendar_for(session)
-    day = local_today(received)
-    clocks: dict[str, Any] = {}
-    if new.reporter_named:
-        timelimits.start(clocks, RULES["accept_notice"], day, calendar)
-    if new.handed_down:
-        timelimits.start(clocks, RULES["forward_accept"], day, calendar)
-        if new.superior_due:
-            timelimits.start(clocks, RULES["superior"], day, calendar, new.superior_due)
-    if new.petition:
-        timelimits.start(clocks, RULES["petition_accept"], day, calendar)
+    clocks = _intake_clocks(new, local_today(received), calendar_for(session))
     clue.clocks = clocks
     clue.next_due_on, clue.next_due_kind = timelimits.next_due(clocks)
     session.add(clue)
@@ -125,6 +119,21 @@ def create_clue(
     )
     session.flush()
     return clue
+
+
+def _intake_clocks(new: NewClue, day: date, calendar: timelimits.Calendar) -> dict[str, Any]:
+    clocks: dict[str, Any] = {}
+    if new.reporter_named:
+        timelimits.start(clocks, RULES["accept_notice"], day, calendar)
+    if new.handed_down:
+        timelimits.start(clocks, RULES["forward_accept"], day, calendar)
+        if new.superior_due:
+            timelimits.start(clocks, RULES["superior"], day, calendar, new.superior_due)
+    if new.report_requested and new.report_due:
+        timelimits.start(clocks, RULES["report_back"], day, calendar, new.report_due)
+    if new.petition:
+        timelimits.start(clocks, RULES["petition_accept"], day, calendar)
+    return clocks
 
 
 def fire(
@@ -332,6 +341,19 @@ def _extend(ctx: StepContext) -> dict[str, Any]:
     return {}
 
 
+def _mark_major(ctx: StepContext) -> dict[str, Any]:
+    return {"major": True, "major_at": ctx.now, "major_reason": ctx.data["reason"]}
+
+
+def _report_back(ctx: StepContext) -> dict[str, Any]:
+    return {"reported_back_on": ctx.today}
+
+
+def _fixed_due(clue: Clue, clock: str) -> date | None:
+    """A deadline given from outside: the superior's, or the referrer's for its report."""
+    return {"superior": clue.superior_due, "report_back": clue.report_due}.get(clock)
+
+
 EFFECTS = {
     "register": _register,
     "merge": _merge,
@@ -345,12 +367,14 @@ EFFECTS = {
     "give_feedback": _give_feedback,
     "reopen": _reopen,
     "extend": _extend,
+    "mark_major": _mark_major,
+    "report_back": _report_back,
 }
 
 HOOKS = Hooks(
     can_see=can_see,
     effects=EFFECTS,
-    fixed_due=lambda clue, clock: clue.superior_due if clock == "superior" else None,
+    fixed_due=_fixed_due,
 )
 # The clue lifecycle bound to its hooks: what ``fire`` and ``available`` hand the engine.
 CLUE_FLOW = CLUE_LIFECYCLE.with_hooks(HOOKS)

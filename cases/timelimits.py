@@ -80,6 +80,13 @@ DEFAULT_RULES: tuple[TimeLimitRule, ...] = (
     ),
     TimeLimitRule("superior", "上级交办期限", Unit.FIXED, 0, "以上级交办文件规定的期限为准"),
     TimeLimitRule(
+        "report_back",
+        "向移交单位报告结果",
+        Unit.FIXED,
+        0,
+        "以部门移交、巡视巡察移交（或上级交办）文件要求报告结果的期限为准（见 004 号通知）",
+    ),
+    TimeLimitRule(
         "shelved_review",
         "暂存待查线索定期排查",
         Unit.DAYS,
@@ -101,6 +108,18 @@ DEFAULT_RULES: tuple[TimeLimitRule, ...] = (
         10,
         "本办催办规定：移送后10个工作日内取得接收机关回执（参照《行政执法机关移送涉嫌犯罪"
         "案件的规定》第八条：公安机关应当在移送书回执上签字，并自接受之日起3日内决定是否立案）",
+    ),
+)
+
+
+# A referral's outcome, once the organ has receipted it: kept on the referral row too.
+DEFAULT_RULES += (
+    TimeLimitRule(
+        "referral_outcome",
+        "移送处理结果",
+        Unit.DAYS,
+        30,
+        "本办催办规定：接收机关签收后30日内了解并登记处理结果（可按本地规定调整）",
     ),
 )
 

@@ -66,6 +66,8 @@ DEMO_USERS = (
     DemoUser("clerk_sm", Role.CLERK, "C02-D03-O01", "褚登记"),
     # A city leader: the board of its counties, 挂牌督办 and 回头看 (issue 19).
     DemoUser("leader_dc", Role.LEADER, "C01", "林主任"),
+    # A member of 清河县's 驻局纪检组: reads the clues flagged 重大 (cases.major), read-only.
+    DemoUser("jijianzu", Role.DISCIPLINE_GROUP, "C01-D01-G01", "周纪检"),
 )
 
 
@@ -115,6 +117,7 @@ def load_demo(session: Session) -> list[DemoUser]:
                 parent=county,
             )
             _institutions(session, county, county_name, COUNTY_INSTITUTIONS)
+    _discipline_groups(session)
     for demo in DEMO_USERS:
         unit = session.scalar(select(OrgUnit).where(OrgUnit.code == demo.unit_code))
         assert unit is not None, demo.unit_code
@@ -129,6 +132,16 @@ def load_demo(session: Session) -> list[DemoUser]:
         )
     session.flush()
     return list(DEMO_USERS)
+
+
+def _discipline_groups(session: Session) -> None:
+    """The 驻委纪检组 of the province and of 清河县 (seed 001: 重大线索同时报告驻委纪检组)."""
+    for parent_code, code, name in (
+        ("P", "P-G01", "驻省卫生健康委纪检监察组"),
+        ("C01-D01", "C01-D01-G01", "驻清河县卫生健康局纪检组"),
+    ):
+        parent = session.scalar(select(OrgUnit).where(OrgUnit.code == parent_code))
+        add_unit(session, code=code, name=name, kind=UnitKind.DISCIPLINE_GROUP, parent=parent)
 
 
 def _institutions(session: Session, parent: OrgUnit, place: str, rows) -> None:

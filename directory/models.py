@@ -33,6 +33,10 @@ class UnitKind(StrEnum):
     COUNTY = "county"
     INSTITUTION = "institution"
     OFFICE = "office"
+    # 驻委纪检组: the discipline inspection group stationed in a body (seed 001: "重大违法
+    # 违纪问题及线索应同时向驻委纪检组报告"). Not one of the body's offices: its users see
+    # only the clues the body flags 重大 (cases.major), read-only.
+    DISCIPLINE_GROUP = "discipline_group"
 
 
 UNIT_KIND_LABELS: dict[UnitKind, str] = {
@@ -41,6 +45,7 @@ UNIT_KIND_LABELS: dict[UnitKind, str] = {
     UnitKind.COUNTY: "县（区）卫生健康局",
     UnitKind.INSTITUTION: "医疗机构",
     UnitKind.OFFICE: "处室/股室",
+    UnitKind.DISCIPLINE_GROUP: "驻委纪检组",
 }
 
 # Which kinds may sit directly under which.
@@ -55,6 +60,7 @@ ALLOWED_PARENTS: dict[UnitKind, tuple[UnitKind, ...]] = {
         UnitKind.COUNTY,
         UnitKind.INSTITUTION,
     ),
+    UnitKind.DISCIPLINE_GROUP: (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY),
 }
 
 

@@ -28,12 +28,15 @@ from cases.timelimits import RULES
 from config.errors import CalendarUnknown
 from config.localtime import local_date
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
 from notifications.chunks import Chunk, sweep_in_session
 from notifications.hours import in_working_time
 from notifications.supervisors import supervising_leaders
 from workflow.calendar import WorkingCalendar, load_calendar
+
+# The staff of a body told of its clues: the clerks (受理) and the leaders (升级).
+TOLD = sorted(roles_with(Capability.INTAKE_REMINDERS) | roles_with(Capability.ESCALATIONS))
 
 ESCALATE_AFTER_WORKING_DAYS = 3
 CLOSED = [str(s) for s in CLOSED_STATES]
@@ -199,7 +202,7 @@ def responsible_people(
             User.active.is_(True),
             or_(
                 User.id.in_(handler_ids),
-                User.unit_id.in_(list(body_of)) & User.role.in_([Role.CLERK, Role.LEADER]),
+                User.unit_id.in_(list(body_of)) & User.role.in_(TOLD),
             ),
         )
     ).all()
@@ -209,9 +212,9 @@ def responsible_people(
         body = body_of.get(user.unit_id)
         if body is None:
             continue
-        if user.role == Role.CLERK:
+        if can(user, Capability.INTAKE_REMINDERS):
             clerks[body].append(user)
-        elif user.role == Role.LEADER:
+        elif can(user, Capability.ESCALATIONS):
             leaders[body].append(user)
     followers = subscribers_by_clue(session, subscribed) if subscribed is not None else {}
     return People({u.id: u for u in staff}, clerks, leaders, followers)

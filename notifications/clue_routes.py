@@ -1,4 +1,5 @@
-"""Audiences of the clue lifecycle's notifications: the clue's handler, the body's leaders."""
+"""Audiences of the clue lifecycle's notifications: the clue's handler, the body's leaders,
+and the members of the body's 驻委纪检组 (a 重大 clue, cases.major)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from cases.models import Clue
 from cases.subscriptions import subscribers_by_clue
-from directory.models import OrgUnit, User
+from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from notifications.routing import Loaded, Subject, SubjectRouter, users_by
 
@@ -35,7 +36,29 @@ def load_clues(session: Session, ids: set[int], audiences: frozenset[str]) -> Lo
     if "leaders" in audiences:
         leaders = _leaders_of(session, {c.unit_id for c in clues.values()})
         loaded.audiences["leaders"] = {c.id: leaders.get(c.unit_id, []) for c in clues.values()}
+    if "discipline_group" in audiences:
+        groups = _discipline_groups_of(session, {c.unit_id for c in clues.values()})
+        loaded.audiences["discipline_group"] = {
+            c.id: groups.get(c.unit_id, []) for c in clues.values()
+        }
     return loaded
+
+
+def _discipline_groups_of(session: Session, bodies: set[int]) -> dict[int, list[User]]:
+    """Active 驻委纪检组 members of each body: their unit is a 驻委纪检组 directly under it."""
+    rows = session.execute(
+        select(OrgUnit.parent_id, User)
+        .join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(
+            OrgUnit.kind == UnitKind.DISCIPLINE_GROUP,
+            OrgUnit.active.is_(True),
+            OrgUnit.parent_id.in_(bodies),
+            User.active.is_(True),
+            User.role == Role.DISCIPLINE_GROUP,
+        )
+        .order_by(User.id)
+    ).all()
+    return users_by((body, user) for body, user in rows if body is not None)
 
 
 def _leaders_of(session: Session, bodies: set[int]) -> dict[int, list[User]]:
@@ -61,7 +84,7 @@ def _leaders_of(session: Session, bodies: set[int]) -> dict[int, list[User]]:
 
 CLUE_ROUTER = SubjectRouter(
     lifecycle="clue",
-    audiences=frozenset({"handler", "leaders"}),
+    audiences=frozenset({"handler", "leaders", "discipline_group"}),
     extra_keys=frozenset({"deadline"}),
     load=load_clues,
     has_followers=True,

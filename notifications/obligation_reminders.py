@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from config.localtime import local_date
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
 from notifications.chunks import Chunk, sweep_in_session
 from notifications.clue_reminders import levels_for, sweep_horizon
@@ -137,11 +137,10 @@ def _staff(session: Session, due: Select) -> tuple[dict, dict]:
     leaders: dict[int, list[User]] = defaultdict(list)
     for user, unit_id, parent_id, kind in staff:
         body: int = parent_id if kind == "office" and parent_id is not None else unit_id
-        if user.role == Role.REPORTER:
-            fillers[unit_id].append(user)
-        elif user.role == Role.HANDLER:
+        # A 填报员 sits in the institution itself, so its body is its unit.
+        if can(user, Capability.REPORTS_DUTY):
             fillers[body].append(user)
-        elif user.role == Role.LEADER:
+        elif can(user, Capability.ESCALATIONS):
             leaders[body].append(user)
     return fillers, leaders
 
@@ -186,7 +185,7 @@ def _receivers(session: Session, rows: list[_Row]) -> dict[int, list[User]]:
         select(User).where(
             User.active.is_(True),
             User.unit_id.in_(wanted),
-            User.role.in_([str(Role.HANDLER), str(Role.LEADER)]),
+            User.role.in_(sorted(roles_with(Capability.REPORTS_REVIEW))),
         )
     ).all()
     by_office = defaultdict(list)

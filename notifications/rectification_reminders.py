@@ -45,7 +45,7 @@ def due_rectification_messages(
                 R.next_due_on.is_not(None),
                 R.next_due_on <= horizon,
             )
-            .options(selectinload(R.responsible_unit))
+            .options(selectinload(R.responsible_unit), selectinload(R.responsible_user))
         )
     )
     if not items:

@@ -14,13 +14,11 @@ from sqlalchemy.orm import Session
 
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, roles_with
-from directory.roles import Role
 from notifications.clue_routes import _leaders_of
 from notifications.routing import Loaded, Subject, SubjectRouter
-from notifications.submission_routes import _people_of
+from notifications.submission_routes import FILLERS, _people_of
 from rectification.models import RectificationItem
 
-FILLERS = (Role.REPORTER, Role.HANDLER)
 VERIFIERS = tuple(sorted(roles_with(Capability.RECTIFY_MANAGE)))
 
 
@@ -39,7 +37,13 @@ def responsible_people(
     items = list(items)
     body_of = {i.id: reporting_body(i.responsible_unit) for i in items}
     people = _people_of(session, set(body_of.values()), FILLERS)
-    return {item_id: people.get(body, []) for item_id, body in body_of.items()}
+    result = {item_id: list(people.get(body, [])) for item_id, body in body_of.items()}
+    # The responsible person's own account (rectification.responsible) hears them too.
+    for item in items:
+        person = item.responsible_user
+        if person is not None and person.active and person not in result[item.id]:
+            result[item.id].append(person)
+    return result
 
 
 def issuer_leaders(session: Session, items: Iterable[RectificationItem]) -> dict[int, list[User]]:

@@ -79,6 +79,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
         "\n请登录清风平台督办：{{ link }}",
     ),
+    "referral_outcome_due": (
+        "【清风】结果提醒：线索 {{ ref }} 的移送处理结果"
+        "{% if days_left %}还有 {{ days_left }} 个工作日到期{% else %}今日到期{% endif %}",
+        "线索 {{ ref }} 于 {{ sent_on }} 移送{{ target }}，接收机关已签收，应于 {{ deadline }}"
+        " 前了解并登记处理结果"
+        "{% if days_left %}，还有 {{ days_left }} 个工作日{% else %}，今日到期{% endif %}。"
+        "\n请登录清风平台登记处理结果：{{ link }}",
+    ),
+    "referral_outcome_overdue": (
+        "【清风】结果逾期：线索 {{ ref }} 的移送处理结果已超期",
+        "线索 {{ ref }} 于 {{ sent_on }} 移送{{ target }}，处理结果期限为 {{ deadline }}，"
+        "至今未登记处理结果。\n请尽快了解并登记：{{ link }}",
+    ),
+    "referral_outcome_escalated": (
+        "【清风】督办：线索 {{ ref }} 的移送处理结果超期未登记",
+        "线索 {{ ref }} 于 {{ sent_on }} 移送{{ target }}，处理结果期限为 {{ deadline }}，"
+        "已超期 {{ days_over }} 个工作日，承办人：{{ handler }}。"
+        "\n请登录清风平台督办：{{ link }}",
+    ),
     # An unconfirmed year (notifications.calendar_alerts): administrators and leaders only.
     "calendar_unconfirmed": (
         "【清风】{{ year }} 年工作日历尚未确认",

@@ -19,7 +19,10 @@ from cases.models import Clue
 from config.database import utcnow
 from config.errors import CalendarUnknown
 from config.localtime import local_date
+from directory.demo import DEMO_PASSWORD
 from directory.models import OrgUnit, User
+from directory.roles import Role
+from directory.service import add_user
 from rectification.models import RectificationItem
 from rectification.service import create_item, fire
 
@@ -50,12 +53,19 @@ def _play(session: Session, now: datetime) -> None:
 
     linked = inspection.id if inspection else None
 
+    people = {
+        "C01-D01-H01": reporter,
+        "C01-D01-H02": _person(session, units["C01-D01-H02"], "liufang", "刘芳", Role.REPORTER),
+        "C01-D01-O02": _person(session, units["C01-D01-O02"], "zhaoqiang", "赵强", Role.HANDLER),
+    }
+
     def issue(days_ago: int, due_in: int, code: str, **data: Any) -> RectificationItem:
         when = now - days_ago * DAY
         data |= {
             "found_on": local_date(when).isoformat(),
             "deadline": local_date(now + due_in * DAY).isoformat(),
             "responsible_unit_id": units[code].id,
+            "responsible_user_id": people[code].id,
         }
         return create_item(
             session,
@@ -80,30 +90,42 @@ def _play(session: Session, now: datetime) -> None:
     fire(session, leader, done, "verify", {"reason": "现场核验到位，同意销号"}, now=now - 10 * DAY)
 
 
+def _person(session: Session, unit: OrgUnit, username: str, name: str, role: Role) -> User:
+    """The responsible person's account (责任人 is a user of the responsible unit)."""
+    found = session.scalar(select(User).where(User.username == username))
+    if found is not None:
+        return found
+    return add_user(
+        session,
+        username=username,
+        display_name=name,
+        password=DEMO_PASSWORD,
+        role=role,
+        unit=unit,
+        email=f"{username}@demo.qingfeng.local",
+    )
+
+
 RUNNING = {
     "source_kind": "inspection",
     "source_ref": "专项检查记录",
     "problem": "住院部未在显著位置公示廉洁行医承诺和投诉举报电话（演示数据）",
-    "responsible_person": "院长 王明",
     "measure": "在住院部各病区公示承诺和举报电话，每月巡查一次",
 }
 OVERDUE = {
     "source_kind": "self_check",
     "source_ref": "自查自纠台账第3项",
     "problem": "部分科室存在大处方、重复检查现象（演示数据）",
-    "responsible_person": "医务科 刘芳",
     "measure": "开展处方点评，建立重复检查预警并通报",
 }
 REPORTED = {
     "source_kind": "clue",
     "problem": "线索核查发现收费窗口存在多收费问题（演示数据）",
-    "responsible_person": "财务科 陈静",
     "measure": "清退多收费用，规范收费流程",
 }
 VERIFIED = {
     "source_kind": "checklist",
     "source_ref": "专项行动问题清单",
     "problem": "股室未建立医药代表接待登记制度（演示数据）",
-    "responsible_person": "股长 赵强",
     "measure": "建立接待登记制度并上墙",
 }

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campaigns.models import Inspection
 from cases.models import Clue
 from config.database import is_valid_id, utcnow
-from config.errors import NotFound, PermissionDenied, ValidationError
+from config.errors import NotFound, ValidationError
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, User
 from directory.permissions import Capability, require
@@ -29,6 +30,7 @@ from rectification.lifecycle import (
     fixed_due,
 )
 from rectification.models import SOURCE_LABELS, RectificationItem, RectificationState, SourceKind
+from rectification.responsible import check_person
 from workflow import engine, timelimits
 from workflow.engine import Hooks, StepContext, calendar_for, local_today
 from workflow.fields import FieldKind, FieldSpec, Problems, column_width
@@ -52,7 +54,12 @@ CREATE_FIELDS = (
     FieldSpec("problem", "发现的问题", FieldKind.TEXTAREA, max_len=2000),
     FieldSpec("found_on", "发现日期", FieldKind.DATE),
     FieldSpec("responsible_unit_id", "责任单位", FieldKind.UNIT),
-    FieldSpec("responsible_person", "责任人", max_len=column_width(R.responsible_person)),
+    FieldSpec(
+        "responsible_user_id",
+        "责任人",
+        FieldKind.USER,
+        hint="责任单位（或其处室）的在岗用户；先选责任单位",
+    ),
     FieldSpec("measure", "整改措施", FieldKind.TEXTAREA, max_len=2000),
     FieldSpec("deadline", "整改期限", FieldKind.DATE, not_past=True),
 )
@@ -90,18 +97,14 @@ def create_item(
     values = problems.clean(CREATE_FIELDS, data)
     issuer = body_of(session, actor.unit)
     responsible = _responsible_unit(session, issuer, values, problems)
-    if values["found_on"] and values["found_on"] > today:
-        problems.error("found_on", "“发现日期”不能晚于今天。")
-    if values["deadline"]:
-        if values["deadline"] < today:
-            problems.error("deadline", f"“整改期限”不能早于今天（{today.isoformat()}）。")
-        elif values["found_on"] and values["deadline"] < values["found_on"]:
-            problems.error("deadline", "“整改期限”不能早于发现日期。")
+    person = check_person(session, responsible, values["responsible_user_id"], problems)
+    inspection_id = inspection_id or _source_inspection(session, issuer, data, problems)
+    _check_dates(values, today, problems)
     problems.done()
     # The clue a clue-sourced item names: checked once the fields themselves are right.
     clue = _source_clue(session, actor, values, problems)
     problems.done()
-    assert responsible is not None
+    assert responsible is not None and person is not None
     year = values["found_on"].year
     seq = 1 + (
         session.scalar(select(func.max(R.seq)).where(R.unit_id == issuer.id, R.year == year)) or 0
@@ -117,7 +120,9 @@ def create_item(
         problem=values["problem"],
         found_on=values["found_on"],
         responsible_unit_id=responsible.id,
-        responsible_person=values["responsible_person"],
+        # The name as text too: the ledger and its export read one column for old and new.
+        responsible_person=person.display_name[: column_width(R.responsible_person)],
+        responsible_user_id=person.id,
         measure=values["measure"],
         deadline=values["deadline"],
         state=RectificationState.OPEN,
@@ -131,6 +136,16 @@ def create_item(
     engine.sync_pending(session, FLOW, item, {}, item.clocks)
     _log_creation(session, actor, item, now)
     return item
+
+
+def _check_dates(values: dict[str, Any], today: date, problems: Problems) -> None:
+    if values["found_on"] and values["found_on"] > today:
+        problems.error("found_on", "“发现日期”不能晚于今天。")
+    if values["deadline"]:
+        if values["deadline"] < today:
+            problems.error("deadline", f"“整改期限”不能早于今天（{today.isoformat()}）。")
+        elif values["found_on"] and values["deadline"] < values["found_on"]:
+            problems.error("deadline", "“整改期限”不能早于发现日期。")
 
 
 def _log_creation(session: Session, actor: User, item: RectificationItem, now: datetime) -> None:
@@ -162,6 +177,20 @@ def _responsible_unit(
         problems.error("responsible_unit_id", "责任单位须为本单位、本单位的处室或下级单位。")
         return None
     return unit
+
+
+def _source_inspection(
+    session: Session, issuer: OrgUnit, data: Mapping[str, Any], problems: Problems
+) -> int | None:
+    """The inspection visit a 发起整改 from the inspection page names (a hidden field)."""
+    raw = str(data.get("inspection_id") or "")
+    if not raw:
+        return None
+    found = session.get(Inspection, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if found is None or not found.institution.path.startswith(issuer.path):
+        problems.error("source_ref", "来源检查记录不存在，或不在本单位管辖范围内。")
+        return None
+    return found.id
 
 
 def _source_clue(
@@ -198,11 +227,13 @@ def allowed_by_relation(session: Session, actor: User, item: RectificationItem, 
 
 def available(session: Session, actor: User, item: RectificationItem) -> list[Transition]:
     """Exactly the steps ``fire`` would accept from this actor now."""
-    return [
-        t
-        for t in engine.available_triggers(session, FLOW, item, actor)
-        if allowed_by_relation(session, actor, item, t)
-    ]
+    return engine.available_by_relation(session, FLOW, item, actor, allowed_by_relation)
+
+
+def _refusal(t: Transition) -> str:
+    if t.trigger in ISSUER_TRIGGERS:
+        return f"只有下达整改的单位才能“{t.label}”。"
+    return f"只有责任单位才能“{t.label}”。"
 
 
 def fire(
@@ -217,11 +248,7 @@ def fire(
 ) -> engine.Step:
     """One step of the item's lifecycle; flushes, the caller commits."""
     require(actor, Capability.RECTIFY_READ)
-    t = LC.by_trigger.get(trigger)
-    if t is not None and not allowed_by_relation(session, actor, item, t):
-        if t.trigger in ISSUER_TRIGGERS:
-            raise PermissionDenied(f"只有下达整改的单位才能“{t.label}”。")
-        raise PermissionDenied(f"只有责任单位才能“{t.label}”。")
+    engine.check_relation(session, LC, item, trigger, actor, allowed_by_relation, _refusal)
     return engine.fire(
         session, FLOW, item, trigger, actor, data, expected_version=expected_version, now=now
     )

@@ -209,11 +209,12 @@ def allowed_by_relation(session: Session, actor: User, sub: Submission, t: Trans
 
 def available(session: Session, actor: User, sub: Submission) -> list[Transition]:
     """Exactly the steps ``fire`` would accept from this actor now."""
-    return [
-        t
-        for t in engine.available_triggers(session, SUBMISSION_FLOW, sub, actor)
-        if allowed_by_relation(session, actor, sub, t)
-    ]
+    return engine.available_by_relation(session, SUBMISSION_FLOW, sub, actor, allowed_by_relation)
+
+
+def _refusal(t: Transition) -> str:
+    who = "本单位填报人员" if t.trigger in FILL_TRIGGERS else "上级单位的审核人员"
+    return f"只有{who}可以执行“{t.label}”。"
 
 
 def fire(
@@ -231,14 +232,10 @@ def fire(
 
     Sending runs every check a save runs on the stored figures, and refuses a form with
     no figure at all unless the unit declares a zero report (零报告)."""
-    t = SUBMISSION_LIFECYCLE.by_trigger.get(trigger)
-    if t is None:
-        raise InvalidTransition(f"未知的操作“{trigger}”。")
     if not can_read(session, actor, sub.unit):
         raise NotFound(_NOT_FOUND)
-    if not allowed_by_relation(session, actor, sub, t):
-        who = "本单位填报人员" if trigger in FILL_TRIGGERS else "上级单位的审核人员"
-        raise PermissionDenied(f"只有{who}可以执行“{t.label}”。")
+    rel = allowed_by_relation
+    engine.check_relation(session, SUBMISSION_LIFECYCLE, sub, trigger, actor, rel, _refusal)
     if trigger in SEND_TRIGGERS:
         send_checks(session, sub, zero_report)
     step = engine.fire(

@@ -21,6 +21,7 @@ from config.errors import CalendarUnknown
 from config.localtime import LOCAL_TZ, local_date
 from directory.models import OrgUnit, User
 from supervision.lookback import draw, previous_quarter, record_outcome
+from supervision.notices import draft, publish
 from supervision.service import mark
 from workflow.models import TransitionLog
 
@@ -69,6 +70,9 @@ def _play(session: Session, now: datetime) -> None:
         first = made.samples[0]
         note = "抽查卷宗，核查结论与证据相符，反馈到位（演示数据）"
         record_outcome(session, city_leader, first.id, "confirmed", note)
+    # 督查情况要予以公开通报: last quarter's results, published to the counties.
+    made_draft = draft(session, city_leader, label, local_date(now))
+    publish(session, city_leader, vars(made_draft), now=now)
 
 
 def _handed_down(session: Session, clerk: User, county: OrgUnit, now: datetime) -> None:

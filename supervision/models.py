@@ -90,3 +90,27 @@ class LookBackSample(Base):
     @property
     def outcome_label(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+
+class SupervisionNotice(Base):
+    """督查情况通报 (seed 001: "督查情况要予以公开通报"): a body publishes the results of its
+    supervision — its 督办 list and a quarter's 回头看 — to the bodies below it.
+
+    Addressed to the bodies below (their staff and institutions read it, their leaders are
+    told), not to the public portal: the seed's 通报 is how a superior tells the units it
+    supervised where work fell short "督促整改落实", and its figures name clues still being
+    handled, which never go to the public (DESIGN.md, "Security").
+    """
+
+    __tablename__ = "supervision_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))  # 2026Q3: the 回头看 quarter it reports
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[OrgUnit] = relationship()
+    published_by: Mapped[User] = relationship()

@@ -8,7 +8,7 @@ first, so any refusal leaves the row exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -139,6 +139,41 @@ def available_triggers(
         if str(actor.role) in t.roles and not any(lifecycle.guards[g](obj) for g in t.guards):
             result.append(t)
     return result
+
+
+# Who stands in which relation to a row (the issuing body, the responsible unit, the unit
+# filling a form…) beyond the role: ``(session, actor, obj, transition) -> bool``.
+Relation = Callable[[Session, Any, Any, Transition], bool]
+
+
+def available_by_relation(
+    session: Session, lifecycle: Lifecycle, obj: Any, actor: Any, relation: Relation
+) -> list[Transition]:
+    """``available_triggers`` narrowed to the steps the actor's relation to ``obj`` allows."""
+    return [
+        t
+        for t in available_triggers(session, lifecycle, obj, actor)
+        if relation(session, actor, obj, t)
+    ]
+
+
+def check_relation(
+    session: Session,
+    lifecycle: Lifecycle,
+    obj: Any,
+    trigger: str,
+    actor: Any,
+    relation: Relation,
+    refusal: Callable[[Transition], str],
+) -> Transition:
+    """The step, once the actor's relation to ``obj`` allows it (``PermissionDenied`` with
+    ``refusal(t)`` otherwise); the services then hand it to ``fire``."""
+    t = lifecycle.by_trigger.get(trigger)
+    if t is None:
+        raise InvalidTransition(f"未知的操作“{trigger}”。")
+    if not relation(session, actor, obj, t):
+        raise PermissionDenied(refusal(t))
+    return t
 
 
 def fire(

@@ -99,7 +99,7 @@ def test_importing_fills_no_registry_and_bootstrap_fills_them_all(tmp_path):
         "scopes": 1,
         "init": ["seed_on_init", "reporter_key_on_init", "file_key_on_init"],
         "accept_notice": 7,
-        "pending": ["clue", "inquiry", "oneoff", "referral"],
+        "pending": ["clue", "inquiry", "oneoff", "referral", "referral_outcome"],
         "year_hooks": ["reporting.obligations"],
     }
 

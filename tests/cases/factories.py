@@ -60,6 +60,10 @@ def satisfy_guards(db: Session, clue: Clue, t: Transition) -> None:
             clue.findings = "substantiated"
         elif guard == "file_complete":
             add_feedback_record(db, clue, mode="not_applicable", na_reason="匿名且无联系方式")
+        elif guard == "report_back_open":
+            clue.report_requested, clue.reported_back_on = True, None
+        elif guard == "not_major":
+            clue.major = False
         elif guard == "extension_possible":
             timelimits.start(clocks, RULES["petition_conclusion"], today, cal)
     clue.clocks = clocks

@@ -69,11 +69,12 @@ def test_the_demo_loads_in_december_before_next_years_calendar_is_entered(db):
             module.load_demo(db)
     # The stories, the campaign's clue, the routed portal tip waiting for its clerk, the
     # city's letter that the county desk's duplicate check finds; the supervision demo's
-    # clue handed down by the city and its written-off history.
+    # clue handed down by the city and its written-off history; the 部门移交 asking for its
+    # result (cases.demo_duties).
     supervised = 1 + len(supervision.demo.HISTORY)
     assert (
         db.scalar(select(func.count()).select_from(Clue))
-        == len(cases.demo.STORIES) + 3 + supervised
+        == len(cases.demo.STORIES) + 3 + supervised + 1
     )
     assert db.scalar(select(Campaign.starts_on)) == date(2026, 11, 4)
 

@@ -21,7 +21,7 @@ def item_data(db, **changes) -> dict[str, object]:
         "problem": "门诊收费处未公示收费项目和标准",
         "found_on": "2026-05-28",
         "responsible_unit_id": unit(db, "C01-D01-H01").id,
-        "responsible_person": "院长 张三",
+        "responsible_user_id": user(db, "reporter").id,
         "measure": "一周内在门诊大厅公示收费项目和标准，并建立巡查制度",
         "deadline": "2026-06-15",
     }

@@ -87,7 +87,8 @@ def test_the_responsible_unit_sees_its_items_and_others_do_not(db):
     [
         ({"problem": ""}, "problem", "请填写“发现的问题”"),
         ({"problem": "问" * 2001}, "problem", "不能超过 2000 个字"),
-        ({"responsible_person": "张" * 51}, "responsible_person", "不能超过 50 个字"),
+        ({"responsible_user_id": "abc"}, "responsible_user_id", "值无效"),
+        ({"responsible_user_id": ""}, "responsible_user_id", "请"),
         ({"measure": "整改\x00措施"}, "measure", "无法保存的字符"),
         ({"deadline": "2026-13-01"}, "deadline", "不是有效日期"),
         ({"deadline": "2026-05-01"}, "deadline", "不能早于今天"),

@@ -14,6 +14,7 @@ from cases.service import NewClue, create_clue, fire, get_clue
 from cases.subscriptions import subscribe, unsubscribe
 from config.errors import DomainError, ValidationError
 from directory.jurisdiction import get_visible_unit
+from directory.permissions import Capability, can
 from web.db import db_session
 from web.unit_of_work import unit_of_work
 from web.views.clue_page import render_clue
@@ -70,6 +71,8 @@ def _int(raw: str | None) -> int:
 
 @bp.route("/<int:clue_id>")
 def show(clue_id: int):
+    if can(current_user, Capability.MAJOR_READ):  # a 驻委纪检组 member: the read-only page
+        return redirect(url_for("major.show", clue_id=clue_id))
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     return render_clue(sess, clue)

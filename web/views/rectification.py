@@ -24,6 +24,7 @@ from directory.permissions import Capability, require
 from rectification.ledger import FILTER_STATES, LedgerFilter, ledger_page, ledger_xlsx
 from rectification.lifecycle import RECTIFICATION_LIFECYCLE
 from rectification.models import SOURCE_LABELS
+from rectification.responsible import person_choices
 from rectification.service import (
     CREATE_FIELDS,
     available,
@@ -38,6 +39,15 @@ from web.unit_of_work import unit_of_work
 from workflow.engine import local_today
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
+PREFILL_KEYS = (
+    "source_kind",
+    "source_ref",
+    "clue_ref",
+    "problem",
+    "found_on",
+    "responsible_unit_id",
+    "inspection_id",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,10 +111,18 @@ def _posted() -> dict[str, str]:
 def _new_page(values: dict[str, str], errors: dict[str, str], status: int):
     sess = db_session()
     form = {"fields": CREATE_FIELDS}
-    opts = {"responsible_unit_id": responsible_choices(sess, current_user)}
+    units = responsible_choices(sess, current_user)
+    opts = {"responsible_unit_id": units}
+    people = person_choices(sess, [unit_id for unit_id, _ in units])
     return (
         render_template(
-            "rectification/new.html", form=form, values=values, errors=errors, opts=opts
+            "rectification/new.html",
+            form=form,
+            values=values,
+            errors=errors,
+            opts=opts,
+            people=people,
+            fields_before=[f.name for f in CREATE_FIELDS if f.name != "responsible_user_id"],
         ),
         status,
     )
@@ -123,8 +141,11 @@ def new() -> ResponseReturnValue:
         item = create_item(db_session(), current_user, _posted())
         flash(f"已下达整改事项 {item.number}。", "success")
         return redirect(url_for("rectification.show", rectification_id=item.id))
-    keys = ("source_kind", "source_ref", "clue_ref")
-    return _new_page({k: request.args[k] for k in keys if k in request.args}, {}, 200)
+    # 发起整改 from a clue's findings or an inspection's findings: the form comes prefilled.
+    keys = PREFILL_KEYS
+    values = {k: request.args[k][:2000] for k in keys if k in request.args}
+    values.setdefault("found_on", local_today().isoformat())
+    return _new_page(values, {}, 200)
 
 
 @bp.route("/<int:rectification_id>")
