@@ -47,8 +47,9 @@ GOAL_SECONDS = 10.0
 
 
 def build(rows: int) -> str:
+    from bench._setup import fresh_database
     from bench.bench_scale import add_province_users, fix_sequences, load_clues
-    from bench.bench_sweep import fresh_database, populate
+    from bench.bench_sweep import populate
     from config.migrate import upgrade_database
 
     url = fresh_database(f"export{rows}")

@@ -32,10 +32,10 @@ import time_machine  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from bench._setup import fresh_database  # noqa: E402
 from bench.bench_sweep import (  # noqa: E402
     NOW,
     count_queries,
-    fresh_database,
     populate,
     run_baseline,
     run_sweep,

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from bench._setup import fresh_database  # noqa: E402
 from bench.bench_scale import (  # noqa: E402
     add_province_users,
     bulk_insert,
@@ -31,7 +32,7 @@ from bench.bench_scale import (  # noqa: E402
     median_time,
     plan,
 )
-from bench.bench_sweep import fresh_database, populate  # noqa: E402
+from bench.bench_sweep import populate  # noqa: E402
 from cases.ledger_query import LedgerFilter, ledger_page, ledger_query  # noqa: E402
 from config.database import make_engine, session_scope  # noqa: E402
 from config.migrate import upgrade_database  # noqa: E402
