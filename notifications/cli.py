@@ -79,11 +79,14 @@ def _run_once(job_id, known, factory, settings, jobs) -> None:
 
 def _print_sweep_progress() -> None:
     """A line per chunk of a sweep (notifications.chunks logs them on ``qingfeng.sweep``)."""
+    sweep = logging.getLogger("qingfeng.sweep")
+    sweep.setLevel(logging.INFO)
+    if any(getattr(h, "qingfeng_cli", False) for h in sweep.handlers):
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
-    sweep = logging.getLogger("qingfeng.sweep")
+    handler.qingfeng_cli = True  # type: ignore[attr-defined]
     sweep.addHandler(handler)
-    sweep.setLevel(logging.INFO)
 
 
 COMMANDS = [scheduler_command]

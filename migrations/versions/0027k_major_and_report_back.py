@@ -19,7 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Existing clues: nobody asked for a report, nothing is flagged 重大.
-    with op.batch_alter_table("clues", schema=None) as batch_op:
+    # recreate="never": SQLite adds the columns in place. A recreated clues table (batch's
+    # "move and copy") would lose the FTS triggers of 0022a and the ledger search with them.
+    with op.batch_alter_table("clues", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("report_requested", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
@@ -44,7 +46,8 @@ def downgrade() -> None:
     with op.batch_alter_table("clue_referrals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_clue_referrals_outcome_due"))
         batch_op.drop_column("outcome_due")
-    with op.batch_alter_table("clues", schema=None) as batch_op:
+    # SQLite ≥ 3.35 drops a column in place: the FTS triggers stay (see upgrade).
+    with op.batch_alter_table("clues", schema=None, recreate="never") as batch_op:
         batch_op.drop_index("ix_clues_major_unit")
         for column in (
             "major_reason",

@@ -169,3 +169,15 @@ def test_a_chunk_is_bounded_by_its_size(db, session_factory):
         select(func.count()).select_from(Delivery).where(Delivery.subject_ref.like("clue:%"))
     )
     assert total == seen[-1].queued
+
+
+def test_each_chunk_logs_a_progress_line_the_cli_prints(db, session_factory, caplog, capsys):
+    from notifications.cli import _print_sweep_progress
+
+    _due_clues(db, 7)
+    _print_sweep_progress()
+    with time_machine.travel(T0, tick=False), caplog.at_level("INFO", logger="qingfeng.sweep"):
+        sweep_chunks(session_factory, clue_chunk, T0, name="线索期限提醒", size=SIZE)
+    lines = [r.getMessage() for r in caplog.records if r.name == "qingfeng.sweep"]
+    assert len(lines) >= 2 and lines[0].startswith("线索期限提醒：第 1 批 5 条到期记录")
+    assert "线索期限提醒：第 2 批" in capsys.readouterr().err
