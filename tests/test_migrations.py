@@ -42,3 +42,26 @@ def test_every_revision_upgrades_and_downgrades():
         command.downgrade(cfg, rev.down_revision or "base")
         command.upgrade(cfg, rev.revision)
     command.downgrade(cfg, "base")
+
+
+def test_the_clue_text_index_survives_every_later_revision():
+    """A later batch migration of ``clues`` on SQLite copies the table and drops its triggers
+    (0027k did, until it altered in place): at the head, a clue inserted after the upgrade is
+    found through the text index."""
+    url = fresh_database("migrate_text_index")
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            assert conn.exec_driver_sql(
+                "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"
+            ).scalar()
+            engine.dispose()
+            return
+        triggers = set(
+            conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clues'"
+            ).scalars()
+        )
+    engine.dispose()
+    assert {"clues_fts_ai", "clues_fts_ad", "clues_fts_au"} <= triggers
