@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app
 from flask_login import current_user
@@ -14,39 +14,104 @@ from reporting.forms import FORMS, form_for
 
 C = Capability
 
-# (label, endpoint, capability) — the menu a user sees is what their role may do.
-NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
-    ("工作台", "home.index", C.WORKBENCH),
-    ("问题线索", "clues.index", C.CLUES_READ),
-    ("线索台账", "ledger.index", C.CLUES_READ),
-    ("整改台账", "rectification.index", C.RECTIFY_READ),
-    ("督办看板", "supervision.board_view", C.BOARD),
-    ("红包上缴", "ledger.redpackets", C.REDPACKETS),
-    ("报表任务", "reporting.tasks", C.REPORTS_FILL),
-    ("报表审核", "reporting.review", C.REPORTS_REVIEW),
-    ("报送情况", "reporting.compliance_view", C.REPORTS_COMPLIANCE),
-    ("报送规则", "report_rules.index", C.REPORTS_RULES),
-    ("登记册", "registers.index", C.REGISTERS),
-    ("统计图表", "stats.index", C.STATS),
-    ("举报登记", "intake.desk", C.INTAKE),
-    ("举报", "tips.index", C.TIPS_READ),
-    ("邮箱待登记", "mailbox.queue", C.INTAKE),
-    ("专项行动", "campaigns.index", C.CAMPAIGNS_READ),
-    ("用户管理", "admin.users", C.DIRECTORY_MANAGE),
-    ("组织机构", "admin.units", C.UNITS_READ),
-    ("导入机构", "admin.import_directory", C.DIRECTORY_MANAGE),
-    ("工作日历", "calendar.index", C.CALENDAR_MANAGE),
-    ("定时任务", "scheduler.index", C.SYSTEM_MANAGE),
-    ("搜索", "search.index", C.WORKBENCH),
-    ("账户安全", "security.index", C.WORKBENCH),
+class NavItem(NamedTuple):
+    label: str
+    endpoint: str
+    capability: Capability
+
+
+class NavMenu(NamedTuple):
+    """One menu of the top bar; ``label`` empty: its items stand as links of their own."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+N = NavItem
+
+# The one declaration of the menus, grouped by task: what a user sees is what their role may
+# do (a menu with nothing left for a role is not shown). The three intake entries are named
+# so they cannot be mistaken for one another: register a new tip, the mailbox's letters
+# waiting to be registered, and every tip received.
+MENUS: tuple[NavMenu, ...] = (
+    NavMenu("", (N("工作台", "home.index", C.WORKBENCH),)),
+    NavMenu(
+        "受理登记",
+        (
+            N("登记新举报", "intake.desk", C.INTAKE),
+            N("邮箱来信待登记", "mailbox.queue", C.INTAKE),
+            N("全部举报件", "tips.index", C.TIPS_READ),
+        ),
+    ),
+    NavMenu(
+        "问题线索",
+        (
+            N("线索列表", "clues.index", C.CLUES_READ),
+            N("线索台账", "ledger.index", C.CLUES_READ),
+            N("红包上缴", "ledger.redpackets", C.REDPACKETS),
+        ),
+    ),
+    NavMenu(
+        "统计报送",
+        (
+            N("报表任务", "reporting.tasks", C.REPORTS_FILL),
+            N("报表审核", "reporting.review", C.REPORTS_REVIEW),
+            N("报送情况", "reporting.compliance_view", C.REPORTS_COMPLIANCE),
+            N("报送规则", "report_rules.index", C.REPORTS_RULES),
+            N("登记册", "registers.index", C.REGISTERS),
+            N("统计图表", "stats.index", C.STATS),
+        ),
+    ),
+    NavMenu(
+        "专项工作",
+        (
+            N("专项行动", "campaigns.index", C.CAMPAIGNS_READ),
+            N("整改台账", "rectification.index", C.RECTIFY_READ),
+            N("督办看板", "supervision.board_view", C.BOARD),
+        ),
+    ),
+    NavMenu(
+        "系统管理",
+        (
+            N("用户管理", "admin.users", C.DIRECTORY_MANAGE),
+            N("组织机构", "admin.units", C.UNITS_READ),
+            N("导入机构", "admin.import_directory", C.DIRECTORY_MANAGE),
+            N("工作日历", "calendar.index", C.CALENDAR_MANAGE),
+            N("定时任务", "scheduler.index", C.SYSTEM_MANAGE),
+        ),
+    ),
+    NavMenu("", (N("搜索", "search.index", C.WORKBENCH),)),
 )
+# Under the user's name: their own settings.
+USER_MENU: tuple[NavItem, ...] = (
+    N("通知设置", "inbox.channels", C.WORKBENCH),
+    N("账户安全", "security.index", C.WORKBENCH),
+)
+# Every entry, flat (capability checks and tests read this).
+NAVIGATION: tuple[NavItem, ...] = tuple(i for m in MENUS for i in m.items) + USER_MENU
+
+
+def _visible(actor: Any, items: tuple[NavItem, ...]) -> list[NavItem]:
+    return [
+        item
+        for item in items
+        if can(actor, item.capability) and item.endpoint in current_app.view_functions
+    ]
+
+
+def nav_menus(actor: Any) -> list[NavMenu]:
+    """The menus ``actor`` sees, each with only the entries their role may open."""
+    menus = [NavMenu(m.label, tuple(_visible(actor, m.items))) for m in MENUS]
+    return [m for m in menus if m.items]
+
+
+def user_menu(actor: Any) -> list[NavItem]:
+    return _visible(actor, USER_MENU)
 
 
 def nav_items(actor: Any) -> list[tuple[str, str]]:
-    return [
-        (label, endpoint)
-        for label, endpoint, capability in NAVIGATION
-        if can(actor, capability) and endpoint in current_app.view_functions
+    return [(i.label, i.endpoint) for m in nav_menus(actor) for i in m.items] + [
+        (i.label, i.endpoint) for i in user_menu(actor)
     ]
 
 
@@ -75,5 +140,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        nav = nav_items(current_user) if current_user.is_authenticated else []
-        return {"nav": nav}
+        if not current_user.is_authenticated:
+            return {"nav": [], "user_nav": []}
+        return {"nav": nav_menus(current_user), "user_nav": user_menu(current_user)}
