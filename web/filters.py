@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app
 from flask_login import current_user
 
-from config.localtime import LOCAL_TZ
+from config.localtime import LOCAL_TZ, cn_date, cn_datetime
 from directory.permissions import Capability, can
 from reporting.forms import FORMS, form_for
 
@@ -120,10 +120,44 @@ def can_current(capability: str) -> bool:
     return current_user.is_authenticated and can(current_user, Capability(capability))
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def _aware(value: datetime) -> datetime:
+    """Stored instants are UTC; SQLite hands them back without a zone."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def local_time(value: datetime | None, fmt: str = "") -> str:
+    """An instant in the office's time: 2026年12月4日 09:30 (``fmt`` "date": the day only;
+    any other ``fmt`` is a strftime format, for machine-readable attributes)."""
     if value is None:
         return ""
-    return value.astimezone(LOCAL_TZ).strftime(fmt)
+    if not fmt:
+        return cn_datetime(_aware(value))
+    if fmt == "date":
+        return cn_date(_aware(value))
+    return _aware(value).astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def iso(value: Any) -> str:
+    """A date for a form field or attribute (``<input type="date">`` wants 2026-12-04)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return _aware(value).astimezone(LOCAL_TZ).date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def shown(value: Any) -> Any:
+    """What ``{{ … }}`` prints: nothing for None, dates and instants as the office writes
+    them (2026年12月4日, 2026年12月4日 09:30, local time); anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return cn_datetime(_aware(value))
+    if isinstance(value, date):
+        return cn_date(value)
+    return value
 
 
 def form_title(obligation: Any) -> str:
@@ -134,7 +168,10 @@ def form_title(obligation: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Every printed value goes through ``shown`` (compiled into templates on first render).
+    app.jinja_env.finalize = shown
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(iso, "iso")
     app.add_template_filter(form_title, "form_title")
     app.add_template_global(can_current, "can")
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from cases.attachments import Upload
 from config.database import is_valid_id
+from config.filenames import content_disposition
 from directory.jurisdiction import body_of, get_visible_unit
 from directory.permissions import Capability, can
 from reporting import attachments as files
@@ -232,10 +233,8 @@ def export_one(submission_id: int):
 
 
 def _xlsx(name: str, data: bytes) -> Response:
-    from urllib.parse import quote
-
     response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = content_disposition(name)
     return response
 
 
