@@ -13,6 +13,7 @@ import reporting.demo
 import reporting.demo_routing
 import reporting.registers.demo
 import supervision.demo
+import tips.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
@@ -48,6 +49,7 @@ DEMO_MODULES = [
     reporting.registers.demo,
     rectification.demo,
     supervision.demo,
+    tips.demo,
 ]
 
 

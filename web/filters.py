@@ -78,6 +78,7 @@ MENUS: tuple[NavMenu, ...] = (
             N("导入机构", "admin.import_directory", C.DIRECTORY_MANAGE),
             N("工作日历", "calendar.index", C.CALENDAR_MANAGE),
             N("定时任务", "scheduler.index", C.SYSTEM_MANAGE),
+            N("举报平台联系方式", "portal_settings.edit", C.SYSTEM_MANAGE),
         ),
     ),
     NavMenu("", (N("搜索", "search.index", C.WORKBENCH),)),

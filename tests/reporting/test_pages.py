@@ -88,7 +88,8 @@ def test_reporter_journey_through_the_pages(client, app, db):
     page = client.get(f"/reporting/submissions/{sub_id}").get_data(as_text=True)
     assert "警示教育次数请附活动记录" in page
     steps = page.split('data-testid="submission-steps"')[1].split("</ol>")[0]
-    assert 'aria-current="step"><span class="via">退回修改</span><span class="state">已退回' in steps
+    current = 'aria-current="step"><span class="via">退回修改</span><span class="state">已退回'
+    assert current in steps
     assert "重新报送" in steps  # the way on, from the lifecycle's declaration
     _fire(client, sub_id, "resubmit")
 
