@@ -49,3 +49,16 @@ def test_a_person_chooses_items_for_email(make_page):
         page.get_by_role("group", name="电子邮件的期限提醒").get_by_label("逐条发送")
     ).to_be_checked()
     page.screenshot(path=str(ARTIFACTS / "notification-settings.png"), full_page=True)
+
+
+def test_the_submission_page_shows_the_lifecycles_steps_on_a_phone(make_page, live_database):
+    from tests.e2e.test_report_send import _arrange, _open_form
+
+    username, ob_id = _arrange(live_database, "C01-D01-H04")
+    page = make_page(**PHONE)
+    _open_form(page, username, ob_id)
+    steps = page.get_by_test_id("submission-steps")
+    expect(steps).to_contain_text("草稿")
+    expect(steps).to_contain_text("审核接收")
+    expect(steps.locator('[aria-current="step"]')).to_contain_text("草稿")
+    page.screenshot(path=str(ARTIFACTS / "submission-steps-390.png"))
