@@ -17,6 +17,8 @@ REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # RE
 RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
 ROWS: dict[str, dict[str, Any]] = {
+    # The portal's hotlines and addresses (tips.portal_contacts): administrators only.
+    "portal_settings.edit": {"roles": frozenset({"admin"})},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,

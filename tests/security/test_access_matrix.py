@@ -183,7 +183,6 @@ POLICY: dict[str, Rule_] = {
     "reporting_api.save_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.submit_submission": Rule_(frozenset({"reporter"}), scoped=True),
     "reporting_api.withdraw_submission": Rule_(frozenset({"reporter"}), scoped=True),
-    "portal_settings.edit": Rule_(ADMIN),
     "scheduler.dry_run": Rule_(ADMIN),
     "scheduler.index": Rule_(ADMIN),
     "storage.index": Rule_(ADMIN),

@@ -177,7 +177,8 @@ def test_each_role_sees_its_menu(app, role):
     with app.test_request_context("/"):
         labels = [label for label, _ in nav_items(SimpleNamespace(role=role.value))]
     assert len(labels) == len(set(labels))
-    assert set(labels) == {RENAMED.get(x, x) for x in MENUS[role]} | {"通知设置"}
+    added = {"通知设置"} | ({"举报平台联系方式"} if role is Role.ADMIN else set())
+    assert set(labels) == {RENAMED.get(x, x) for x in MENUS[role]} | added
 
 
 def test_menus_are_grouped_by_task_and_hide_what_a_role_cannot_open(app):
