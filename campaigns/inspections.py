@@ -22,6 +22,7 @@ from campaigns.service import get_campaign
 from cases.models import Clue
 from cases.service import NewClue, create_clue
 from config.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from config.localtime import cn_date
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, require
@@ -180,7 +181,7 @@ def finding_to_clue(session: Session, actor: User, inspection: Inspection, item_
     lines = [
         f"来源：专项行动“{campaign.name}”{campaign.doc_number}"
         f"现场检查（检查记录 #{inspection.id}）",
-        f"检查时间：{inspection.inspected_on.isoformat()}；检查人：{inspection.inspectors}"
+        f"检查时间：{cn_date(inspection.inspected_on)}；检查人：{inspection.inspectors}"
         + (f"；陪同检查人：{inspection.accompanying}" if inspection.accompanying else ""),
         f"检查项目：{item.title}",
     ]

@@ -32,3 +32,26 @@ def client_filename(name: str, default: str = "") -> str:
         else:
             base = base[:MAX_LENGTH]
     return base or default
+
+
+def download_name(*parts: object, ext: str = "xlsx") -> str:
+    """A file we hand out, named as the office files it: 单位_表名_期间.xlsx.
+
+    Empty parts are left out; each part is made safe (no separators, reserved or control
+    characters), and the whole is cut to ``MAX_LENGTH`` keeping the extension."""
+    words = [_UNSAFE.sub("_", _SEPARATORS.sub("_", str(p))).strip() for p in parts]
+    stem = "_".join(w for w in words if w) or "下载"
+    return client_filename(f"{stem}.{ext}", default=f"下载.{ext}")
+
+
+def content_disposition(name: str, disposition: str = "attachment") -> str:
+    """The header for a download named ``name`` in any script (RFC 6266 with RFC 5987's
+    ``filename*``), with a plain ASCII ``filename`` for clients that know only that."""
+    from urllib.parse import quote
+
+    safe = client_filename(name, default="download")
+    stem, dot, ext = safe.rpartition(".")
+    fallback = "".join(ch for ch in (stem if dot else safe) if ch.isascii() and ch.isalnum()
+                       or ch in "-_.")  # fmt: skip
+    fallback = (fallback or "download") + (f".{ext}" if dot and ext.isascii() else "")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"

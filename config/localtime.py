@@ -19,3 +19,20 @@ LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 def local_date(at: datetime) -> date:
     """The calendar day of the instant ``at`` in the offices' time zone."""
     return at.astimezone(LOCAL_TZ).date()
+
+
+def cn_date(day: date | datetime | None) -> str:
+    """A date as the office writes it: 2026年12月4日 (an instant: its local day)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = local_date(day) if day.tzinfo is not None else day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_datetime(at: datetime | None) -> str:
+    """An instant in local time as the office writes it: 2026年12月4日 09:30."""
+    if at is None:
+        return ""
+    local = at.astimezone(LOCAL_TZ) if at.tzinfo is not None else at
+    return f"{cn_date(local.date())} {local:%H:%M}"

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from config.database import utcnow
 from directory.models import User
-from notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus
+from notifications.models import (
+    Channel,
+    ChannelPreference,
+    Delivery,
+    DeliveryMode,
+    DeliveryStatus,
+)
 from notifications.service import idempotency_key
 from notifications.templates import check_context
 
@@ -41,10 +47,23 @@ class Message:
     unit_id: int | None = None
 
 
+# The levels the deadline sweeps write; only these are gathered into a daily digest
+# (news of a step, ``event:<id>``, always goes out at once).
+REMINDER_LEVELS = frozenset({"due_3", "due_1", "due_0", "overdue", "escalated"})
+
+
+def is_digest_mode(channel: Channel, pref: ChannelPreference | None) -> bool:
+    """E-mail and webhook default to the daily digest; the inbox always keeps each item."""
+    if channel is Channel.INAPP:
+        return False
+    return pref is None or (pref.mode or DeliveryMode.DIGEST.value) == DeliveryMode.DIGEST.value
+
+
 def routes_for_many(
     session: Session, users: Iterable[User]
-) -> dict[int, list[tuple[Channel, str]]]:
-    """Channels per user, the same rule as ``service.recipients_for``, in one query."""
+) -> dict[int, list[tuple[Channel, str, bool]]]:
+    """Channels per user, the same rule as ``service.recipients_for``, in one query;
+    the flag says whether the user reads reminders on that channel as a daily digest."""
     by_id = {u.id: u for u in users}
     prefs: dict[int, dict[Channel, ChannelPreference]] = {uid: {} for uid in by_id}
     if by_id:
@@ -52,16 +71,16 @@ def routes_for_many(
             select(ChannelPreference).where(ChannelPreference.user_id.in_(list(by_id)))
         ):
             prefs[pref.user_id][Channel(pref.channel)] = pref
-    result: dict[int, list[tuple[Channel, str]]] = {}
+    result: dict[int, list[tuple[Channel, str, bool]]] = {}
     for uid, user in by_id.items():
-        routes = [(Channel.INAPP, "")]
+        routes = [(Channel.INAPP, "", False)]
         email = prefs[uid].get(Channel.EMAIL)
         address = (email.address if email and email.address else "") or user.email
         if address and (email is None or email.enabled):
-            routes.append((Channel.EMAIL, address))
+            routes.append((Channel.EMAIL, address, is_digest_mode(Channel.EMAIL, email)))
         hook = prefs[uid].get(Channel.WEBHOOK)
         if hook is not None and hook.enabled and hook.address:
-            routes.append((Channel.WEBHOOK, hook.address))
+            routes.append((Channel.WEBHOOK, hook.address, is_digest_mode(Channel.WEBHOOK, hook)))
         result[uid] = routes
     return result
 
@@ -115,6 +134,8 @@ class Target(NamedTuple):
     channel: Channel
     address: str
     key: str
+    # Held for the recipient's daily digest rather than sent on its own.
+    held: bool = False
 
 
 def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
@@ -130,7 +151,10 @@ def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
     seen: set[str] = set()
     for m in messages:
         uid = m.user.id if m.user is not None else None
-        for channel, address in routes[uid] if uid is not None else [(Channel.EMAIL, m.address)]:
+        # An institution's contact has no account to choose with: each item, by e-mail.
+        own = routes[uid] if uid is not None else [(Channel.EMAIL, m.address, False)]
+        reminder = m.level in REMINDER_LEVELS and not m.urgent
+        for channel, address, digest in own:
             key = idempotency_key(
                 channel=channel,
                 recipient_id=uid,
@@ -141,7 +165,7 @@ def targets_of(session: Session, messages: list[Message]) -> Iterator[Target]:
             )
             if key not in seen:
                 seen.add(key)
-                yield Target(m, uid, channel, address, key)
+                yield Target(m, uid, channel, address, key, digest and reminder)
 
 
 def enqueue_many(session: Session, messages: list[Message]) -> int:
@@ -154,7 +178,7 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     if not messages:
         return 0
     bind = _Binder(session)
-    pending = DeliveryStatus.PENDING.value
+    pending, held = DeliveryStatus.PENDING.value, DeliveryStatus.HELD.value
     rows: list[tuple[Any, ...]] = []
     checked: set[tuple[str, frozenset[str]]] = set()
     encoded: dict[int, tuple[Any, Any]] = {}  # id(message) -> (context, date), once each
@@ -182,7 +206,7 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
                 t.key,
                 m.template,
                 context,
-                pending,
+                held if t.held else pending,
                 0,
                 "",
                 bind.now,

@@ -22,7 +22,7 @@ from config.errors import ValidationError
 from directory.jurisdiction import visible_unit_ids
 from directory.models import User
 from directory.permissions import Capability, require
-from notifications.batch import Message, targets_of
+from notifications.batch import Message, Target, targets_of
 from notifications.clue_reminders import due_clue_messages
 from notifications.models import CHANNEL_LABELS, Channel, Delivery
 from notifications.obligation_reminders import due_obligation_messages
@@ -60,6 +60,7 @@ class DryRunRow:
     deadline: date
     path: str
     queued: bool  # the same key is already in the queue: the sweep adds nothing
+    held: bool = False  # waits for the recipient's daily digest on this channel
 
     @property
     def kind_label(self) -> str:
@@ -81,10 +82,17 @@ class DryRun:
     rows: list[DryRunRow]  # the first ``limit``, by recipient
     total: int
     new: int  # lines the sweeps would insert (not yet queued)
+    held: int = 0  # lines gathered into daily digests instead of sent one by one
+    digests: int = 0  # the digests they make: one per person and channel
 
     @property
     def truncated(self) -> bool:
         return self.total > len(self.rows)
+
+    @property
+    def messages(self) -> int:
+        """What actually goes out: every line not held, plus one digest per person and channel."""
+        return self.total - self.held + self.digests
 
 
 def parse_day(text: str | None, default: date) -> date:
@@ -118,11 +126,13 @@ def reminder_dry_run(session: Session, actor: User, day: date, *, limit: int = 5
     visible = set(session.scalars(visible_unit_ids(session, actor)))
     messages = [m for m in messages if _unit_of(m) in visible]
     lines = _expand(session, messages)
-    queued = _queued_keys(session, [key for key, _ in lines])
-    rows = [_row(m, channel, key in queued) for key, (m, channel) in lines]
+    queued = _queued_keys(session, [t.key for t in lines])
+    rows = [_row(t.message, t.channel, t.key in queued, t.held) for t in lines]
     rows.sort(key=lambda r: (r.recipient, r.kind, r.subject, LEVEL_ORDER.get(r.level, 9)))
     new = sum(1 for r in rows if not r.queued)
-    return DryRun(day, True, rows[:limit], len(rows), new)
+    digests = len({(t.user_id, t.channel, t.address) for t in lines if t.held})
+    held = sum(1 for r in rows if r.held)
+    return DryRun(day, True, rows[:limit], len(rows), new, held, digests)
 
 
 def _unit_of(message: Message) -> int | None:
@@ -131,12 +141,12 @@ def _unit_of(message: Message) -> int | None:
     return message.user.unit_id if message.user is not None else None
 
 
-def _expand(session: Session, messages: list[Message]) -> list[tuple[str, tuple[Message, Channel]]]:
-    """(idempotency key, (message, channel)) per delivery ``enqueue_many`` would insert."""
-    lines: dict[str, tuple[Message, Channel]] = {}
+def _expand(session: Session, messages: list[Message]) -> list[Target]:
+    """One target per delivery ``enqueue_many`` would insert."""
+    lines: dict[str, Target] = {}
     for t in targets_of(session, messages):
-        lines.setdefault(t.key, (t.message, t.channel))  # a duplicate key is one queue row
-    return list(lines.items())
+        lines.setdefault(t.key, t)  # a duplicate key is one queue row
+    return list(lines.values())
 
 
 def _queued_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -152,7 +162,7 @@ def _queued_keys(session: Session, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def _row(m: Message, channel: Channel, queued: bool) -> DryRunRow:
+def _row(m: Message, channel: Channel, queued: bool, held: bool) -> DryRunRow:
     kind = m.subject_ref.partition(":")[0]
     if m.user is not None:
         recipient = f"{m.user.display_name}（{m.user.username}）"
@@ -169,6 +179,7 @@ def _row(m: Message, channel: Channel, queued: bool) -> DryRunRow:
         deadline=m.business_date,
         path=str(m.context.get("path", "")),
         queued=queued,
+        held=held,
     )
 
 

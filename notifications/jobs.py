@@ -17,6 +17,7 @@ from notifications.dispatcher import dispatch_pending
 from notifications.obligation_reminders import obligation_chunk
 from notifications.rectification_reminders import sweep_rectification
 from notifications.referral_reminders import referral_chunk
+from notifications.reminder_digest import run_reminder_digest
 from notifications.router import route_events
 
 
@@ -27,6 +28,11 @@ def dispatch(session_factory: sessionmaker, settings: Settings, now: datetime) -
 def daily_digest(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
     with session_scope(session_factory) as session:
         return run_daily_digest(session, now)
+
+
+def reminder_digest(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
+    with session_scope(session_factory) as session:
+        return run_reminder_digest(session, now)
 
 
 # The sweeps over many rows run in chunks, each its own transaction (notifications.chunks):
@@ -118,5 +124,13 @@ JOBS = [
         trigger={"trigger": "cron", "hour": 8, "minute": 30},
         func=daily_digest,
         label="每日未读消息摘要",
+    ),
+    JobSpec(
+        # After the morning sweeps (9:00–9:30): each person's held reminders, one message
+        # per channel; the job checks the working-day calendar itself.
+        id="notifications.reminder_digest",
+        trigger={"trigger": "cron", "hour": 9, "minute": 45},
+        func=reminder_digest,
+        label="每日期限提醒汇总（按人、按渠道）",
     ),
 ]

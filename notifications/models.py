@@ -34,6 +34,10 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # transient failure, will be retried
     DEAD = "dead"  # permanent failure or retries exhausted; shown to administrators
+    # A reminder to someone who reads reminders as a daily digest: the dispatcher never
+    # claims it; the digest job (notifications.reminder_digest) gathers it into one message.
+    HELD = "held"
+    DIGESTED = "digested"  # gathered into a digest, which is the delivery that is sent
 
 
 STATUS_LABELS: dict[DeliveryStatus, str] = {
@@ -42,6 +46,21 @@ STATUS_LABELS: dict[DeliveryStatus, str] = {
     DeliveryStatus.SENT: "已发送",
     DeliveryStatus.FAILED: "失败待重试",
     DeliveryStatus.DEAD: "发送失败",
+    DeliveryStatus.HELD: "待并入每日汇总",
+    DeliveryStatus.DIGESTED: "已并入每日汇总",
+}
+
+
+class DeliveryMode(StrEnum):
+    """How a person reads reminders on a channel: one daily digest, or each item as it comes."""
+
+    DIGEST = "digest"
+    ITEM = "item"
+
+
+MODE_LABELS: dict[DeliveryMode, str] = {
+    DeliveryMode.DIGEST: "每个工作日汇总为一条（按已逾期、今日到期、即将到期分组）",
+    DeliveryMode.ITEM: "逐条发送",
 }
 
 
@@ -106,6 +125,11 @@ class ChannelPreference(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # E-mail address override, or the webhook URL of a group robot.
     address: Mapped[str] = mapped_column(String(500), default="")
+    # Reminders (not event news) on this channel: a daily digest or each item (DeliveryMode).
+    # The in-app inbox always keeps each item; the column is ignored there.
+    mode: Mapped[str] = mapped_column(
+        String(8), default=DeliveryMode.DIGEST.value, server_default=DeliveryMode.DIGEST.value
+    )
 
     __table_args__ = (
         Index("uq_channel_preferences_user_channel", "user_id", "channel", unique=True),

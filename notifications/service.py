@@ -23,7 +23,13 @@ from config.errors import NotFound, PermissionDenied, ValidationError
 from directory.jurisdiction import can_see_unit
 from directory.models import User
 from directory.permissions import Capability, can
-from notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus
+from notifications.models import (
+    Channel,
+    ChannelPreference,
+    Delivery,
+    DeliveryMode,
+    DeliveryStatus,
+)
 from notifications.templates import check_context
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -179,10 +185,14 @@ def set_preference(
     *,
     enabled: bool,
     address: str = "",
+    mode: DeliveryMode | str | None = None,
 ) -> ChannelPreference:
     """Set how ``user`` is reached on ``channel``; only the user (or an administrator over
-    their unit) may. In-app messages cannot be turned off: they are the record of reminders."""
+    their unit) may. In-app messages cannot be turned off: they are the record of reminders.
+    ``mode`` (e-mail and webhook): reminders as one daily digest or each item; None keeps it."""
     channel = Channel(channel)
+    if mode is not None and mode not in {m.value for m in DeliveryMode}:
+        raise ValidationError("提醒方式只能是“每日汇总”或“逐条发送”。")
     if actor.id != user.id and not (
         can(actor, Capability.DIRECTORY_MANAGE) and can_see_unit(session, actor, user.unit_id)
     ):
@@ -204,6 +214,10 @@ def set_preference(
         session.add(pref)
     pref.enabled = enabled
     pref.address = address
+    if mode is not None:
+        pref.mode = DeliveryMode(mode).value
+    elif pref.mode is None:
+        pref.mode = DeliveryMode.DIGEST.value
     session.flush()
     return pref
 

@@ -123,6 +123,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{% if count > items|length %}……另有 {{ count - items|length }} 条\n{% endif %}"
         "查看全部：{{ link }}",
     ),
+    # The day's reminders to one person on one channel (notifications.reminder_digest):
+    # each item is the subject line of the reminder it replaces, and its link.
+    "reminder_digest": (
+        "【清风】{{ day }} 办理提醒汇总：{{ count }} 项"
+        "{% for group in groups %}，{{ group.label }} {{ group.count }}{% endfor %}",
+        "您今日共有 {{ count }} 项期限提醒，汇总如下：\n"
+        "{% for group in groups %}\n【{{ group.label }}】{{ group.count }} 项\n"
+        "{% for item in group['items'] %}"
+        "· {{ item.title }} {{ base_url }}{{ item.path }}\n{% endfor %}"
+        "{% if group.count > group['items']|length %}"
+        "……另有 {{ group.count - group['items']|length }} 项\n{% endif %}"
+        "{% endfor %}\n"
+        "逐条提醒已保存在站内消息中：{{ base_url }}/inbox\n"
+        "如需逐条接收，请在“通知设置”中更改：{{ link }}",
+    ),
 }
 
 # Context keys every template may carry besides its own variables.

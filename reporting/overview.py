@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from config.errors import NotFound, PermissionDenied
+from config.filenames import download_name
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from reporting import cells
@@ -196,10 +197,9 @@ def export_submission(session: Session, actor: User, sub: Submission) -> tuple[s
         filler=sub.filler_name,
         contact=sub.contact,
     )
-    return (
-        f"{form.code}-{sub.unit.code}-{sub.obligation.period_start:%Y%m}-v{sub.number}.xlsx",
-        data,
-    )
+    version = f"第{sub.number}版" if sub.number > 1 else ""
+    name = download_name(sub.unit.name, form.title, sub.obligation.period_label, version)
+    return name, data
 
 
 def export_rollup(
@@ -208,4 +208,4 @@ def export_rollup(
     """A unit's roll-up of one form and period as XLSX."""
     result = unit_rollup(session, actor, unit, form_code, period_start)
     data = export_xlsx(result.form, result.values, unit_name=unit.name, period_label=label)
-    return f"{form_code}-{unit.code}-{period_start:%Y%m}-汇总.xlsx", data
+    return download_name(unit.name, result.form.title, label, "汇总"), data

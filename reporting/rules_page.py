@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from config.localtime import cn_date
 from directory.jurisdiction import body_of
 from directory.models import UNIT_KIND_LABELS, OrgUnit, UnitKind, User
 from directory.permissions import Capability, require
@@ -52,9 +53,9 @@ class RulesPage:
 
 def _deadline(rule: ObligationRule) -> str:
     if rule.fixed_due is not None:
-        return f"{rule.fixed_due.isoformat()} 前"
+        return f"{cn_date(rule.fixed_due)}前"
     if rule.cycle == Cycle.FIXED and rule.counted_from is not None:
-        return f"自 {rule.counted_from.isoformat()} 起 {rule.working_days} 个工作日内"
+        return f"自{cn_date(rule.counted_from)}起 {rule.working_days} 个工作日内"
     if rule.day_of_month is not None:
         return f"次月 {rule.day_of_month} 日前"
     return f"期满后前 {rule.working_days} 个工作日内"

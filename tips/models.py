@@ -258,3 +258,16 @@ class RateHit(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_rate_hits_bucket_at", "bucket", "at"),)
+
+
+class PortalContacts(Base):
+    """The installation's own hotlines and addresses for the portal's public notice: one
+    row (id 1), set by an administrator (``tips.portal_contacts``); none until then."""
+
+    __tablename__ = "portal_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotlines: Mapped[str] = mapped_column(Text, default="")  # one per line
+    addresses: Mapped[str] = mapped_column(Text, default="")  # one per line
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(Integer)

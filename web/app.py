@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         mailbox,
         major,
         portal,
+        portal_settings,
         rectification,
         registers,
         report_rules,
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
         rectification.bp, supervision.bp, documents_admin.bp, letters.bp,
         letter_templates.bp, major.bp, supervision_notices.bp,
+        portal_settings.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ import reporting.demo
 import reporting.demo_routing
 import reporting.registers.demo
 import supervision.demo
+import tips.demo
 from app_boot import bootstrap
 from cases.cli import COMMANDS as CASES_COMMANDS
 from config.localtime import LOCAL_TZ
@@ -52,6 +53,7 @@ DEMO_MODULES = [
     supervision.demo,
     documents.demo,
     cases.demo_duties,  # the duties beside the stories: 重大, report back, referral outcome
+    tips.demo,
 ]
 
 

@@ -142,3 +142,15 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def nav_to(page, menu: str, item: str) -> None:
+    """Open ``item`` from the top bar's ``menu`` (web/filters.py MENUS), as a person does:
+    on a phone the 菜单 button first, then the menu, then the entry."""
+    nav = page.get_by_role("navigation", name="主导航")
+    toggle = page.get_by_role("button", name="菜单")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    if menu:
+        nav.locator("summary", has_text=menu).click()
+    nav.get_by_role("link", name=item, exact=True).click()

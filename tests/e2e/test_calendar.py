@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, nav_to, sign_in
 
 
 def test_admin_enters_a_year_in_chromium(page):
     sign_in(page, "admin")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作日历").click()
+    nav_to(page, "系统管理", "工作日历")
     expect(page.get_by_role("heading", name="工作日历", exact=True)).to_be_visible()
     page.get_by_label("录入或修改年份").fill("2031")
     page.get_by_role("button", name="打开").click()

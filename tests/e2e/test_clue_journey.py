@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 
 def sign_out(page) -> None:
@@ -14,7 +14,7 @@ def sign_out(page) -> None:
 
 
 def act(page, label: str, fields: dict[str, str] | None = None, selects=None) -> None:
-    summary = page.locator("summary", has_text=re.compile(f"^{label}"))
+    summary = page.locator("main summary", has_text=re.compile(f"^{label}"))
     details = summary.locator("xpath=..")
     if details.get_attribute("open") is None:  # approvals stand open at the top of the page
         summary.click()
@@ -28,7 +28,7 @@ def act(page, label: str, fields: dict[str, str] | None = None, selects=None) ->
 
 def test_clerk_logs_a_tip_and_it_moves_through_triage_and_approval(page):
     sign_in(page, "clerk")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="问题线索").click()
+    nav_to(page, "问题线索", "线索列表")
     page.get_by_role("link", name="登记线索").click()
     page.get_by_label("线索摘要").fill("来电反映某医院医生收受红包")
     page.get_by_label("反映内容").fill("患者家属来电，称手术前被暗示送红包。")
@@ -50,12 +50,12 @@ def test_clerk_logs_a_tip_and_it_moves_through_triage_and_approval(page):
     act(page, "提出拟办意见", {"reason": "问题具体，拟初步核实"}, selects={"route": "初步核实"})
     expect(page.get_by_test_id("clue-state")).to_have_text("处置方式待审批")
     # The handler cannot approve: no such button is shown.
-    expect(page.locator("summary", has_text="批准")).to_have_count(0)
+    expect(page.locator("main summary", has_text="批准")).to_have_count(0)
     sign_out(page)
 
     sign_in(page, "leader")
     page.goto(clue_url)
-    expect(page.locator("summary", has_text="批准：暂存待查")).to_have_count(0)
+    expect(page.locator("main summary", has_text="批准：暂存待查")).to_have_count(0)
     act(page, "批准：初步核实")
     expect(page.get_by_test_id("clue-state")).to_have_text("初步核实")
     timeline = page.get_by_test_id("timeline")

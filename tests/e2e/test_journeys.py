@@ -27,7 +27,7 @@ from notifications.models import Channel
 from notifications.obligation_reminders import sweep_obligations
 from reporting.models import Obligation
 from reporting.obligations import generate_obligations
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 from tests.e2e.test_clue_journey import act, sign_out
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -78,7 +78,7 @@ def test_a_clerk_logs_a_hotline_tip_from_the_keyboard_and_registers_it(page):
 def enter_2027_calendar(page: Page) -> None:
     """Deadlines of a clue opened in late November run into 2027: the admin confirms it first."""
     sign_in(page, "admin")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作日历").click()
+    nav_to(page, "系统管理", "工作日历")
     page.get_by_label("录入或修改年份").fill("2027")
     page.get_by_role("button", name="打开").click()
     page.get_by_label("放假日期（休息日）").fill(
@@ -94,8 +94,8 @@ def enter_2027_calendar(page: Page) -> None:
 
 def record(page: Page, summary: str, fields: dict[str, str], selects=None) -> None:
     """Open a handling section's form by its summary, fill it, save."""
-    page.locator("summary", has_text=re.compile(f"^{summary}$")).click()
-    form = page.locator("details[open] form")
+    page.locator("main summary", has_text=re.compile(f"^{summary}$")).click()
+    form = page.locator("main details[open] form")
     for label, value in (selects or {}).items():
         form.get_by_label(label, exact=True).select_option(label=value)
     for label, value in fields.items():
@@ -176,13 +176,13 @@ def test_b_handler_and_leader_take_the_clue_to_write_off(page):
     )
     state(page, "已反馈，待申请销号")  # no longer 待反馈 once the reporter was told
     # Asking for 销号 now names what the file still lacks, and the step is not offered.
-    page.locator("summary", has_text="申请销号（暂不能办理）").click()
+    page.locator("main summary", has_text="申请销号（暂不能办理）").click()
     blocked = page.get_by_test_id("blocked-action")
     expect(blocked).to_contain_text("档案不完整，不能销号")
     expect(blocked).to_contain_text("处理决定执行日期：刘某某")
     expect(blocked).to_contain_text("移送回执：清河县公安局")
     expect(page.get_by_test_id("missing")).to_contain_text("移送回执")
-    expect(page.locator("summary", has_text=re.compile("^申请销号$"))).to_have_count(0)
+    expect(page.locator("main summary", has_text=re.compile("^申请销号$"))).to_have_count(0)
 
     sanctions = page.get_by_test_id("sanctions")
     sanctions.get_by_label("执行日期", exact=True).fill(TODAY)

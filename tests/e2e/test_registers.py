@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -13,7 +13,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def test_reporter_records_a_warning_education_activity_on_a_phone(make_page):
     page = make_page(**PHONE)
     sign_in(page, "reporter")
-    page.get_by_role("link", name="登记册").click()
+    nav_to(page, "统计报送", "登记册")
     expect(page.get_by_role("heading", name="登记册 · 警示教育活动")).to_be_visible()
     form = page.get_by_test_id("register-form")
     form.get_by_label("事项").fill("浏览器测试警示教育大会")

@@ -51,9 +51,9 @@ def test_leader_routes_a_form_and_enters_a_one_off_the_reporter_owes_it(
     form.get_by_role("button", name="下达").click()
     expect(page.get_by_text("个单位须报送")).to_be_visible()
 
-    expect(page.get_by_test_id("oneoff-rules")).to_contain_text("2030-12-01 前")
+    expect(page.get_by_test_id("oneoff-rules")).to_contain_text("2030年12月1日前")
 
     reporter = make_page()
     sign_in(reporter, "reporter")
     reporter.get_by_role("link", name="报表任务").first.click()
-    expect(reporter.locator("body")).to_contain_text("2030-12-01")
+    expect(reporter.locator("body")).to_contain_text("2030年12月1日")

@@ -17,7 +17,7 @@ from reporting.forms import FORMS
 from reporting.models import Obligation, Submission
 from reporting.obligations import generate_obligations
 from tests.conftest import unit
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 from tests.reporting.journey import reporter_of
 
 PASSWORD = "another-password-1"  # noqa: S105 - the test reporters' password (journey.py)
@@ -127,7 +127,7 @@ def test_a_refused_send_keeps_every_typed_value(page, live_database):
         dialog.dismiss()
 
     page.once("dialog", stay)
-    page.get_by_role("link", name="报表任务").first.click()
+    nav_to(page, "统计报送", "报表任务")
     expect(page.get_by_test_id("submission-state")).to_have_text("草稿")  # still here
     assert kinds == ["beforeunload"]
     expect(_cell(page, "public_l2|courses")).to_have_value("三次")

@@ -86,12 +86,12 @@ def test_leader_sets_the_route_deadline_on_approval(page):
     shot(page, "3-deadline-shown")
 
     # The leader extends it once, with approval: only the running route deadline is offered.
-    page.locator("summary", has_text="批准延期").click()
-    form = page.locator("details[open] form")
+    page.locator("main summary", has_text="批准延期").click()
+    form = page.locator("main details[open] form")
     expect(form.locator("select[name=clock] option")).to_have_text(["初步核实办理期限"])
     form.locator("[name=days]").fill("10")
     form.locator("[name=reason]").fill("需调取病历，申请延期")
     form.get_by_role("button", name="确认批准延期").click()
     expect(row).to_contain_text("（已延长 10 日）")
-    expect(page.locator("summary", has_text="批准延期")).to_have_count(0)
+    expect(page.locator("main summary", has_text="批准延期")).to_have_count(0)
     shot(page, "4-extended")

@@ -25,6 +25,7 @@ def test_wrong_password_message_in_chromium(page):
 def test_admin_sees_admin_navigation_and_the_directory(page):
     sign_in(page, "admin")
     nav = page.get_by_role("navigation", name="主导航")
+    nav.locator("summary", has_text="系统管理").click()
     expect(nav.get_by_role("link", name="用户管理")).to_be_visible()
     nav.get_by_role("link", name="组织机构").click()
     expect(page.get_by_role("cell", name="清河县人民医院")).to_be_visible()

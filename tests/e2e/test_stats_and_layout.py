@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, nav_to, sign_in
 
 
 def _arrange(database_url: str) -> None:
@@ -37,7 +37,7 @@ def test_stats_draws_every_chart_without_csp_violations(page, live_database):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     sign_in(page, "admin")  # the whole province: the earlier journeys' clues are in
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计图表").click()
+    nav_to(page, "统计报送", "统计图表")
     expect(page.get_by_role("heading", name="统计图表")).to_be_visible()
     drawn = page.locator("canvas[data-drawn=true]")
     expect(drawn.first).to_be_visible()

@@ -38,7 +38,8 @@ from sqlalchemy.orm import sessionmaker
 from config.database import make_engine, make_session_factory, session_scope
 from config.migrate import upgrade_database
 from directory.demo import load_demo
-from notifications.models import Channel, Delivery, InboxMessage, JobRun
+from directory.models import User
+from notifications.models import Channel, ChannelPreference, Delivery, InboxMessage, JobRun
 from notifications.obligation_reminders import sweep_obligations
 from notifications.scheduler import LEASE_TTL
 from reporting.obligations import generate_obligations
@@ -109,6 +110,10 @@ def world(tmp_path: Path) -> Iterator[World]:
     with session_scope(factory) as session:
         load_demo(session)
         seed_from_package(session)
+        # Each reminder its own e-mail (the default gathers them into a daily digest,
+        # tests/notifications/test_reminder_digest.py): what these faults must not double.
+        for person in session.scalars(select(User)):
+            session.add(ChannelPreference(user_id=person.id, channel="email", mode="item"))
         with time_machine.travel(datetime(2026, 6, 1, 2, tzinfo=UTC), tick=False):
             generate_obligations(session, date(2026, 6, 1))
     relay = Relay()

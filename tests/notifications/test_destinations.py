@@ -29,6 +29,8 @@ def test_a_reporter_who_is_the_units_contact_gets_each_reminder_once(
     handler_smtp, _port = smtp
     hospital, reporter = unit(db, "C01-D01-H01"), user(db, "reporter")
     reporter.email = hospital.contact_email.upper()  # the same mailbox, spelt otherwise
+    # Each reminder on its own (the default gathers them into a daily digest).
+    set_preference(db, reporter, reporter, Channel.EMAIL, enabled=True, mode="item")
     with time_machine.travel(datetime(2026, 6, 1, 2, tzinfo=SH), tick=False):
         generate_obligations(db, date(2026, 6, 1))
     with time_machine.travel(DUE_DAY, tick=False):

@@ -105,7 +105,7 @@ def test_page_defaults_to_today_in_shanghai(client, db):
     with time_machine.travel(datetime(2026, 10, 13, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
         login(client, "admin")  # inside: a session from the future would be refused
         page = client.get("/admin/scheduler/dry-run").get_data(as_text=True)
-    assert "2026-10-14 将发送的提醒" in page
+    assert "2026年10月14日 将发送的提醒" in page
     assert {level for level, _ in rows_for(page, clue.ledger_no)} == {"due_1"}
 
 
@@ -115,7 +115,7 @@ def test_page_explains_bad_dates_rest_days_and_unconfirmed_years(client, db):
     assert bad.status_code == 422
     assert "格式不正确，请按“年-月-日”填写" in bad.get_data(as_text=True)
     rest = client.get("/admin/scheduler/dry-run?date=2026-10-03").get_data(as_text=True)
-    assert "2026-10-03 是休息日" in rest
+    assert "2026年10月3日 是休息日" in rest
     unknown = client.get("/admin/scheduler/dry-run?date=2031-03-03")
     assert unknown.status_code == 200
     assert "2031 年的工作日历尚未确认" in unknown.get_data(as_text=True)

@@ -70,5 +70,5 @@ def test_the_scheduler_page_shows_the_last_success_and_the_next_retry(client, db
     db.commit()
     login(client, "admin")
     page = client.get("/admin/scheduler").get_data(as_text=True)
-    assert "最近成功" in page and "2026-06-08 09:30" in page
-    assert "连续失败 2 次，将于 2026-06-09 09:32 重试，当日有效" in page
+    assert "最近成功" in page and "2026年6月8日 09:30" in page
+    assert "连续失败 2 次，将于 2026年6月9日 09:32 重试，当日有效" in page

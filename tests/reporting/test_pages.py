@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import unquote
 
 import pytest
 import time_machine
@@ -42,7 +43,7 @@ def test_reporter_journey_through_the_pages(client, app, db):
     ob = obligation(db, "C01-D01-H01")
     login(client, "reporter")
     tasks = client.get("/reporting/").get_data(as_text=True)
-    assert "2026年10月" in tasks and "2026-11-12" in tasks and "即将到期" not in tasks
+    assert "2026年10月" in tasks and "2026年11月12日" in tasks and "即将到期" not in tasks
     assert "报表任务" in tasks  # navigation
 
     started = post_form(client, f"/reporting/obligations/{ob.id}", {})
@@ -86,6 +87,10 @@ def test_reporter_journey_through_the_pages(client, app, db):
     login(client, "reporter")
     page = client.get(f"/reporting/submissions/{sub_id}").get_data(as_text=True)
     assert "警示教育次数请附活动记录" in page
+    steps = page.split('data-testid="submission-steps"')[1].split("</ol>")[0]
+    current = 'aria-current="step"><span class="via">退回修改</span><span class="state">已退回'
+    assert current in steps
+    assert "重新报送" in steps  # the way on, from the lifecycle's declaration
     _fire(client, sub_id, "resubmit")
 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/reporting/")})
@@ -93,6 +98,11 @@ def test_reporter_journey_through_the_pages(client, app, db):
     _fire(client, sub_id, "accept")
     page = client.get(f"/reporting/submissions/{sub_id}").get_data(as_text=True)
     assert "已接收（锁定）" in page
+    steps = page.split('data-testid="submission-steps"')[1].split("</ol>")[0]
+    # The 流程 line names the lifecycle's own steps, the way back through 退回修改 included.
+    for word in ("草稿", "报送", "已报送", "审核接收", "已接收（锁定）"):
+        assert word in steps, word
+    assert 'aria-current="step"><span class="via">审核接收' in steps
     compliance = client.get("/reporting/compliance?period=2026-10").get_data(as_text=True)
     assert "查看汇总" in compliance
     rollup = client.get("/reporting/rollup?form=zl3&period=2026-10").get_data(as_text=True)
@@ -100,6 +110,11 @@ def test_reporter_journey_through_the_pages(client, app, db):
 
     export = client.get(f"/reporting/submissions/{sub_id}/export.xlsx")
     assert export.status_code == 200
+    # 单位_表名_期间.xlsx (RFC 5987), with a plain fallback for old clients (issue 18).
+    disposition = export.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and "zl" not in disposition
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert re.fullmatch(r"清河县人民医院_[^_]+（三）[^_]*_2026年10月(_第\d+版)?\.xlsx", name), name
     book = load_workbook(io.BytesIO(export.data))
     texts = [str(c.value) for row in book.active.iter_rows() for c in row if c.value]
     assert any("统计表（三）" in t for t in texts)

@@ -62,7 +62,7 @@ def test_admin_sets_a_periods_deadline_and_a_bad_one_is_refused(client, db):
         token_from=PAGE,
     )
     assert good.status_code == 302
-    assert "2026年第3季度期限调整为 2026-10-08 前" in client.get(PAGE).get_data(as_text=True)
+    assert "2026年第3季度期限调整为 2026年10月8日 前" in client.get(PAGE).get_data(as_text=True)
 
 
 def test_one_off_entered_on_the_page_and_bad_input_keeps_the_form(client, db):

@@ -31,6 +31,8 @@ ROWS: dict[str, dict[str, Any]] = {
     "supervision_notices.index": {"roles": EVERYONE},
     "supervision_notices.publish_view": {"roles": LEADERS},
     "supervision_notices.show": {"roles": frozenset()},
+    # The portal's hotlines and addresses (tips.portal_contacts): administrators only.
+    "portal_settings.edit": {"roles": frozenset({"admin"})},
     "campaigns.to_clue": {
         "roles": frozenset({"leader", "leader2"}),
         "scoped": True,

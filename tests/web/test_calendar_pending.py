@@ -98,7 +98,7 @@ def test_named_portal_tip_on_21_december_is_stored_then_dated_by_the_pasted_noti
         )
         text = preview.get_data(as_text=True)
         assert preview.status_code == 200 and 'data-testid="notice-preview"' in text
-        assert "2027-02-14" in text and "调休上班" in text
+        assert "2027年2月14日" in text and "调休上班" in text
         db.expire_all()
         assert db.get(Clue, clue.id).next_due_on is None  # a preview applies nothing
         done = post_form(

@@ -113,7 +113,7 @@ def test_named_reporter_sees_the_outcome_and_the_portal_reply(client, db):
 
     step(db, "handler", clue, "give_feedback", {"method": "portal", "public_reply": PUBLIC_REPLY})
     text, status = page_of(client, code)
-    assert status == "已办结" and PUBLIC_REPLY in text and "2026-06-15" in text
+    assert status == "已办结" and PUBLIC_REPLY in text and "2026年6月15日" in text
     assert_nothing_internal(db, text)
 
     step(db, "handler", clue, "request_write_off", {"reason": "档案齐全"})

@@ -56,7 +56,7 @@ def test_the_leaders_date_shows_under_the_deadlines(client, db):
     db.expire_all()
     page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
     table = page[page.index("办理期限") :]
-    assert "初步核实办理期限" in table and "2026-07-31" in table
+    assert "初步核实办理期限" in table and "2026年7月31日" in table
     assert "本办规定：初步核实" in table  # the source, on the label's title
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, URLField
+from wtforms import BooleanField, EmailField, RadioField, URLField
 from wtforms.validators import Optional
 
 from config.errors import DomainError
 from notifications import inbox as inbox_service
-from notifications.models import Channel
+from notifications.models import MODE_LABELS, Channel, DeliveryMode
 from notifications.service import preferences, set_preference
 from web.db import db_session
+from web.forms import options
 from web.unit_of_work import unit_of_work
 
 bp = Blueprint("inbox", __name__)
@@ -73,11 +74,20 @@ def mark_all_read():
     return redirect(url_for("inbox.index"))
 
 
+MODE_CHOICES = options((m.value, MODE_LABELS[m]) for m in DeliveryMode)
+
+
 class ChannelsForm(FlaskForm):
     email_enabled = BooleanField("接收电子邮件提醒")
     email_address = EmailField("提醒邮箱（留空则使用账号邮箱）", validators=[Optional()])
+    email_mode = RadioField(
+        "电子邮件的期限提醒", choices=MODE_CHOICES, default="digest", validate_choice=False
+    )
     webhook_enabled = BooleanField("推送到群机器人（Webhook）")
     webhook_url = URLField("Webhook 地址", validators=[Optional()])
+    webhook_mode = RadioField(
+        "群机器人的期限提醒", choices=MODE_CHOICES, default="digest", validate_choice=False
+    )
 
 
 def _channels_refused(err: DomainError):
@@ -95,8 +105,10 @@ def channels():
         email, hook = prefs.get(Channel.EMAIL), prefs.get(Channel.WEBHOOK)
         form.email_enabled.data = email.enabled if email else bool(current_user.email)
         form.email_address.data = email.address if email else ""
+        form.email_mode.data = email.mode if email else DeliveryMode.DIGEST.value
         form.webhook_enabled.data = hook.enabled if hook else False
         form.webhook_url.data = hook.address if hook else ""
+        form.webhook_mode.data = hook.mode if hook else DeliveryMode.DIGEST.value
     if form.validate_on_submit():
         set_preference(
             sess,
@@ -105,6 +117,7 @@ def channels():
             Channel.EMAIL,
             enabled=bool(form.email_enabled.data),
             address=form.email_address.data or "",
+            mode=form.email_mode.data,
         )
         set_preference(
             sess,
@@ -113,6 +126,7 @@ def channels():
             Channel.WEBHOOK,
             enabled=bool(form.webhook_enabled.data),
             address=form.webhook_url.data or "",
+            mode=form.webhook_mode.data,
         )
         flash("通知设置已保存。", "success")
         return redirect(url_for("inbox.channels"))

@@ -30,6 +30,8 @@ from cases.redpacket import (
 from cases.reference import CHANNEL_LABELS, VIOLATION_CATEGORIES
 from cases.states import STATE_LABELS
 from config.errors import PermissionDenied
+from config.filenames import content_disposition, download_name
+from config.localtime import cn_date
 from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, roles_with
@@ -151,5 +153,9 @@ def redpackets_export():
     return Response(
         body,
         mimetype=XLSX,
-        headers={"Content-Disposition": "attachment; filename=redpackets.xlsx"},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(current_user.unit.name, "红包上缴登记", cn_date(local_today()))
+            )
+        },
     )

@@ -24,6 +24,7 @@ from tips.portal import (
     receipt_hash,
     reporter_message,
 )
+from tips.portal_contacts import portal_contacts
 from tips.routing import chosen_unit, portal_directory, receiving_body
 from tips.service import Identity, NewTip
 from web.db import db_session
@@ -58,6 +59,7 @@ def _form(form, error=None, invalid=None):
         posts=POSTS,
         form=form,
         notices=_notices(),
+        contacts=portal_contacts(db_session()),
         directory=portal_directory(db_session()),
         error=error,
         invalid=invalid,

@@ -18,6 +18,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from config.errors import DomainError
+from config.filenames import content_disposition, download_name
+from config.localtime import cn_date
 from directory.jurisdiction import visible_unit_ids
 from directory.models import OrgUnit
 from directory.permissions import Capability, require
@@ -98,7 +100,11 @@ def export() -> ResponseReturnValue:
     return Response(
         body,
         mimetype=XLSX,
-        headers={"Content-Disposition": "attachment; filename=rectification.xlsx"},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(current_user.unit.name, "整改台账", cn_date(local_today()))
+            )
+        },
     )
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from config.errors import DomainError
+from config.filenames import content_disposition, download_name
+from config.localtime import cn_date
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, require
@@ -117,5 +119,9 @@ def export(code: str):
     return Response(
         data,
         mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=register-{kind.code}.xlsx"},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(current_user.unit.name, f"{kind.label}登记册", cn_date(local_today()))
+            )
+        },
     )

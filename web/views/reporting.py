@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from cases.attachments import Upload
 from config.database import is_valid_id
+from config.filenames import content_disposition
 from directory.jurisdiction import body_of, get_visible_unit
 from reporting import attachments as files
 from reporting import cells
@@ -210,10 +211,8 @@ def export_one(submission_id: int):
 
 
 def _xlsx(name: str, data: bytes) -> Response:
-    from urllib.parse import quote
-
     response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = content_disposition(name)
     return response
 
 

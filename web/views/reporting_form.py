@@ -19,6 +19,7 @@ from reporting.forms import form_for
 from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SEND_TRIGGERS, SUBMISSION_LIFECYCLE
 from reporting.prefill import mismatches, prefill
+from reporting.queries.steps import lifecycle_steps
 from reporting.queries.timeline import submission_timeline
 from reporting.submissions import available, get_submission, latest_submission
 from web.db import db_session
@@ -91,6 +92,7 @@ def render_editor(
         send=next((t for t in actions if t.trigger in SEND_TRIGGERS), None),
         actions=[t for t in actions if t.trigger not in SEND_TRIGGERS],
         entries=submission_timeline(sess, current_user, sub),
+        steps=lifecycle_steps(SUBMISSION_LIFECYCLE, sub.state),
         lifecycle=SUBMISSION_LIFECYCLE,
         files=_files(sess, sub) if form.attachments_allowed else None,
     ), status
