@@ -72,6 +72,8 @@ class Capability(StrEnum):
     RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
     SUPERVISE = "supervision.manage"  # 挂牌督办 a clue below, draw and record 回头看
     BOARD = "supervision.board"  # the board of the bodies below, the 督办 list
+    BULLETINS_DRAFT = "documents.bulletins.draft"  # pick typical cases, edit a 通报
+    BULLETINS_ISSUE = "documents.bulletins.issue"  # number, issue and publish a 通报
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -104,6 +106,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.RECTIFY_REPORT: "报告整改完成情况",
     Capability.SUPERVISE: "挂牌督办和开展回头看",
     Capability.BOARD: "查看下级单位督办看板",
+    Capability.BULLETINS_DRAFT: "起草通报",
+    Capability.BULLETINS_ISSUE: "签发和公开通报",
 }
 
 C = Capability
@@ -139,6 +143,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_RULES,
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
+            C.BULLETINS_DRAFT,
         }
         | _RECTIFY,
     ),
@@ -162,6 +167,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.CALENDAR_ALERTS,
             C.SUPERVISE,
             C.BOARD,
+            C.BULLETINS_DRAFT,
+            C.BULLETINS_ISSUE,
         }
         | _RECTIFY,
     ),

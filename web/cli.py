@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import campaigns.demo
 import cases.demo
+import documents.bulletin_demo
 import rectification.demo
 import reporting.demo
 import reporting.demo_routing
@@ -48,6 +49,7 @@ DEMO_MODULES = [
     reporting.registers.demo,
     rectification.demo,
     supervision.demo,
+    documents.bulletin_demo,
 ]
 
 
