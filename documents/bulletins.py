@@ -193,8 +193,9 @@ def issue(
     version: int | None,
 ) -> Bulletin:
     """Number the draft (文号 of the body's 通报 type), render and seal DOCX and PDF."""
-    bulletin = _editable(session, actor, bulletin_id, version)
+    get(session, actor, bulletin_id)
     require(actor, Capability.BULLETINS_ISSUE)
+    bulletin = _editable(session, actor, bulletin_id, version)
     if not bulletin.cases:
         raise ValidationError("通报中没有案例，不能印发。")
     _refuse_names(session, bulletin)

@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         api_handling,
+        bulletins,
         calendar,
         campaigns,
         checklist_print,
@@ -139,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
         reporting.bp, reporting_api.bp, security.bp, intake.bp, tips.bp, mailbox.bp,
         portal.bp, tips_api.bp, stats.bp, search.bp, search.api_bp, intake_check.bp,
         intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
-        rectification.bp, supervision.bp,
+        rectification.bp, supervision.bp, bulletins.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from config.localtime import LOCAL_TZ
 from directory.permissions import Capability, can
+from documents.gongwen import chinese_ordinal
 from reporting.forms import FORMS, form_for
 
 C = Capability
@@ -27,6 +28,7 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("报送情况", "reporting.compliance_view", C.REPORTS_COMPLIANCE),
     ("报送规则", "report_rules.index", C.REPORTS_RULES),
     ("登记册", "registers.index", C.REGISTERS),
+    ("通报", "bulletins.index", C.BULLETINS_DRAFT),
     ("统计图表", "stats.index", C.STATS),
     ("举报登记", "intake.desk", C.INTAKE),
     ("举报", "tips.index", C.TIPS_READ),
@@ -71,6 +73,7 @@ def form_title(obligation: Any) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(form_title, "form_title")
+    app.add_template_filter(chinese_ordinal, "cn_ordinal")
     app.add_template_global(can_current, "can")
 
     @app.context_processor
