@@ -36,6 +36,7 @@ def import_all_models() -> MetaData:
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
     import documents.bulletin_models  # noqa: F401
+    import documents.letter_models  # noqa: F401
     import documents.models  # noqa: F401
     import notifications.models  # noqa: F401
     import rectification.models  # noqa: F401

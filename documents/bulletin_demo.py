@@ -1,5 +1,6 @@
-"""Demo for the 通报: the county bureau's 文种 通报 (清卫通) and three clues handled to 销号
-with their 当事人, findings and executed sanctions — typical cases a leader can pick.
+"""Demo for the 通报: the 文种 通报 where documents.demo has not set it (清卫纪通), and three
+clues handled to 销号 with their 当事人, findings and executed sanctions — typical cases a
+leader can pick.
 
 The clues came in 70–90 days before the demo is loaded and were closed the same day, so
 they fall in the current year's 通报 period (except in the year's first weeks) and every
@@ -60,8 +61,16 @@ def load_demo(session: Session, now: datetime | None = None) -> None:
     now = now or utcnow()
     county = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01-D01")).one()
     city = session.scalars(select(OrgUnit).where(OrgUnit.code == "C01")).one()
-    for body, prefix in ((county, "清卫通"), (city, "示卫通")):
-        session.add(DocumentType(body_id=body.id, code=BULLETIN_TYPE, name="通报", prefix=prefix))
+    for body, prefix in ((county, "清卫纪通"), (city, "东卫纪通")):  # as documents.demo names them
+        known = session.scalar(
+            select(DocumentType).where(
+                DocumentType.body_id == body.id, DocumentType.code == BULLETIN_TYPE
+            )
+        )
+        if known is None:
+            session.add(
+                DocumentType(body_id=body.id, code=BULLETIN_TYPE, name="通报", prefix=prefix)
+            )
     session.flush()
     try:
         with session.begin_nested():

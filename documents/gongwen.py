@@ -42,7 +42,7 @@ class Block:
 @dataclass(frozen=True)
 class Gongwen:
     issuer: str  # 发文机关名称, e.g. 清河县卫生健康局
-    number: str  # 发文字号, e.g. 清卫通〔2026〕1号
+    number: str  # 发文字号, e.g. 清卫纪通〔2026〕1号
     title: str
     recipients: str  # 主送机关, without the colon
     blocks: tuple[Block, ...]

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 import campaigns.demo
 import cases.demo
 import documents.bulletin_demo
+import documents.demo
 import rectification.demo
 import reporting.demo
 import reporting.demo_routing
@@ -49,6 +50,7 @@ DEMO_MODULES = [
     reporting.registers.demo,
     rectification.demo,
     supervision.demo,
+    documents.demo,
     documents.bulletin_demo,
 ]
 

@@ -1,7 +1,7 @@
 """bulletins
 
 Revision ID: 0027t_bulletins
-Revises: 0026a_document_numbers
+Revises: 0027d_letters
 Create Date: 2026-12-04 21:18:29.885734
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0027t_bulletins'
-down_revision: Union[str, Sequence[str], None] = '0026a_document_numbers'
+down_revision: Union[str, Sequence[str], None] = '0027d_letters'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -39,7 +39,7 @@ def test_leader_issues_and_publishes_three_anonymised_cases(client, db):
     answer = client.post(f"{url}/edit", data=data)
     assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
     page = client.get(url).get_data(as_text=True)
-    number = f"清卫通〔{local_today().year}〕1号"
+    number = f"清卫纪通〔{local_today().year}〕1号"
     assert number in page
     pdf = client.get(f"{url}/file.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

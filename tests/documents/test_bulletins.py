@@ -99,15 +99,15 @@ def test_edit_issue_and_files(closed):
         bulletins.issue(closed, user(closed, "handler"), b.id, STORE, b.version)
     issued = bulletins.issue(closed, leader, b.id, STORE, b.version)
     year = local_today().year
-    assert issued.number_text == f"清卫通〔{year}〕1号"
+    assert issued.number_text == f"清卫纪通〔{year}〕1号"
     with pytest.raises(InvalidTransition):
         bulletins.edit(closed, leader, b.id, edit, issued.version)
     name, data = bulletins.issued_file(closed, leader, b.id, "docx", STORE)
-    assert name.endswith(".docx") and name.startswith(f"清卫通〔{year}〕1号")
+    assert name.endswith(".docx") and name.startswith(f"清卫纪通〔{year}〕1号")
     document = docx.Document(io.BytesIO(data))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "清河县卫生健康局文件"
-    assert f"清卫通〔{year}〕1号" in paragraphs
+    assert f"清卫纪通〔{year}〕1号" in paragraphs
     headings = [p for p in paragraphs if p[:2] in ("一、", "二、", "三、")]
     assert len(headings) == 3 and any("、清河县人民医院医师张某" in p for p in headings)
     assert any("其所在科室主任被约谈" in p for p in paragraphs)
@@ -119,7 +119,7 @@ def test_edit_issue_and_files(closed):
     _, pdf = bulletins.issued_file(closed, leader, b.id, "pdf", STORE)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = text.replace(" ", "").replace("\n", "")
-    assert f"清卫通〔{year}〕1号" in flat and "张某" in flat and "张三" not in flat
+    assert f"清卫纪通〔{year}〕1号" in flat and "张某" in flat and "张三" not in flat
     event = closed.scalar(select(AuditEvent).where(AuditEvent.kind == "bulletin.issued"))
     assert event.detail["pdf_sha256"] == issued.pdf_sha256
 

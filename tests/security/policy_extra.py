@@ -77,6 +77,22 @@ ROWS: dict[str, dict[str, Any]] = {
     "bulletins.publish": {"roles": frozenset(), "scoped": True},
     "bulletins.download": {"roles": frozenset(), "scoped": True},
     "portal.bulletin": {"roles": "open"},
+    # 文种与文号: administrators of the body (DIRECTORY_MANAGE), within jurisdiction.
+    "documents_admin.types": {"roles": frozenset({"admin"})},
+    "documents_admin.type_form": {"roles": frozenset({"admin"}), "scoped": True},
+    "documents_admin.void": {"roles": frozenset({"admin"}), "scoped": True},
+    # 生成文书 at a clue: its handler and the leaders over it (the matrix drafts the 处置卡,
+    # offered in every state). Issued files and templates: the matrix names id 0 (or no
+    # query), so everyone is refused; tests/documents cover the owners' answers.
+    "letters.compose": {
+        "roles": frozenset({"handler", "leader", "leader2"}),
+        "scoped": True,
+        "reach_all": frozenset(),
+    },
+    "letters.download": {"roles": frozenset()},
+    "letter_templates.index": {"roles": frozenset({"admin"})},
+    "letter_templates.show_preview": {"roles": frozenset()},
+    "letter_templates.retire": {"roles": frozenset()},
 }
 
 # URL argument -> its value on a side of the world (``tests.security.world.Side``).
@@ -90,7 +106,12 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "rule_id": lambda side: 0,
     "override_id": lambda side: 0,
     "bulletin_id": lambda side: 0,
-    "kind": lambda side: "pdf",
+    "type_id": lambda side: side.doc_type_id,
+    "number_id": lambda side: side.doc_number_id,
+    "kind": lambda side: "disposal_card",
+    "doc_id": lambda side: 0,
+    "fmt": lambda side: "pdf",
+    "template_id": lambda side: 0,
 }
 
 # The trigger a ``fire`` URL names, by endpoint prefix (the first that matches).

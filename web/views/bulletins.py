@@ -189,8 +189,8 @@ def publish(bulletin_id: int):
     return redirect(url_for("bulletins.show", bulletin_id=bulletin_id), 303)
 
 
-@bp.get("/<int:bulletin_id>/file.<kind>")
-def download(bulletin_id: int, kind: str):
-    name, data = bulletins.issued_file(db_session(), current_user, bulletin_id, kind, file_store())
-    return send_bytes(data, DOCX if kind == "docx" else "application/pdf", name)
+@bp.get("/<int:bulletin_id>/file.<fmt>")
+def download(bulletin_id: int, fmt: str):
+    name, data = bulletins.issued_file(db_session(), current_user, bulletin_id, fmt, file_store())
+    return send_bytes(data, DOCX if fmt == "docx" else "application/pdf", name)
 
