@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from config.localtime import LOCAL_TZ
 from directory.permissions import Capability, can
-from documents.gongwen import chinese_ordinal
+from documents.gongwen import chinese_date, chinese_ordinal
 from reporting.forms import FORMS, form_for
 
 C = Capability
@@ -65,6 +65,11 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
+def cn_date(value: datetime | None) -> str:
+    """2026年12月5日: a moment's local date as 公文 print it (no leading zeros)."""
+    return chinese_date(value.astimezone(LOCAL_TZ).date()) if value else ""
+
+
 def form_title(obligation: Any) -> str:
     """An obligation's form title printed with its period's year (never the seed's)."""
     if obligation.form_code not in FORMS:
@@ -76,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(form_title, "form_title")
     app.add_template_filter(chinese_ordinal, "cn_ordinal")
+    app.add_template_filter(cn_date, "cn_date")
     app.add_template_global(can_current, "can")
 
     @app.context_processor
