@@ -14,14 +14,16 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from config.errors import NotFound, PermissionDenied
+from config.filenames import client_filename
 from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from reporting import cells
 from reporting.access import can_read, report_unit_filter
-from reporting.export import export_xlsx
+from reporting.export import SheetSpec, export_xlsx
 from reporting.formdef import FormDefinition, FormKind, Values
 from reporting.forms import FORMS, form_for
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
+from reporting.pdf_export import export_pdf
 from reporting.rollup import rollup, rollup_units
 
 
@@ -200,6 +202,33 @@ def export_submission(session: Session, actor: User, sub: Submission) -> tuple[s
         f"{form.code}-{sub.unit.code}-{sub.obligation.period_start:%Y%m}-v{sub.number}.xlsx",
         data,
     )
+
+
+def export_submission_pdf(
+    session: Session, actor: User, sub: Submission
+) -> tuple[str, bytes]:
+    """One submission as PDF in the official layout, named in Chinese (表名-单位-期间-第N版)."""
+    if not can_read(session, actor, sub.unit):
+        raise NotFound("未找到该报表，或不在您的管辖范围内。")
+    form = form_for(sub.form_code, sub.obligation.period_start.year)
+    filled = sub.submitted_at or sub.updated_at
+    spec = SheetSpec(
+        form, cells.decode(form, sub.values), sub.unit.name, sub.obligation.period_label,
+        filled.date() if filled else None, sub.leader_name, sub.filler_name, sub.contact,
+    )
+    title = form.plain_title if form.seed_year else form.title
+    name = f"{title}-{sub.unit.name}-{sub.obligation.period_label}-第{sub.number}版.pdf"
+    return client_filename(name, "报表.pdf"), export_pdf(spec)
+
+
+def export_rollup_pdf(
+    session: Session, actor: User, unit: OrgUnit, form_code: str, period_start: date, label: str
+) -> tuple[str, bytes]:
+    """A unit's roll-up of one form and period as PDF (表名-单位-期间-汇总)."""
+    result = unit_rollup(session, actor, unit, form_code, period_start)
+    data = export_pdf(SheetSpec(result.form, result.values, unit.name, label))
+    name = f"{result.form.plain_title}-{unit.name}-{label}-汇总.pdf"
+    return client_filename(name, "汇总.pdf"), data
 
 
 def export_rollup(

@@ -14,6 +14,7 @@ EVERYONE = DEMO_STAFF | {"reporter"}
 LEADERS = frozenset({"leader", "leader2"})
 BOARD = frozenset({"inspector"}) | LEADERS
 REGISTER_KEEPERS = frozenset({"leader", "handler", "reporter", "leader2"})  # REGISTERS
+STAFF_READERS = frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"})
 DRAFTERS = frozenset({"leader", "handler", "leader2"})  # BULLETINS_DRAFT
 RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_RULES
 
@@ -77,6 +78,8 @@ ROWS: dict[str, dict[str, Any]] = {
     "bulletins.publish": {"roles": frozenset(), "scoped": True},
     "bulletins.download": {"roles": frozenset(), "scoped": True},
     "portal.bulletin": {"roles": "open"},
+    # The printed (PDF) twin of reporting.export_one: whoever may read the submission.
+    "reporting.export_one_pdf": {"roles": STAFF_READERS, "scoped": True},
     # 文种与文号: administrators of the body (DIRECTORY_MANAGE), within jurisdiction.
     "documents_admin.types": {"roles": frozenset({"admin"})},
     "documents_admin.type_form": {"roles": frozenset({"admin"}), "scoped": True},
