@@ -92,7 +92,7 @@ def render_editor(
         actions=[t for t in actions if t.trigger not in SEND_TRIGGERS],
         entries=submission_timeline(sess, current_user, sub),
         lifecycle=SUBMISSION_LIFECYCLE,
-        files=_files(sess, sub) if form.attachments_allowed else None,
+        files=_files(sess, sub) if form.attachments_allowed or table else None,
     ), status
 
 
