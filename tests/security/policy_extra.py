@@ -80,6 +80,8 @@ ROWS: dict[str, dict[str, Any]] = {
     "portal.bulletin": {"roles": "open"},
     # The printed (PDF) twin of reporting.export_one: whoever may read the submission.
     "reporting.export_one_pdf": {"roles": STAFF_READERS, "scoped": True},
+    # The 案卷 PDF: whoever may print the clue's 处置卡 (handling.card).
+    "handling.dossier": {"roles": DEMO_STAFF, "scoped": True},
     # 文种与文号: administrators of the body (DIRECTORY_MANAGE), within jurisdiction.
     "documents_admin.types": {"roles": frozenset({"admin"})},
     "documents_admin.type_form": {"roles": frozenset({"admin"}), "scoped": True},
