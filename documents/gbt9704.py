@@ -60,6 +60,7 @@ html {{ font-family: {css_family(FANGSONG)}; font-size: {SIZE_SANHAO}pt; line-he
 body {{ margin: 0; }}
 p {{ margin: 0; }}
 .gw-body p, .gw-addressee, .gw-attachments, .gw-signature, .gw-number {{ letter-spacing: {sp}; }}
+.gw-latin {{ letter-spacing: 0.5pt; }}
 .gw-body p {{ text-indent: {2 * (SIZE_SANHAO + SPACING_PT)}pt; text-align: justify; }}
 .gw-header {{ text-align: center; margin-bottom: {line}; }}
 .gw-issuer {{ font-family: {css_family(XIAOBIAOSONG)}; font-weight: {XIAOBIAOSONG.pdf_weight};

@@ -77,7 +77,8 @@ def _facts(clue: Clue, accused: str) -> tuple[str, str]:
     received = cn_date(clue.received_at)
     channel = CHANNEL_LABELS.get(clue.channel, "其他")
     number = f"（线索编号{clue.ledger_no or '待编号'}）"
-    what = f"{accused}{clue.summary}"
+    summary = clue.summary.removeprefix("实名").removeprefix("反映")  # “反映反映…” otherwise
+    what = f"{accused}{summary}"
     reported = f"你于{received}通过{channel}反映的{what}问题{number}"
     return reported, f"我单位于{received}经{channel}收到反映{what}问题的线索{number}"
 
@@ -93,12 +94,12 @@ def default_text(kind: LetterKind, clue: Clue, accused: str) -> dict[str, str]:
             "请遵守有关规定，不得捏造、歪曲事实，不得诬告陷害他人。",
         ),
         "talk_notice": (
-            f"{accused}：",
+            f"{accused or '（姓名）'}：",
             f"根据工作需要，经批准，请你于    年  月  日  时到    "
             f"就{clue.summary}有关问题接受谈话。请按时到达，不得无故缺席。",
         ),
         "inquiry_letter": (
-            f"{accused}：",
+            f"{accused or '（被函询人）'}：",
             f"{facts}。根据有关规定，经批准，现对你进行函询。"
             "请你对函询问题作出说明，于收到本函之日起15个工作日内书面回复，"
             "并由所在单位主要负责人签署意见。",
@@ -110,7 +111,7 @@ def default_text(kind: LetterKind, clue: Clue, accused: str) -> dict[str, str]:
             "并将处理结果反馈我单位。",
         ),
         "supervise": (
-            f"{accused}：",
+            f"{accused or '（承办单位）'}：",
             f"{facts}。现将该问题线索交你单位办理，"
             "请高度重视，认真核查，于规定期限内将办理结果书面报告我单位。",
         ),
@@ -158,4 +159,5 @@ def form_rows(clue: Clue, accused: str, handler: User | None) -> list[tuple[str,
 
 
 def accused_name(clue: Clue, unit: OrgUnit | None) -> str:
-    return unit.name if unit is not None else "有关单位"
+    """The institution the clue names, or nothing (the summary then says who)."""
+    return unit.name if unit is not None else ""

@@ -4,12 +4,14 @@ through HTML (WeasyPrint, documents/pdf.py), and checking an office's own templa
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, select_autoescape
+from markupsafe import Markup, escape
 
 from config.errors import ValidationError
 from documents.gbt9704 import issuer_size_pt
@@ -49,7 +51,7 @@ def check_template(data: bytes, context: dict) -> bytes:
     if not data:
         raise ValidationError("请选择模板文件。")
     if len(data) > TEMPLATE_MAX_BYTES:
-        raise ValidationError("模板文件不能超过 2 MB。")
+        raise ValidationError(f"模板文件不能超过 {TEMPLATE_MAX_BYTES / 1048576:g} MB。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > UNPACKED_MAX_BYTES:
@@ -67,7 +69,23 @@ def check_template(data: bytes, context: dict) -> bytes:
     return rendered
 
 
+_LATIN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-/:%]*")
+
+
+def _latin(text: str) -> Markup:
+    """Escape, and keep runs of digits and Latin letters off the 22-character grid: they
+    are half-width, so the CJK letter-spacing would pull “2026” apart."""
+    out, last = [], 0
+    for match in _LATIN.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<span class="gw-latin">%s</span>') % match.group())
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 _ENV = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+_ENV.filters["latin"] = _latin
 _HTML = _ENV.from_string("""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>{{ title }}</title></head><body>
 <div class="gw-header"><div class="gw-issuer" style="font-size: {{ issuer_pt }}pt;
@@ -85,12 +103,13 @@ style="border-top-color: #000"{% endif %}></div>
 <p>{{ signer }}　{{ date }}</p>
 <div class="gw-seal">（印章）</div></div>
 {% else %}
-<p class="gw-addressee">{{ addressee }}</p>
-<div class="gw-body">{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}</div>
+<p class="gw-addressee">{{ addressee|latin }}</p>
+<div class="gw-body">{% for p in paragraphs %}<p>{{ p|latin }}</p>{% endfor %}</div>
 {% if attachments %}<div class="gw-attachments">{% for a in attachments %}
 <p>{% if loop.first %}附件：{% else %}<span style="visibility:hidden">附件：</span>{% endif %}
 {{ loop.index }}. {{ a }}</p>{% endfor %}</div>{% endif %}
-<div class="gw-signature"><p class="gw-signer">{{ signer }}</p><p class="gw-date">{{ date }}</p>
+<div class="gw-signature"><p class="gw-signer">{{ signer }}</p>
+<p class="gw-date">{{ date|latin }}</p>
 <div class="gw-seal">（印章）</div></div>
 <div class="gw-colophon">{% if cc %}<p>抄送：{{ cc }}。</p>{% endif %}
 <p class="gw-printed"><span>{{ printed_by }}</span><span>{{ printed_on }}印发</span></p></div>

@@ -56,6 +56,8 @@ def may_issue(session: Session, actor: User, clue: Clue, kind: LetterKind) -> bo
 
 def offered_letters(session: Session, actor: User, clue: Clue) -> list[LetterKind]:
     kinds = [k for k in offered(clue.state) if may_issue(session, actor, clue, k)]
+    if GUARDS["acceptance_notice_open"](clue):  # 受理告知 done (by letter or phone) or not due
+        kinds = [k for k in kinds if k.satisfies != "notify_acceptance"]
     if not clue.reporter_named:
         kinds = [k for k in kinds if k.code not in ("accept_notice", "feedback")]
     return kinds

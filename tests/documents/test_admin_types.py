@@ -15,8 +15,13 @@ NEW = "/admin/documents/types/new"
 
 
 def _form(db, **over):
-    data = {"body_id": str(unit(db, "C01-D01").id), "code": "letter", "name": "函",
-            "prefix": "东卫纪函", "active": "y"}
+    data = {
+        "body_id": str(unit(db, "C01-D01").id),
+        "code": "letter",
+        "name": "函",
+        "prefix": "东卫纪函",
+        "active": "y",
+    }
     return data | over
 
 

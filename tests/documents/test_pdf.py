@@ -67,8 +67,10 @@ def test_remote_and_outside_files_are_not_fetched(tmp_path: Path) -> None:
     assert pdf.startswith(b"%PDF")  # refused fetches are skipped, not fatal
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None and not os.environ.get("CI"),
-                    reason="pdftoppm (poppler-utils) not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None and not os.environ.get("CI"),
+    reason="pdftoppm (poppler-utils) not installed",
+)
 def test_renders_to_png(tmp_path: Path) -> None:
     src = tmp_path / "letter.pdf"
     src.write_bytes(html_to_pdf(LETTER))

@@ -63,13 +63,15 @@ def index():
     form = _form()
     if form.validate_on_submit():
         data = form.file.data
+        content = data.read()
+        data.close()  # a large upload is spooled to a temporary file: close it now
         row = upload(
             db_session(),
             current_user,
             form.body_id.data,
             form.kind.data,
             data.filename or "",
-            data.read(),
+            content,
             file_store(),
         )
         name = KINDS[row.kind].name
