@@ -10,11 +10,13 @@ from markupsafe import escape
 
 from documents.gbt9704 import issuer_size_pt
 from documents.gongwen import Gongwen, chinese_date
+from documents.letter_render import _latin as latin  # one rule for letters and 通报
 
 
 def _p(text: str, cls: str = "") -> str:
+    """A paragraph, escaped; digits and Latin runs kept off the CJK letter-spacing."""
     attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{escape(text)}</p>"
+    return f"<p{attr}>{latin(text)}</p>"
 
 
 def _blocks(doc: Gongwen) -> str:
