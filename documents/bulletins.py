@@ -22,6 +22,7 @@ from cases.handling_models import ClueSubject
 from config.audit_log import record_event
 from config.database import is_valid_id, utcnow
 from config.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from config.filenames import client_filename
 from config.filestore import FileStore
 from config.localtime import local_date
 from config.textlimits import checked
@@ -269,7 +270,8 @@ def issued_file(
     stored = bulletin.docx_name if kind == "docx" else bulletin.pdf_name
     if kind not in ("docx", "pdf") or bulletin.state != ISSUED or not stored:
         raise NotFound("该通报尚未印发，没有可下载的文件。")
-    return f"{bulletin.number_text}{bulletin.title}.{kind}", files.get(session, stored)
+    name = client_filename(f"{bulletin.number_text}{bulletin.title}.{kind}", f"通报.{kind}")
+    return name, files.get(session, stored)
 
 
 def public(session: Session, limit: int = 10) -> list[Bulletin]:
