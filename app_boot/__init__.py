@@ -35,6 +35,7 @@ def import_all_models() -> MetaData:
     import directory.models  # noqa: F401
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
+    import documents.bulletin_models  # noqa: F401
     import documents.letter_models  # noqa: F401
     import documents.models  # noqa: F401
     import notifications.models  # noqa: F401

@@ -83,6 +83,8 @@ class Capability(StrEnum):
     # Seed 001: "重大违法违纪问题及线索应同时向驻委纪检组报告" (cases.major).
     MAJOR_FLAG = "clues.major"  # flag a clue of the body 重大 (copied to its 驻委纪检组)
     MAJOR_READ = "clues.major.read"  # the 驻委纪检组: read the body's 重大 clues, nothing else
+    BULLETINS_DRAFT = "documents.bulletins.draft"  # pick typical cases, edit a 通报
+    BULLETINS_ISSUE = "documents.bulletins.issue"  # number, issue and publish a 通报
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -121,6 +123,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.BOARD: "查看下级单位督办看板",
     Capability.MAJOR_FLAG: "将线索标记为重大并报告驻委纪检组",
     Capability.MAJOR_READ: "查阅报告驻委纪检组的重大线索",
+    Capability.BULLETINS_DRAFT: "起草通报",
+    Capability.BULLETINS_ISSUE: "签发和公开通报",
 }
 
 C = Capability
@@ -160,6 +164,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
             C.MAJOR_FLAG,
+            C.BULLETINS_DRAFT,
         }
         | _RECTIFY,
     ),
@@ -186,6 +191,8 @@ ROLES: dict[Role, RoleSpec] = {
             C.SUPERVISE,
             C.BOARD,
             C.MAJOR_FLAG,
+            C.BULLETINS_DRAFT,
+            C.BULLETINS_ISSUE,
         }
         | _RECTIFY,
     ),

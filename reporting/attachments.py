@@ -56,6 +56,7 @@ from reporting.models import (
     SubmissionState,
     size_label,
 )
+from reporting.stamped import TABLE_ACCEPT, TABLE_LABEL, only_pdf, pdf_problem, wrong_type
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def _refusal(session: Session, actor: User, sub: Submission) -> DomainError | No
     """Why ``actor`` may not add or remove files of ``sub`` now, or None if they may."""
     if not can_read(session, actor, sub.unit):
         return NotFound(_NOT_FOUND)
-    if not FORMS[sub.form_code].attachments_allowed:
+    form = FORMS[sub.form_code]
+    if not (form.attachments_allowed or only_pdf(form)):
         return ValidationError("该报表不接受附件。")
     if not is_filler(session, actor, sub.unit):
         return PermissionDenied("只有本单位的填报人员可以上传或删除本报表的附件。")
@@ -133,10 +135,13 @@ def panel(session: Session, actor: User, sub: Submission, max_bytes: int) -> Pan
     refusal = _refusal(session, actor, sub)
     locked = isinstance(refusal, InvalidTransition)
     previous = session.get(Submission, sub.previous_id) if sub.previous_id else None
+    table = only_pdf(FORMS[sub.form_code])
     return Panel(
         files=_files_of(session, sub),
         can_change=refusal is None,
         refusal=refusal.message if locked and refusal else "",
+        accept=TABLE_ACCEPT if table else ACCEPT,
+        allowed_label=TABLE_LABEL if table else ALLOWED_LABEL,
         limit_label=size_label(max_bytes),
         previous_id=previous.id if previous else None,
         previous_number=previous.number if previous else 0,
@@ -183,8 +188,9 @@ def add_attachments(
     if not uploads:
         raise ValidationError("请选择要上传的文件。")
     accepted, rejected = [], []
+    table = only_pdf(FORMS[sub.form_code])
     for upload in uploads:
-        problem = check_upload(upload, max_bytes)
+        problem = _problem(upload, max_bytes, table)
         if problem:
             rejected.append(problem)
         else:
@@ -211,6 +217,17 @@ def add_attachments(
             detail={"files": [_described(a) for a in saved]},
         )
     return UploadResult(saved, rejected)
+
+
+def _problem(upload: Upload, max_bytes: int, table: bool) -> str | None:
+    """Type by content and size (``check_upload``); a stamped PDF must also open."""
+    problem = check_upload(upload, max_bytes)
+    if problem:
+        return problem
+    is_pdf = upload.filename.lower().endswith(".pdf")
+    if table and not is_pdf:
+        return wrong_type(Path(upload.filename).name)
+    return pdf_problem(Path(upload.filename).name, upload.content) if is_pdf else None
 
 
 def _store(

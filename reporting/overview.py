@@ -19,10 +19,11 @@ from directory.models import OrgUnit, UnitKind, User
 from directory.roles import Role
 from reporting import cells
 from reporting.access import can_read, report_unit_filter
-from reporting.export import export_xlsx
+from reporting.export import SheetSpec, export_xlsx
 from reporting.formdef import FormDefinition, FormKind, Values
 from reporting.forms import FORMS, form_for
 from reporting.models import Obligation, ObligationState, Submission, SubmissionState
+from reporting.pdf_export import export_pdf
 from reporting.rollup import rollup, rollup_units
 
 
@@ -200,6 +201,32 @@ def export_submission(session: Session, actor: User, sub: Submission) -> tuple[s
     version = f"第{sub.number}版" if sub.number > 1 else ""
     name = download_name(sub.unit.name, form.title, sub.obligation.period_label, version)
     return name, data
+
+
+def export_submission_pdf(
+    session: Session, actor: User, sub: Submission
+) -> tuple[str, bytes]:
+    """One submission as PDF in the official layout, named as its XLSX (单位_表名_期间)."""
+    if not can_read(session, actor, sub.unit):
+        raise NotFound("未找到该报表，或不在您的管辖范围内。")
+    form = form_for(sub.form_code, sub.obligation.period_start.year)
+    filled = sub.submitted_at or sub.updated_at
+    spec = SheetSpec(
+        form, cells.decode(form, sub.values), sub.unit.name, sub.obligation.period_label,
+        filled.date() if filled else None, sub.leader_name, sub.filler_name, sub.contact,
+    )
+    version = f"第{sub.number}版" if sub.number > 1 else ""
+    name = download_name(sub.unit.name, form.title, sub.obligation.period_label, version, ext="pdf")
+    return name, export_pdf(spec)
+
+
+def export_rollup_pdf(
+    session: Session, actor: User, unit: OrgUnit, form_code: str, period_start: date, label: str
+) -> tuple[str, bytes]:
+    """A unit's roll-up of one form and period as PDF (单位_表名_期间_汇总)."""
+    result = unit_rollup(session, actor, unit, form_code, period_start)
+    data = export_pdf(SheetSpec(result.form, result.values, unit.name, label))
+    return download_name(unit.name, result.form.title, label, "汇总", ext="pdf"), data
 
 
 def export_rollup(

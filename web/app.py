@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         api_handling,
+        bulletins,
         calendar,
         campaigns,
         checklist_print,
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
         rectification.bp, supervision.bp, documents_admin.bp, letters.bp,
         letter_templates.bp, major.bp, supervision_notices.bp,
         portal_settings.bp,
+        bulletins.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

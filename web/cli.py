@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 import campaigns.demo
 import cases.demo
 import cases.demo_duties
+import documents.bulletin_demo
 import documents.demo
 import rectification.demo
 import reporting.demo
@@ -54,6 +55,7 @@ DEMO_MODULES = [
     documents.demo,
     cases.demo_duties,  # the duties beside the stories: 重大, report back, referral outcome
     tips.demo,
+    documents.bulletin_demo,
 ]
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from config.localtime import LOCAL_TZ, cn_date, cn_datetime
 from directory.permissions import Capability, can
+from documents.gongwen import chinese_ordinal
 from reporting.forms import FORMS, form_for
 
 C = Capability
@@ -52,6 +53,7 @@ MENUS: tuple[NavMenu, ...] = (
             # The body's own leaders flag; its 驻委纪检组 reads (one entry shown either way).
             N("重大线索", "major.index", C.MAJOR_FLAG),
             N("重大线索", "major.index", C.MAJOR_READ),
+            N("典型案例通报", "bulletins.index", C.BULLETINS_DRAFT),
         ),
     ),
     NavMenu(
@@ -169,6 +171,11 @@ def shown(value: Any) -> Any:
     return value
 
 
+def moment_date(value: datetime | None) -> str:
+    """2026年12月5日: a stored instant's local date as 公文 print it (no leading zeros)."""
+    return cn_date(_aware(value)) if value else ""
+
+
 def form_title(obligation: Any) -> str:
     """An obligation's form title printed with its period's year (never the seed's)."""
     if obligation.form_code not in FORMS:
@@ -182,6 +189,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(iso, "iso")
     app.add_template_filter(form_title, "form_title")
+    app.add_template_filter(chinese_ordinal, "cn_ordinal")
+    app.add_template_filter(moment_date, "cn_date")
     app.add_template_global(can_current, "can")
 
     @app.context_processor

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from cases.attachments import Upload
 from config.audit_log import AuditEvent
-from config.errors import InvalidTransition, ValidationError
+from config.errors import InvalidTransition
 from config.filestore import (
     DatabaseStore,
     FileBlob,
@@ -29,7 +29,7 @@ from reporting.models import Submission, SubmissionAttachment
 from reporting.submissions import amend, fire, save_draft, start_draft
 from tests.conftest import csrf_token, login, post_form, user
 from tests.reporting.journey import SH, obligation, reporter_of
-from tests.tips.helpers import PDF
+from tests.reporting.pdfs import PDF
 
 OCT_9 = datetime(2026, 10, 9, 10, tzinfo=SH)  # the Q3 progress report is due on 10-10
 LIMIT = 64 * 1024
@@ -296,8 +296,15 @@ def test_a_submit_that_won_the_race_refuses_the_upload(app, db):
     assert _stored(db) == []
 
 
-def test_statistical_tables_take_no_attachments(app, db):
+def test_statistical_tables_take_only_a_stamped_pdf(app, db):
+    """Issue 20: "Word版和盖章PDF版本" — table forms too take the stamped scan, as a PDF only
+    (their figures are typed into the form); more in tests/reporting/test_stamped_pdf.py."""
     reporter = user(db, "reporter")
     sub = start_draft(db, reporter, obligation(db, "C01-D01-H01"))
-    with pytest.raises(ValidationError, match="该报表不接受附件"):
-        files.add_attachments(db, reporter, sub, [Upload(STAMPED, PDF)], _store(app), LIMIT)
+    result = files.add_attachments(
+        db, reporter, sub, [Upload(STAMPED, PDF), Upload("表.xlsx", b"PK\x03\x04")],
+        _store(app), LIMIT,
+    )
+    assert [a.filename for a in result.saved] == [STAMPED]
+    (refused,) = result.rejected
+    assert refused.startswith("“表.xlsx”未上传：统计报表只接受盖章后扫描的 PDF 文件")

@@ -136,10 +136,10 @@ POLICY: dict[str, Rule_] = {
     # Who may download is tested in tests/reporting/test_attachments.py.
     "reporting.attachment": Rule_(frozenset(), scoped=True),
     "reporting.compliance_view": Rule_(STAFF),
-    # Readers reach the service, which refuses with a message and a redirect (the world's
-    # submission is a 统计表: no attachments); the owner's rights are in tests/reporting.
+    # Readers: the service refuses with a message and a redirect. The owner (reporter): 404,
+    # the world's id is no attachment of this 统计表 (tests/reporting/test_stamped_pdf.py).
     "reporting.delete_attachment": Rule_(
-        frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True
+        frozenset({"admin", "inspector", "leader", "handler", "leader2"}), scoped=True
     ),
     "reporting.export_one": Rule_(
         frozenset({"admin", "inspector", "leader", "handler", "reporter", "leader2"}), scoped=True

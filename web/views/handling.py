@@ -19,6 +19,7 @@ from cases.queries.card import clue_card
 from cases.record_actions import RECORD_ACTIONS
 from cases.service import get_clue
 from config.errors import DomainError
+from documents.dossier import dossier_pdf
 from web.db import db_session
 from web.files import file_store, send_bytes
 from web.unit_of_work import back_to, unit_of_work
@@ -80,3 +81,13 @@ def card(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
     return render_template("clues/card.html", clue=clue, card=clue_card(sess, current_user, clue))
+
+
+@bp.route("/<int:clue_id>/dossier.pdf")
+@unit_of_work()
+def dossier(clue_id: int):
+    """The clue's 案卷 as one PDF (its export is audited, hence the unit of work)."""
+    sess = db_session()
+    clue = get_clue(sess, current_user, clue_id)
+    name, data = dossier_pdf(sess, current_user, clue, file_store())
+    return send_bytes(data, "application/pdf", name)

@@ -11,6 +11,8 @@ from cases.intake import intake
 from cases.portal import portal_progress
 from config.errors import DomainError
 from config.reference import POSTS
+from documents.bulletins import public as public_bulletins
+from documents.bulletins import public_one as public_bulletin
 from tips.portal import (
     LOOKUP_LIMIT,
     SUBMIT_LIMIT,
@@ -60,10 +62,18 @@ def _form(form, error=None, invalid=None):
         form=form,
         notices=_notices(),
         contacts=portal_contacts(db_session()),
+        bulletins=public_bulletins(db_session()),
         directory=portal_directory(db_session()),
         error=error,
         invalid=invalid,
     )
+
+
+@bp.route("/bulletins/<int:bulletin_id>")
+def bulletin(bulletin_id: int):
+    """A published 通报, as issued (its cases were anonymised before it was issued)."""
+    b = public_bulletin(db_session(), bulletin_id)
+    return render_template("portal/bulletin.html", b=b)
 
 
 def _notices():

@@ -30,7 +30,14 @@ from reporting.filing import note_opened
 from reporting.forms import FORMS, form_for
 from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
-from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
+from reporting.overview import (
+    compliance,
+    export_rollup,
+    export_rollup_pdf,
+    export_submission,
+    export_submission_pdf,
+    unit_rollup,
+)
 from reporting.queries.tasks import task_list
 from reporting.sending import preview_send, send_typed
 from reporting.submissions import (
@@ -210,6 +217,24 @@ def export_one(submission_id: int):
     return _xlsx(name, data)
 
 
+@bp.route("/submissions/<int:submission_id>/export.pdf")
+def export_one_pdf(submission_id: int):
+    """The submission in its official layout as PDF, named in Chinese."""
+    sess = db_session()
+    sub = get_submission(sess, current_user, submission_id)
+    name, data = export_submission_pdf(sess, current_user, sub)
+    return _download(name, data, "application/pdf")
+
+
+def _download(name: str, data: bytes, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _xlsx(name: str, data: bytes) -> Response:
     response = Response(data, mimetype=XLSX)
     response.headers["Content-Disposition"] = content_disposition(name)
@@ -270,10 +295,13 @@ def rollup_view():
     if form_code not in FORMS:
         abort(404)
     result = unit_rollup(sess, current_user, unit, form_code, period)
+    label = f"{period.year}年{period.month}月"
     if request.args.get("format") == "xlsx":
-        label = f"{period.year}年{period.month}月"
         name, data = export_rollup(sess, current_user, unit, form_code, period, label)
         return _xlsx(name, data)
+    if request.args.get("format") == "pdf":
+        name, data = export_rollup_pdf(sess, current_user, unit, form_code, period, label)
+        return _download(name, data, "application/pdf")
     return render_template(
         "reporting/rollup.html",
         unit=unit,

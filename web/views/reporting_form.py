@@ -94,7 +94,7 @@ def render_editor(
         entries=submission_timeline(sess, current_user, sub),
         steps=lifecycle_steps(SUBMISSION_LIFECYCLE, sub.state),
         lifecycle=SUBMISSION_LIFECYCLE,
-        files=_files(sess, sub) if form.attachments_allowed else None,
+        files=_files(sess, sub) if form.attachments_allowed or table else None,
     ), status
 
 
