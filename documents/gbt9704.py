@@ -1,8 +1,9 @@
 """GB/T 9704-2012 公文格式 as a print stylesheet for WeasyPrint.
 
 A4, 版心 156 mm × 225 mm (天头 37 mm, 订口 28 mm, 翻口 26 mm, 地脚 35 mm), 正文 三号 仿宋
-at 28 lines of 22 characters: the line pitch is 225/28 mm and each character advances
-156/22 mm (glyph plus letter-spacing, kept a hair under so the 22nd character still fits).
+at 22 lines of 28 characters (§5.2.2 "一般每面排22行，每行排28个字"; the issue text had the
+two swapped): the line pitch is 225/22 mm and each character advances 156/28 mm (glyph plus
+a slightly negative letter-spacing, kept a hair under so the 28th character still fits).
 Blank lines in the standard are whole line pitches here, so the grid holds.
 
 Classes a document uses (all prefixed ``gw-``): ``gw-header`` with ``gw-issuer`` (版头,
@@ -28,12 +29,12 @@ from documents.fonts import (
 
 PT_PER_MM = 72 / 25.4
 TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156.0, 225.0
-CHARS_PER_LINE, LINES_PER_PAGE = 22, 28
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
 MARGIN_TOP_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM, MARGIN_BOTTOM_MM = 37.0, 28.0, 26.0, 35.0
 RED = "#d40000"
 
-LINE_PT = round(TEXT_HEIGHT_MM / LINES_PER_PAGE * PT_PER_MM, 3)  # 22.78 pt
-# 22 advances of (16 pt + spacing) must not exceed 156 mm; stay 1 pt under the edge.
+LINE_PT = round(TEXT_HEIGHT_MM / LINES_PER_PAGE * PT_PER_MM, 3)  # 28.96 pt
+# 28 advances of (16 pt + spacing) must not exceed 156 mm; stay 1 pt under the edge.
 SPACING_PT = round((TEXT_WIDTH_MM * PT_PER_MM - 1) / CHARS_PER_LINE - SIZE_SANHAO, 3)
 
 

@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from documents.fonts import FANGSONG, HEITI, KAITI, XIAOBIAOSONG
+from documents.gbt9704 import (  # noqa: F401  (re-exported for the 通报's DOCX)
+    CHARS_PER_LINE,
+    LINE_PT,
+    LINES_PER_PAGE,
+    MARGIN_BOTTOM_MM,
+    MARGIN_LEFT_MM,
+    MARGIN_RIGHT_MM,
+    MARGIN_TOP_MM,
+)
 
 # The fonts offices have, named in the DOCX (documents.fonts declares them and what stands
 # in for them in the PDF).
@@ -23,14 +32,11 @@ FONT_PAGE_NUMBER = "宋体"
 RED = "FF0000"
 
 # GB/T 9704-2012 §5.2: A4, 版心 156 mm × 225 mm, top 37 mm, left 28 mm; 三号 body, "一般每面
-# 排22行，每行排28个字" — 28 characters of 三号 (16 pt) fill the 156 mm line. The issue text
-# says 28 lines of 22 characters (and documents/gbt9704.py follows it for the PDF); the DOCX
-# keeps the standard's grid, which is what offices' Word templates use.
-MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+# 排22行，每行排28个字" — 28 characters of 三号 (16 pt) fill the 156 mm line; the grid is
+# declared once in documents/gbt9704.py (the PDF stylesheet and the letters read it too).
 BODY_PT = 16  # 三号
 TITLE_PT = 22  # 二号
-LINE_PITCH_PT = 225 / 25.4 * 72 / LINES_PER_PAGE  # ≈ 28.95 pt
+LINE_PITCH_PT = LINE_PT  # ≈ 28.96 pt
 
 
 @dataclass(frozen=True)
