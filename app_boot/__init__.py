@@ -35,6 +35,7 @@ def import_all_models() -> MetaData:
     import directory.models  # noqa: F401
     import directory.security_models  # noqa: F401
     import directory.tokens  # noqa: F401
+    import documents.letter_models  # noqa: F401
     import documents.models  # noqa: F401
     import notifications.models  # noqa: F401
     import rectification.models  # noqa: F401
@@ -54,14 +55,9 @@ def import_all_models() -> MetaData:
 def register_hooks() -> None:
     """Fill every registry that domain code consults; idempotent."""
     import campaigns.stats
-    import cases.lifecycle  # noqa: F401 - the lifecycles the router and the diagram list
-    import cases.pending_deadlines
-    import rectification.lifecycle  # noqa: F401
     import rectification.stats
-    import reporting.lifecycle  # noqa: F401
-    import reporting.obligations
-    import reporting.oneoff
     import reporting.registers.figures
+    from app_boot import flows
     from app_boot.file_store import file_key_on_init
     from directory.cli import INIT_HOOKS
     from tips.cli import reporter_key_on_init
@@ -70,10 +66,8 @@ def register_hooks() -> None:
     campaigns.stats.register()
     reporting.registers.figures.register()
     rectification.stats.register()
-    # Deadlines waiting for a calendar year: who computes them when the year is confirmed.
-    cases.pending_deadlines.register()
-    reporting.obligations.register_year_hooks()
-    reporting.oneoff.register()
+    # The lifecycles, and who computes their deadlines when a calendar year is confirmed.
+    flows.install(flows.build(flows.flows()))
     # The working-day calendar must exist before any deadline is computed; the reporter key
     # before the web process starts (it refuses to in production without one); the key
     # that seals uploaded files likewise.

@@ -1,14 +1,22 @@
 """The ledger export at 20,000 and 100,000 clues: time and peak memory, each in a subprocess.
 
 Variants, on the same generated database and the same rows, each run in a fresh Python
-process so that its peak resident memory (``ru_maxrss``) is its own:
+process so that its peak resident memory is its own:
 
-- ``rows``      — the ledger's rows only (jurisdiction, filters, batch details), discarded:
-                  the raw baseline of what any writer must at least pay;
-- ``openpyxl``  — the rows written with openpyxl's write-only workbook;
-- ``xlsxwriter``— the rows written with XlsxWriter's ``constant_memory`` mode;
-- ``export``    — the product's own export (``cases.ledger_export.ledger_xlsx``), whatever
-                  writer ``config.spreadsheet`` uses.
+- ``rows``        — the ledger's rows only (one Core SELECT of the sheet's columns read in
+                    batches, jurisdiction, filters, batch details), discarded: the raw
+                    baseline of what any writer must at least pay;
+- ``openpyxl``    — the rows written with openpyxl's write-only workbook (cells through
+                    ``config.spreadsheet.xlsx_row``);
+- ``xw_formats``  — XlsxWriter ``constant_memory``, one ``write_*`` per cell, each with a
+                    cell format;
+- ``xw_plain``    — the same without cell formats;
+- ``xw_row``      — the same through ``write_row`` (XlsxWriter dispatches on type per cell);
+- ``xw_shared``   — XlsxWriter without ``constant_memory``: shared strings, the whole sheet
+                    held until it is saved (not flat: shown for the choice);
+- ``export``      — the product's own export (``cases.ledger_export.ledger_xlsx``: title,
+                    frozen header, widths, formula-safe text) with its own writer,
+                    ``config.xlsx_stream`` (rows formatted straight into the zip entry).
 
 Memory is reported as the peak resident size over the resident size just before the
 export starts, so the figures compare writers, not interpreters.
@@ -34,7 +42,7 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from config.database import make_engine  # noqa: E402
 
-VARIANTS = ("rows", "openpyxl", "xlsxwriter", "export")
+VARIANTS = ("rows", "openpyxl", "xw_formats", "xw_plain", "xw_row", "xw_shared", "export")
 GOAL_SECONDS = 10.0
 
 
@@ -76,9 +84,7 @@ def current_kib() -> int:
 
 def child(url: str, variant: str) -> None:
     """One measurement, printed as JSON on the last line."""
-    import tempfile
-
-    from cases.ledger_export import LEDGER_COLUMNS, ledger_rows, ledger_xlsx
+    from cases.ledger_export import ledger_rows, ledger_xlsx
     from cases.ledger_query import LedgerFilter
     from directory.models import User
 
@@ -88,9 +94,8 @@ def child(url: str, variant: str) -> None:
         actor = session.scalar(select(User).where(User.username == "p_inspector"))
         assert actor is not None
         before = current_kib()
-        t0 = time.perf_counter()
-        size = 0
-        n = 0
+        t0, c0 = time.perf_counter(), time.process_time()
+        size = n = 0
         if variant == "rows":
             for _ in ledger_rows(session, actor, LedgerFilter()):
                 n += 1
@@ -98,40 +103,59 @@ def child(url: str, variant: str) -> None:
             for chunk in ledger_xlsx(session, actor, LedgerFilter()):
                 size += len(chunk)
         elif variant == "openpyxl":
-            from openpyxl import Workbook
-
-            from config.spreadsheet import xlsx_row
-
-            wb = Workbook(write_only=True)
-            ws = wb.create_sheet("台账")
-            ws.append(list(LEDGER_COLUMNS))
-            for row in ledger_rows(session, actor, LedgerFilter()):
-                ws.append(xlsx_row(ws, row))
-                n += 1
-            with tempfile.TemporaryFile() as fh:
-                wb.save(fh)
-                size = fh.tell()
+            size, n = _openpyxl(ledger_rows(session, actor, LedgerFilter()))
         else:
-            import xlsxwriter
+            size, n = _xlsxwriter(variant, ledger_rows(session, actor, LedgerFilter()))
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    growth = (rss_kib() - before) / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "growth_mib": growth, "bytes": size, "n": n}))
 
-            with tempfile.TemporaryFile() as fh:
-                wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "in_memory": False})
-                ws = wb.add_worksheet("台账")
-                ws.write_row(0, 0, LEDGER_COLUMNS)
-                for n, row in enumerate(ledger_rows(session, actor, LedgerFilter()), start=1):
-                    for c, value in enumerate(row):
-                        if isinstance(value, int | float):
-                            ws.write_number(n, c, value)
-                        else:
-                            ws.write_string(n, c, str(value))
-                wb.close()
-                size = fh.tell()
-        seconds = time.perf_counter() - t0
-    print(
-        json.dumps(
-            {"seconds": seconds, "growth_mib": (rss_kib() - before) / 1024, "bytes": size, "n": n}
+
+def _openpyxl(rows) -> tuple[int, int]:
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from cases.ledger_export import LEDGER_COLUMNS
+    from config.spreadsheet import xlsx_row
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(list(LEDGER_COLUMNS))
+    n = 0
+    for n, row in enumerate(rows, start=1):  # noqa: B007
+        ws.append(xlsx_row(ws, row))
+    with tempfile.TemporaryFile() as fh:
+        wb.save(fh)
+        return fh.tell(), n
+
+
+def _xlsxwriter(variant: str, rows) -> tuple[int, int]:
+    import tempfile
+
+    import xlsxwriter
+
+    from cases.ledger_export import LEDGER_COLUMNS
+
+    n = 0
+    with tempfile.TemporaryFile() as fh:
+        wb = xlsxwriter.Workbook(
+            fh, {"constant_memory": variant != "xw_shared", "in_memory": False}
         )
-    )
+        ws = wb.add_worksheet("台账")
+        text = wb.add_format({"font_name": "Calibri"}) if variant == "xw_formats" else None
+        ws.write_row(0, 0, LEDGER_COLUMNS)
+        for n, row in enumerate(rows, start=1):
+            if variant == "xw_row":
+                ws.write_row(n, 0, row)
+                continue
+            for c, value in enumerate(row):
+                if isinstance(value, int | float):
+                    ws.write_number(n, c, value, text)
+                else:
+                    ws.write_string(n, c, str(value), text)
+        wb.close()
+        return fh.tell(), n
 
 
 def measure(url: str, variant: str) -> dict:
@@ -161,7 +185,8 @@ def main() -> int:
         for v in VARIANTS:
             f = figures[v]
             print(
-                f"  {v:<10} {f['seconds']:7.2f} s  ×{f['seconds'] / base:5.2f} of rows  "
+                f"  {v:<10} {f['seconds']:7.2f} s (processor {f['cpu']:6.2f} s)  "
+                f"×{f['seconds'] / base:5.2f} of rows  "
                 f"peak growth {f['growth_mib']:6.1f} MiB  {f['bytes'] / 1e6:6.1f} MB"
             )
         if rows >= 100_000 and figures["export"]["seconds"] > GOAL_SECONDS:

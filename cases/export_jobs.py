@@ -3,7 +3,7 @@
 A large ledger takes seconds to write; a request that hangs that long gives no sign of
 life. ``start_ledger_export`` records a job (who, which filter, how many rows) in the
 request's transaction; ``run_export`` then writes the workbook in its own sessions,
-recording progress every ``STEP`` rows in a short transaction of its own (so any web
+recording progress every ``BATCH`` rows in a short transaction of its own (so any web
 worker can show it), and stores the finished file sealed in the file store, like every
 other file at rest. A job whose writer died (the process was killed) stops advancing;
 after ``STALE`` without progress it is shown as interrupted, to be started again.
@@ -20,16 +20,22 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from cases.ledger_export import LEDGER_COLUMNS, ledger_rows
+from cases.ledger_export import (
+    HEAD_ROWS,
+    LEDGER_TITLE,
+    LEDGER_WIDTHS,
+    ledger_rows,
+    ledger_title,
+    write_ledger,
+)
 from cases.ledger_query import LedgerFilter, ledger_query
 from config.database import Base, utcnow
 from config.errors import DomainError, NotFound
 from config.filestore import FileStore
 from config.localtime import LOCAL_TZ
-from config.spreadsheet import XlsxStream
+from config.xlsx_stream import XlsxStream
 from directory.models import User
 
-STEP = 1000
 STALE = timedelta(minutes=5)
 STATUS_LABELS = {
     "queued": "排队中",
@@ -143,13 +149,11 @@ def _run(factory: sessionmaker, job_id: int, store: FileStore) -> None:
         job = session.get(ExportJob, job_id)
         actor = session.get(User, job.user_id) if job else None
         assert job is not None and actor is not None
-        out = XlsxStream(fh, "问题线索台账")
-        out.freeze(1)
-        out.append(LEDGER_COLUMNS, out.bold)
-        for n, row in enumerate(ledger_rows(session, actor, _filter(job.params)), start=1):
-            out.append(row)
-            if n % STEP == 0:
-                _progress(factory, job_id, done=n)
+        f, started = _filter(job.params), _aware(job.created_at)
+        rows = ledger_rows(session, actor, f, started.astimezone(LOCAL_TZ).date())
+        out = XlsxStream(fh, LEDGER_TITLE, LEDGER_WIDTHS)
+        for done in write_ledger(out, ledger_title(session, actor, f, started), rows):
+            _progress(factory, job_id, done=done)
         out.close()
         fh.seek(0)
         data = fh.read()
@@ -158,7 +162,7 @@ def _run(factory: sessionmaker, job_id: int, store: FileStore) -> None:
         store.put(session, f"exports/{job_id}.xlsx", data)
         job = session.get(ExportJob, job_id)
         assert job is not None
-        job.status, job.done, job.updated_at = "done", out.rows - 1, utcnow()
+        job.status, job.done, job.updated_at = "done", out.rows - HEAD_ROWS, utcnow()
         session.commit()
 
 

@@ -157,6 +157,11 @@ def _batches(session: Session, stmt: Select[Clue], batch: int) -> Iterator[list[
         cursor = page.next_cursor
 
 
+def after_key(at: datetime, ident: int):
+    """Rows strictly after the key (``received_at``, ``id``) in ledger order."""
+    return _after(at, ident)
+
+
 def _after(at: datetime, ident: int):
     # A row-value comparison: PostgreSQL and SQLite both seek the (received_at, id) index.
     return tuple_(Clue.received_at, Clue.id) < tuple_(literal(at, Clue.received_at.type), ident)

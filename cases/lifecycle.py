@@ -37,7 +37,6 @@ from workflow.lifecycle import (
     FieldSpec,
     Lifecycle,
     Transition,
-    register,
 )
 
 S = ClueState
@@ -399,16 +398,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-CLUE_LIFECYCLE = register(
-    Lifecycle(
-        name="clue",
-        states=ClueState,
-        labels=STATE_LABELS,
-        initial=S.RECEIVED,
-        transitions=TRANSITIONS,
-        guards=GUARDS,
-        predicates=PREDICATES,
-        time_limits=RULES,
-        terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
-    )
+CLUE_LIFECYCLE = Lifecycle(
+    name="clue",
+    states=ClueState,
+    labels=STATE_LABELS,
+    initial=S.RECEIVED,
+    transitions=TRANSITIONS,
+    guards=GUARDS,
+    predicates=PREDICATES,
+    time_limits=RULES,
+    terminal=frozenset({S.NOT_ACCEPTED, S.FORWARDED, S.MERGED}),
 )

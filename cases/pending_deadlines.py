@@ -69,7 +69,7 @@ def _locked(session: Session, model: Any, ident: int) -> Any:
     return session.get(model, ident, with_for_update=True, populate_existing=True)
 
 
-def _resolve_clue(session: Session, clue_id: int) -> int:
+def resolve_clue(session: Session, clue_id: int) -> int:
     clue = _locked(session, Clue, clue_id)
     if clue is None:
         pending.clear(session, "clue", clue_id)
@@ -96,7 +96,7 @@ def _resolve_clue(session: Session, clue_id: int) -> int:
     return len(computed)
 
 
-def _resolve_referral(session: Session, referral_id: int) -> int:
+def resolve_referral(session: Session, referral_id: int) -> int:
     referral = _locked(session, Referral, referral_id)
     clue = session.get(Clue, referral.clue_id) if referral is not None else None
     if referral is None or clue is None:
@@ -117,7 +117,7 @@ def _resolve_referral(session: Session, referral_id: int) -> int:
     return 1
 
 
-def _resolve_outcome(session: Session, referral_id: int) -> int:
+def resolve_outcome(session: Session, referral_id: int) -> int:
     referral = _locked(session, Referral, referral_id)
     clue = session.get(Clue, referral.clue_id) if referral is not None else None
     if referral is None or clue is None or referral.received_on is None or referral.outcome_on:
@@ -140,7 +140,7 @@ def _resolve_outcome(session: Session, referral_id: int) -> int:
     return 1
 
 
-def _resolve_inquiry(session: Session, letter_id: int) -> int:
+def resolve_inquiry(session: Session, letter_id: int) -> int:
     letter = _locked(session, InquiryLetter, letter_id)
     clue = session.get(Clue, letter.clue_id) if letter is not None else None
     if letter is None or clue is None:
@@ -159,11 +159,3 @@ def _resolve_inquiry(session: Session, letter_id: int) -> int:
         {"inquiry_id": letter.id},
     )
     return 1
-
-
-def register() -> None:
-    """The resolvers of the clue's pending deadlines (called by ``app_boot.bootstrap``)."""
-    pending.register("clue", _resolve_clue)
-    pending.register(REFERRAL, _resolve_referral)
-    pending.register(INQUIRY, _resolve_inquiry)
-    pending.register(REFERRAL_OUTCOME, _resolve_outcome)

@@ -273,7 +273,9 @@ _ACTIONS = (
                 {"anonymous": "匿名举报：网上平台公开答复", "not_applicable": "无需反馈"},
             ),
             _long("public_wording", "对外答复内容（公开）", required=False),
-            _long("internal_note", "内部备注（不公开）", required=False),
+            FieldSpec(
+                "internal_note", "内部备注（不公开）", K.TEXTAREA, required=False, private=True
+            ),
             _long("na_reason", "无需反馈的理由", required=False),
         ),
         outcomes.record_feedback,

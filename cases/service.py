@@ -360,10 +360,7 @@ EFFECTS = {
     "forward": _forward,
     "assign": _assign,
     "propose": _propose,
-    **{
-        f"approve_{r}": _approved
-        for r in ("talk_inquiry", "verifying", "shelved", "concluded")
-    },
+    **{f"approve_{r}": _approved for r in ("talk_inquiry", "verifying", "shelved", "concluded")},
     "approve_transferred": _transfer,
     "record_findings": _findings,
     "refer": _refer,

@@ -13,10 +13,11 @@ Excel's limit, so that no stored text can make an export fail.
 It lives in ``config`` because every package that exports (cases, reporting, campaigns…)
 may import ``config``.
 
-Two engines, one rule: openpyxl cells (``set_value``/``xlsx_row``) for the styled official
-forms, and ``XlsxStream`` — XlsxWriter's constant-memory mode — for long lists such as the
-ledger, where it writes 100,000 rows several times faster than openpyxl's write-only
-workbook in flat memory (``bench/bench_export.py``, docs/performance.md).
+Two writers, one rule: openpyxl cells (``set_value``/``xlsx_row``) for the styled official
+forms, and ``config.xlsx_stream.XlsxStream`` — rows formatted straight into the sheet's
+zip entry — for long lists such as the ledger, where it writes 100,000 rows several times
+faster than XlsxWriter's constant-memory mode or openpyxl's write-only workbook, in flat
+memory (``bench/bench_export.py``, docs/performance.md §4).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
@@ -92,60 +92,3 @@ def write_csv(fh: IO[str], rows: Iterable[Iterable[Any]]) -> None:
     writer = csv.writer(fh)
     for row in rows:
         writer.writerow([csv_value(v) for v in row])
-
-
-class XlsxStream:
-    """A one-sheet XLSX written row by row into ``fh`` in constant memory (XlsxWriter).
-
-    Text never becomes a formula, a link or a number: it is written as a string, with
-    Excel's quote prefix where a spreadsheet would run it; numbers, dates and booleans stay
-    typed. Rows must come in order (constant-memory mode flushes each finished row)."""
-
-    def __init__(self, fh: IO[bytes], sheet: str, widths: Iterable[float] = ()) -> None:
-        self._wb = xlsxwriter.Workbook(
-            fh,
-            {
-                "constant_memory": True,
-                "in_memory": False,
-                "remove_timezone": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        self._ws = self._wb.add_worksheet(sheet[:31])
-        self._quoted = self._wb.add_format({"quote_prefix": True})
-        self._day = self._wb.add_format({"num_format": "yyyy-mm-dd"})
-        self._moment = self._wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.bold = self._wb.add_format({"bold": True})
-        for col, width in enumerate(widths):
-            self._ws.set_column(col, col, width)
-        self.rows = 0
-
-    def freeze(self, rows: int) -> None:
-        self._ws.freeze_panes(rows, 0)
-
-    def append(self, values: Iterable[Any], style: Any = None) -> None:
-        row = self.rows
-        for col, value in enumerate(values):
-            self._write(row, col, value, style)
-        self.rows += 1
-
-    def _write(self, row: int, col: int, value: object, style: Any) -> None:
-        ws = self._ws
-        if value is None:
-            return
-        if isinstance(value, bool):
-            ws.write_boolean(row, col, value, style)
-        elif isinstance(value, int | float | Decimal):
-            ws.write_number(row, col, float(value), style)
-        elif isinstance(value, datetime):
-            ws.write_datetime(row, col, value, style or self._moment)
-        elif isinstance(value, date):
-            ws.write_datetime(row, col, value, style or self._day)
-        else:
-            text = clean_text(str(value))
-            ws.write_string(row, col, text, self._quoted if looks_like_formula(text) else style)
-
-    def close(self) -> None:
-        self._wb.close()

@@ -58,6 +58,11 @@ class Capability(StrEnum):
     REPORTS_COMPLIANCE = "reports.compliance"
     # Where forms go and a notice's one-off obligations (reporting.routing, reporting.oneoff)
     REPORTS_RULES = "reports.rules"
+    # Rules issued by a body below (periods, deadlines), besides the issuing body's own staff
+    REPORTS_RULES_BELOW = "reports.rules.below"
+    # Files the unit's own forms and reports its rectification items: the people told by the
+    # submission and rectification reminders (an institution's 填报员, a body's handlers)
+    REPORTS_DUTY = "reports.duty"
     REGISTERS = "registers"  # 登记册: 警示教育, 专题学习, 约谈, 建议书, 通报, 处理措施
     STATS = "stats"
     CAMPAIGNS_READ = "campaigns.read"
@@ -68,6 +73,8 @@ class Capability(StrEnum):
     CALENDAR_ALERTS = "calendar.alerts"  # told when a deadline falls in an unconfirmed year
     AUDIT_READ = "audit.read"  # the audit trail, reveal logs included (纪检/督查)
     SYSTEM_MANAGE = "system.manage"  # scheduler, outbox status, dry runs, retention
+    INTAKE_REMINDERS = "reminders.intake"  # told when a clue waits for 受理 past its deadline
+    ESCALATIONS = "reminders.escalation"  # told when the body's work runs overdue (升级提醒)
     RECTIFY_READ = "rectification.read"  # the rectification ledger (整改台账)
     RECTIFY_MANAGE = "rectification.manage"  # issue items, 验收/销号 them (the issuing office)
     RECTIFY_REPORT = "rectification.report"  # report an item rectified (the responsible unit)
@@ -93,6 +100,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.REPORTS_REVIEW: "审核报表",
     Capability.REPORTS_COMPLIANCE: "查看报送情况",
     Capability.REPORTS_RULES: "管理报送规则和一次性报送任务",
+    Capability.REPORTS_RULES_BELOW: "管理下级单位制定的报送规则",
+    Capability.REPORTS_DUTY: "承担本单位报表填报和整改报告",
     Capability.REGISTERS: "登记警示教育、约谈等登记册",
     Capability.STATS: "查看统计图表",
     Capability.CAMPAIGNS_READ: "查看专项行动",
@@ -103,6 +112,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CALENDAR_ALERTS: "接收工作日历提醒",
     Capability.AUDIT_READ: "查看审计记录",
     Capability.SYSTEM_MANAGE: "管理系统运行",
+    Capability.INTAKE_REMINDERS: "接收受理期限提醒",
+    Capability.ESCALATIONS: "接收逾期升级提醒",
     Capability.RECTIFY_READ: "查看整改台账",
     Capability.RECTIFY_MANAGE: "下达和验收整改事项",
     Capability.RECTIFY_REPORT: "报告整改完成情况",
@@ -129,7 +140,9 @@ class RoleSpec:
 
 # The one table of roles: adding a role is a member of ``Role`` and a row here.
 ROLES: dict[Role, RoleSpec] = {
-    Role.CLERK: RoleSpec("登记员", Scope.BODY, _OFFICE | _STAFF | {C.INTAKE, C.IDENTITY_REVEAL}),
+    Role.CLERK: RoleSpec(
+        "登记员", Scope.BODY, _OFFICE | _STAFF | {C.INTAKE, C.IDENTITY_REVEAL, C.INTAKE_REMINDERS}
+    ),
     Role.HANDLER: RoleSpec(
         "承办人",
         Scope.BODY,
@@ -140,6 +153,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.IDENTITY_REVEAL,
             C.CLUES_HANDLE,
             C.REPORTS_FILL,
+            C.REPORTS_DUTY,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
             C.REPORTS_RULES,
@@ -163,10 +177,12 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
             C.REPORTS_RULES,
+            C.REPORTS_RULES_BELOW,
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.CALENDAR_ALERTS,
+            C.ESCALATIONS,
             C.SUPERVISE,
             C.BOARD,
             C.MAJOR_FLAG,
@@ -182,6 +198,7 @@ ROLES: dict[Role, RoleSpec] = {
                 C.REDPACKETS,
                 C.REDPACKETS_REGISTER,
                 C.REPORTS_FILL,
+                C.REPORTS_DUTY,
                 C.RECTIFY_READ,
                 C.RECTIFY_REPORT,
                 C.REGISTERS,
@@ -202,6 +219,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.CLUES_FOLLOW,
             C.REPORTS_COMPLIANCE,
             C.REPORTS_RULES,
+            C.REPORTS_RULES_BELOW,
             C.CAMPAIGNS_MANAGE,
             C.UNITS_READ,
             C.DIRECTORY_MANAGE,

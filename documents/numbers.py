@@ -19,6 +19,7 @@ from config.audit_log import record_event
 from config.database import utcnow
 from config.errors import NotFound, ValidationError
 from config.localtime import local_date
+from directory.jurisdiction import unit_visible
 from directory.models import OrgUnit, User
 from directory.permissions import Capability, require
 from documents.models import DocumentCounter, DocumentNumber, DocumentType
@@ -31,6 +32,7 @@ class TypeInput:
     code: str
     name: str
     prefix: str
+    active: bool = True
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:
@@ -41,9 +43,13 @@ def format_number(prefix: str, year: int, seq: int) -> str:
 def save_type(session: Session, actor: User, body: OrgUnit, data: TypeInput) -> DocumentType:
     """Create or update a body's document type (admin only); the code is its key."""
     require(actor, Capability.DIRECTORY_MANAGE)
+    if not body.is_body or not unit_visible(session, actor, body):
+        raise NotFound("未找到该单位，或不在您的管辖范围内。")
     code, name, prefix = data.code.strip(), data.name.strip(), data.prefix.strip()
     if not code or not name or not prefix:
         raise ValidationError("请填写文种代码、名称和文号前缀")
+    if len(code) > 32 or len(name) > 100:
+        raise ValidationError("文种代码不能超过32字，文种名称不能超过100字")
     if len(prefix) > PREFIX_MAX or any(c in prefix for c in "〔〕[]") or prefix.isdigit():
         raise ValidationError(f"文号前缀须为不超过{PREFIX_MAX}字的机关代字，如“清纪函”")
     row = session.scalar(
@@ -54,10 +60,11 @@ def save_type(session: Session, actor: User, body: OrgUnit, data: TypeInput) -> 
         session.add(row)
     else:
         row.name, row.prefix = name, prefix
+    row.active = data.active
     session.flush()
     record_event(
         session, actor_id=actor.id, kind="document_type.saved", subject_type="document_type",
-        subject_id=row.id, detail={"code": code, "prefix": prefix},
+        subject_id=row.id, detail={"code": code, "prefix": prefix, "active": data.active},
     )
     return row
 
@@ -117,7 +124,8 @@ def void_number(session: Session, actor: User, number_id: int, reason: str) -> D
     if row is None:
         raise NotFound("文号不存在")
     doc_type = session.get(DocumentType, row.type_id)
-    if doc_type is None:
+    body = session.get(OrgUnit, doc_type.body_id) if doc_type is not None else None
+    if body is None or not unit_visible(session, actor, body):
         raise NotFound("文号不存在")
     require(actor, Capability.DIRECTORY_MANAGE)
     reason = reason.strip()

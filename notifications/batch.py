@@ -158,6 +158,8 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
     rows: list[tuple[Any, ...]] = []
     checked: set[tuple[str, frozenset[str]]] = set()
     encoded: dict[int, tuple[Any, Any]] = {}  # id(message) -> (context, date), once each
+    # A reminder's recipients share its context dict: encoded once, not once per recipient.
+    contexts: dict[int, Any] = {}
     for t in targets_of(session, messages):
         m = t.message
         if id(m) not in encoded:
@@ -165,7 +167,9 @@ def enqueue_many(session: Session, messages: list[Message]) -> int:
             if shape not in checked:  # the rule is per template and key set, not per message
                 check_context(m.template, m.context)
                 checked.add(shape)
-            encoded[id(m)] = (bind.json(m.context), bind.date(m.business_date))
+            if id(m.context) not in contexts:
+                contexts[id(m.context)] = bind.json(m.context)
+            encoded[id(m)] = (contexts[id(m.context)], bind.date(m.business_date))
         context, day = encoded[id(m)]
         rows.append(
             (

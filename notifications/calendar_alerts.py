@@ -18,21 +18,30 @@ from config.localtime import local_date
 from directory.models import User
 from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
+from notifications.chunks import Chunk, sweep_in_session
 from notifications.clue_reminders import in_working_time
 from workflow.calendar import load_calendar
 from workflow.calendar_service import calendar_alerts
 
 
-def calendar_alert_messages(session: Session, today: date) -> list[Message]:
-    """This week's alerts (one per recipient, year and week), without queueing them."""
+def calendar_alert_messages(
+    session: Session, today: date, after: int = 0, size: int | None = None
+) -> list[Message]:
+    """This week's alerts (one per recipient, year and week), without queueing them: to the
+    recipients with an id above ``after`` (at most ``size`` of them, in id order)."""
     alerts = calendar_alerts(session, today)
     if not alerts:
         return []
-    people = session.scalars(
-        select(User).where(
-            User.active.is_(True), User.role.in_(roles_with(Capability.CALENDAR_ALERTS))
+    read = (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.role.in_(roles_with(Capability.CALENDAR_ALERTS)),
+            User.id > after,
         )
-    ).all()
+        .order_by(User.id)
+    )
+    people = session.scalars(read.limit(size) if size else read).all()
     week = today - timedelta(days=today.weekday())  # the idempotency key's business date
     messages = []
     for alert in alerts:
@@ -59,9 +68,19 @@ def calendar_alert_messages(session: Session, today: date) -> list[Message]:
 
 
 def sweep_calendar_alerts(session: Session, now: datetime) -> int:
-    """Queue this week's calendar alerts in working time; a second run queues nothing."""
+    """Queue this week's calendar alerts in working time, in ``session``; a second run
+    queues nothing. The scheduler's job runs ``calendar_alert_chunk`` in transactions."""
+    return sweep_in_session(session, calendar_alert_chunk, now)
+
+
+def calendar_alert_chunk(session: Session, now: datetime, after: int, size: int) -> Chunk | None:
+    """Queue the alerts of at most ``size`` recipients with an id above ``after``."""
     today = local_date(now)
     calendar = load_calendar(session)
     if calendar.is_confirmed(today.year) and not in_working_time(now, calendar):
-        return 0
-    return enqueue_many(session, calendar_alert_messages(session, today))
+        return None
+    messages = calendar_alert_messages(session, today, after, size)
+    if not messages:
+        return None
+    users = {m.user.id for m in messages if m.user is not None}
+    return Chunk(len(users), max(users), enqueue_many(session, messages))

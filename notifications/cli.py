@@ -63,6 +63,7 @@ def _run_once(job_id, known, factory, settings, jobs) -> None:
     if job_id not in known:
         raise click.ClickException(f"没有这个任务：{job_id}（用 --list 查看全部任务）")
     holder = holder_id()
+    _print_sweep_progress()
     try:
         outcome = run_job_once(job_id, factory, settings, jobs=jobs, holder=holder)
     finally:
@@ -74,6 +75,15 @@ def _run_once(job_id, known, factory, settings, jobs) -> None:
     click.echo(f"{job_id}: {outcome.status} {outcome.message}")
     if outcome.status == "error":
         raise SystemExit(1)
+
+
+def _print_sweep_progress() -> None:
+    """A line per chunk of a sweep (notifications.chunks logs them on ``qingfeng.sweep``)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    sweep = logging.getLogger("qingfeng.sweep")
+    sweep.addHandler(handler)
+    sweep.setLevel(logging.INFO)
 
 
 COMMANDS = [scheduler_command]

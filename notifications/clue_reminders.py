@@ -28,11 +28,15 @@ from cases.timelimits import RULES
 from config.errors import CalendarUnknown
 from config.localtime import local_date
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
+from notifications.chunks import Chunk, sweep_in_session
 from notifications.hours import in_working_time
 from notifications.supervisors import supervising_leaders
 from workflow.calendar import WorkingCalendar, load_calendar
+
+# The staff of a body told of its clues: the clerks (受理) and the leaders (升级).
+TOLD = sorted(roles_with(Capability.INTAKE_REMINDERS) | roles_with(Capability.ESCALATIONS))
 
 ESCALATE_AFTER_WORKING_DAYS = 3
 CLOSED = [str(s) for s in CLOSED_STATES]
@@ -93,12 +97,20 @@ def _levels(due: date, today: date, between: Callable[[date, date], int]) -> lis
 
 
 def sweep_clues(session: Session, now: datetime) -> int:
-    """Queue today's clue reminders; returns how many deliveries were queued."""
+    """Queue today's clue reminders in ``session``; returns how many deliveries were queued.
+    The scheduler's job runs ``clue_chunk`` in transactions of its own (notifications.chunks)."""
+    return sweep_in_session(session, clue_chunk, now)
+
+
+def clue_chunk(session: Session, now: datetime, after: int, size: int) -> Chunk | None:
+    """Queue the reminders of at most ``size`` due clues with an id above ``after``."""
     calendar = load_calendar(session)
     if not in_working_time(now, calendar):
-        return 0
-    today = local_date(now)
-    return enqueue_many(session, due_clue_messages(session, today, calendar))
+        return None
+    messages, rows, last = clue_messages(session, local_date(now), calendar, after, size)
+    if not rows:
+        return None
+    return Chunk(rows, last, enqueue_many(session, messages))
 
 
 def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) -> list[Message]:
@@ -106,16 +118,37 @@ def due_clue_messages(session: Session, today: date, calendar: WorkingCalendar) 
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
+    return clue_messages(session, today, calendar)[0]
+
+
+def clue_messages(
+    session: Session,
+    today: date,
+    calendar: WorkingCalendar,
+    after: int = 0,
+    size: int | None = None,
+) -> tuple[list[Message], int, int]:
+    """The reminders of the due clues with an id above ``after`` (at most ``size`` of them,
+    in id order), how many clues were read, and the last id read."""
     horizon = sweep_horizon(calendar, today)
     swept = (Clue.next_due_on.is_not(None), Clue.next_due_on <= horizon, Clue.state.not_in(CLOSED))
     # Plain rows, not mapped objects: a sweep reads tens of thousands of clues once.
-    clues = session.execute(
-        select(Clue.id, Clue.unit_id, Clue.handler_id, Clue.ledger_no, Clue.clocks).where(*swept)
-    ).all()
+    stmt = (
+        select(Clue.id, Clue.unit_id, Clue.handler_id, Clue.ledger_no, Clue.clocks)
+        .where(*swept, Clue.id > after)
+        .order_by(Clue.id)
+    )
+    clues = session.execute(stmt.limit(size) if size else stmt).all()
     if not clues:
-        return []
-    people = responsible_people(session, clues, subscribed=select(Clue.id).where(*swept))
-    people.supervisors = supervising_leaders(session, select(Clue.id).where(*swept))
+        return [], 0, after
+    last = clues[-1].id
+    these = select(Clue.id).where(*swept, Clue.id > after, Clue.id <= last)
+    people = responsible_people(session, clues, subscribed=these)
+    people.supervisors = supervising_leaders(session, these)
+    return _clue_messages(clues, today, horizon, calendar, people), len(clues), last
+
+
+def _clue_messages(clues, today, horizon, calendar, people: People) -> list[Message]:
     messages: list[Message] = []
     levels: dict[str, tuple[date, list[Level]]] = {}  # by due date: a few dozen distinct ones
     for clue in clues:
@@ -169,7 +202,7 @@ def responsible_people(
             User.active.is_(True),
             or_(
                 User.id.in_(handler_ids),
-                User.unit_id.in_(list(body_of)) & User.role.in_([Role.CLERK, Role.LEADER]),
+                User.unit_id.in_(list(body_of)) & User.role.in_(TOLD),
             ),
         )
     ).all()
@@ -179,9 +212,9 @@ def responsible_people(
         body = body_of.get(user.unit_id)
         if body is None:
             continue
-        if user.role == Role.CLERK:
+        if can(user, Capability.INTAKE_REMINDERS):
             clerks[body].append(user)
-        elif user.role == Role.LEADER:
+        elif can(user, Capability.ESCALATIONS):
             leaders[body].append(user)
     followers = subscribers_by_clue(session, subscribed) if subscribed is not None else {}
     return People({u.id: u for u in staff}, clerks, leaders, followers)
@@ -200,11 +233,13 @@ def _messages(clue: Any, clock: str, due: date, level: Level, people: People) ->
             "handler": handler.display_name if handler else "未指定",
         }
         leaders = people.leaders.get(clue.unit_id, [])
-        seen = {u.id for u in leaders}
-        above = [u for u in people.supervisors.get(clue.id, []) if u.id not in seen]
+        supervisors = people.supervisors.get(clue.id)
+        if supervisors:
+            seen = {u.id for u in leaders}
+            leaders = [*leaders, *(u for u in supervisors if u.id not in seen)]
         return [
             Message(u, ref, level.code, due, "clue_escalated", context, unit_id=clue.unit_id)
-            for u in [*leaders, *above]
+            for u in leaders
         ]
     handler = people.users.get(clue.handler_id) if clue.handler_id else None
     recipients = [handler] if handler else people.clerks.get(clue.unit_id, [])

@@ -9,13 +9,14 @@ from sqlalchemy.orm import sessionmaker
 from config.database import session_scope
 from config.jobs import JobSpec
 from config.settings import Settings
-from notifications.calendar_alerts import sweep_calendar_alerts
-from notifications.clue_reminders import sweep_clues
+from notifications.calendar_alerts import calendar_alert_chunk
+from notifications.chunks import sweep_chunks
+from notifications.clue_reminders import clue_chunk
 from notifications.digest import run_daily_digest
 from notifications.dispatcher import dispatch_pending
-from notifications.obligation_reminders import sweep_obligations
+from notifications.obligation_reminders import obligation_chunk
 from notifications.rectification_reminders import sweep_rectification
-from notifications.referral_reminders import sweep_referrals
+from notifications.referral_reminders import referral_chunk
 from notifications.router import route_events
 
 
@@ -28,19 +29,21 @@ def daily_digest(session_factory: sessionmaker, settings: Settings, now: datetim
         return run_daily_digest(session, now)
 
 
+# The sweeps over many rows run in chunks, each its own transaction (notifications.chunks):
+# a crash loses at most one chunk, and the scheduler's recovery run queues what is missing.
 def clue_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
-    with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_clues(session, now)} 条"
+    queued = sweep_chunks(session_factory, clue_chunk, now, name="线索期限提醒")
+    return f"排队提醒 {queued} 条"
 
 
 def obligation_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
-    with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_obligations(session, now)} 条"
+    queued = sweep_chunks(session_factory, obligation_chunk, now, name="报表期限提醒")
+    return f"排队提醒 {queued} 条"
 
 
 def referral_reminders(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
-    with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_referrals(session, now)} 条"
+    queued = sweep_chunks(session_factory, referral_chunk, now, name="移送回执提醒")
+    return f"排队提醒 {queued} 条"
 
 
 def rectification_reminders(
@@ -51,8 +54,8 @@ def rectification_reminders(
 
 
 def calendar_alerts(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:
-    with session_scope(session_factory) as session:
-        return f"排队提醒 {sweep_calendar_alerts(session, now)} 条"
+    queued = sweep_chunks(session_factory, calendar_alert_chunk, now, name="工作日历提醒")
+    return f"排队提醒 {queued} 条"
 
 
 def route(session_factory: sessionmaker, settings: Settings, now: datetime) -> str:

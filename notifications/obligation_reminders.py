@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from config.localtime import local_date
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, can, roles_with
 from notifications.batch import Message, enqueue_many
+from notifications.chunks import Chunk, sweep_in_session
 from notifications.clue_reminders import levels_for, sweep_horizon
 from notifications.hours import in_working_time
 from reporting.forms import FORMS
@@ -45,13 +47,35 @@ class _Row:
     rule_id: int
 
 
+_DUE_COLUMNS = (
+    Obligation.id,
+    Obligation.unit_id,
+    OrgUnit.parent_id,
+    OrgUnit.name,
+    OrgUnit.contact_email,
+    Obligation.form_code,
+    Obligation.period_label,
+    Obligation.due_on,
+    Obligation.period_start,
+    Obligation.rule_id,
+)
+
+
 def sweep_obligations(session: Session, now: datetime) -> int:
-    """Queue today's obligation reminders; returns how many deliveries were queued."""
+    """Queue today's obligation reminders in ``session``; returns the deliveries queued.
+    The scheduler's job runs ``obligation_chunk`` in transactions of its own."""
+    return sweep_in_session(session, obligation_chunk, now)
+
+
+def obligation_chunk(session: Session, now: datetime, after: int, size: int) -> Chunk | None:
+    """Queue the reminders of at most ``size`` owed obligations with an id above ``after``."""
     calendar = load_calendar(session)
     if not in_working_time(now, calendar):
-        return 0
-    today = local_date(now)
-    return enqueue_many(session, due_obligation_messages(session, today, calendar))
+        return None
+    messages, rows, last = obligation_messages(session, local_date(now), calendar, after, size)
+    if not rows:
+        return None
+    return Chunk(rows, last, enqueue_many(session, messages))
 
 
 def due_obligation_messages(
@@ -61,34 +85,45 @@ def due_obligation_messages(
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
+    return obligation_messages(session, today, calendar)[0]
+
+
+def obligation_messages(
+    session: Session,
+    today: date,
+    calendar: WorkingCalendar,
+    after: int = 0,
+    size: int | None = None,
+) -> tuple[list[Message], int, int]:
+    """The reminders of the owed obligations with an id above ``after`` (at most ``size``,
+    in id order), how many were read, and the last id read."""
     horizon = sweep_horizon(calendar, today)
     due = (
-        select(
-            Obligation.id,
-            Obligation.unit_id,
-            OrgUnit.parent_id,
-            OrgUnit.name,
-            OrgUnit.contact_email,
-            Obligation.form_code,
-            Obligation.period_label,
-            Obligation.due_on,
-            Obligation.period_start,
-            Obligation.rule_id,
-        )
+        select(*_DUE_COLUMNS)
         .join(OrgUnit, OrgUnit.id == Obligation.unit_id)
         .where(
             Obligation.due_on.is_not(None),
             Obligation.due_on <= horizon,
             Obligation.state.in_([str(s) for s in OWED]),
+            Obligation.id > after,
         )
     )
-    rows = [_Row(*r) for r in session.execute(due).all()]  # type: ignore[arg-type, call-arg]
+    read = due.order_by(Obligation.id)
+    rows = [_Row(*r) for r in session.execute(read.limit(size) if size else read).all()]  # type: ignore[arg-type, call-arg]
     if not rows:
-        return []
+        return [], 0, after
+    last = rows[-1].obligation_id
+    these = due.where(Obligation.id <= last)
+    fillers, leaders = _staff(session, these)
+    messages = _all_messages(session, rows, today, calendar, fillers, leaders)
+    return messages, len(rows), last
+
+
+def _staff(session: Session, due: Select) -> tuple[dict, dict]:
+    """Everyone concerned in one query: staff of the owing units (and their offices), and
+    leaders of the units above them."""
     owed_units = due.with_only_columns(Obligation.unit_id).scalar_subquery()
     parents = due.with_only_columns(OrgUnit.parent_id).scalar_subquery()
-    # Everyone concerned in one query: staff of the owing units (and their offices),
-    # and leaders of the units above them.
     unit = aliased(OrgUnit)
     staff = session.execute(
         select(User, unit.id, unit.parent_id, unit.kind)
@@ -102,13 +137,12 @@ def due_obligation_messages(
     leaders: dict[int, list[User]] = defaultdict(list)
     for user, unit_id, parent_id, kind in staff:
         body: int = parent_id if kind == "office" and parent_id is not None else unit_id
-        if user.role == Role.REPORTER:
-            fillers[unit_id].append(user)
-        elif user.role == Role.HANDLER:
+        # A 填报员 sits in the institution itself, so its body is its unit.
+        if can(user, Capability.REPORTS_DUTY):
             fillers[body].append(user)
-        elif user.role == Role.LEADER:
+        elif can(user, Capability.ESCALATIONS):
             leaders[body].append(user)
-    return _all_messages(session, rows, today, calendar, fillers, leaders)
+    return fillers, leaders
 
 
 def _all_messages(session, rows, today, calendar, fillers, leaders) -> list[Message]:
@@ -151,7 +185,7 @@ def _receivers(session: Session, rows: list[_Row]) -> dict[int, list[User]]:
         select(User).where(
             User.active.is_(True),
             User.unit_id.in_(wanted),
-            User.role.in_([str(Role.HANDLER), str(Role.LEADER)]),
+            User.role.in_(sorted(roles_with(Capability.REPORTS_REVIEW))),
         )
     ).all()
     by_office = defaultdict(list)
@@ -160,9 +194,15 @@ def _receivers(session: Session, rows: list[_Row]) -> dict[int, list[User]]:
     return {ob: [u for o in ids for u in by_office[o]] for ob, ids in offices.items()}
 
 
+@lru_cache(maxsize=512)
+def _printed_title(form_code: str, year: int) -> str:
+    """A form's title for a period of ``year`` (once per form and year: a sweep has 10⁴ rows)."""
+    form = FORMS.get(form_code)
+    return form.for_year(year).title if form else form_code
+
+
 def _to_receivers(row: _Row, users: list[User]) -> list[Message]:
-    form = FORMS.get(row.form_code)
-    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    printed = _printed_title(row.form_code, row.period_start.year)
     context: dict[str, object] = {
         "unit": row.unit_name,
         "title": f"{printed}（{row.period_label}）",
@@ -178,9 +218,8 @@ def _to_receivers(row: _Row, users: list[User]) -> list[Message]:
 
 
 def _messages(row: _Row, level: str, days: int, fillers, leaders) -> list[Message]:
-    form = FORMS.get(row.form_code)
     # The title as printed for the period's year, never the seed's ("2021年…").
-    printed = form.for_year(row.period_start.year).title if form else row.form_code
+    printed = _printed_title(row.form_code, row.period_start.year)
     title = f"{printed}（{row.period_label}）"
     ref = f"obligation:{row.obligation_id}"
     base: dict[str, object] = {

@@ -14,13 +14,11 @@ from sqlalchemy.orm import Session
 
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, roles_with
-from directory.roles import Role
 from notifications.clue_routes import _leaders_of
 from notifications.routing import Loaded, Subject, SubjectRouter
-from notifications.submission_routes import _people_of
+from notifications.submission_routes import FILLERS, _people_of
 from rectification.models import RectificationItem
 
-FILLERS = (Role.REPORTER, Role.HANDLER)
 VERIFIERS = tuple(sorted(roles_with(Capability.RECTIFY_MANAGE)))
 
 

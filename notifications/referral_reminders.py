@@ -13,7 +13,9 @@ intake clerks while a clue (say, one imported from a legacy ledger) has none, as
 clue reminders — and, for the due and overdue levels, to the clue's subscribers (关注) who
 can still see it, each user once. They carry the clue's reference number, the kind of organ
 and a link; never the tip, nor the organ's name or its case. The query count is fixed: one
-for the referrals, two for the people, one for the subscribers, whatever the number of clues.
+for the chunk's referral ids, then per chase one for the referrals, two for the people and
+one for the subscribers, whatever the number of clues. The scheduler's job sweeps in chunks of
+referral ids (``notifications.chunks``), each its own transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from cases.handling_models import Referral
@@ -30,6 +32,7 @@ from cases.models import Clue
 from cases.reference import REFERRAL_TARGETS
 from config.localtime import local_date
 from notifications.batch import Message, enqueue_many
+from notifications.chunks import Chunk, sweep_in_session
 from notifications.clue_reminders import (
     CLOSED,
     Level,
@@ -43,12 +46,20 @@ from workflow.calendar import WorkingCalendar, load_calendar
 
 
 def sweep_referrals(session: Session, now: datetime) -> int:
-    """Queue today's referral-receipt reminders; returns how many deliveries were queued."""
+    """Queue today's referral reminders in ``session``; returns the deliveries queued.
+    The scheduler's job runs ``referral_chunk`` in transactions of its own."""
+    return sweep_in_session(session, referral_chunk, now)
+
+
+def referral_chunk(session: Session, now: datetime, after: int, size: int) -> Chunk | None:
+    """Queue the reminders of at most ``size`` chased referrals with an id above ``after``."""
     calendar = load_calendar(session)
     if not in_working_time(now, calendar):
-        return 0
-    today = local_date(now)
-    return enqueue_many(session, due_referral_messages(session, today, calendar))
+        return None
+    messages, rows, last = referral_messages(session, local_date(now), calendar, after, size)
+    if not rows:
+        return None
+    return Chunk(rows, last, enqueue_many(session, messages))
 
 
 @dataclass(frozen=True)
@@ -86,23 +97,54 @@ def due_referral_messages(
 
     Read-only: the sweep queues the result, the administrators' dry run only lists it.
     """
+    return referral_messages(session, today, calendar)[0]
+
+
+def referral_messages(
+    session: Session,
+    today: date,
+    calendar: WorkingCalendar,
+    after: int = 0,
+    size: int | None = None,
+) -> tuple[list[Message], int, int]:
+    """The reminders of the chased referrals with an id above ``after`` (at most ``size``,
+    in id order), how many referrals were read, and the last id read."""
     horizon = sweep_horizon(calendar, today)
+    chased = (
+        select(Referral.id)
+        .join(Clue, Clue.id == Referral.clue_id)
+        .where(Referral.id > after, or_(*(and_(*_swept(c, horizon)) for c in CHASES)))
+        .order_by(Referral.id)
+    )
+    ids = session.scalars(chased.limit(size) if size else chased).all()
+    if not ids:
+        return [], 0, after
+    last = ids[-1]
     messages: list[Message] = []
     for chase in CHASES:
-        messages.extend(_chase(session, chase, today, horizon, calendar))
-    return messages
+        messages.extend(_chase(session, chase, today, horizon, calendar, (after, last)))
+    return messages, len(ids), last
 
 
-def _chase(
-    session: Session, chase: Chase, today: date, horizon: date, calendar: WorkingCalendar
-) -> list[Message]:
-    swept = (
+def _swept(chase: Chase, horizon: date) -> tuple[Any, ...]:
+    return (
         *chase.waiting,
         chase.due.is_not(None),
         chase.due <= horizon,
         # A clue no longer worked on (merged, written off…) needs no chasing.
         Clue.state.not_in(CLOSED),
     )
+
+
+def _chase(
+    session: Session,
+    chase: Chase,
+    today: date,
+    horizon: date,
+    calendar: WorkingCalendar,
+    ids: tuple[int, int],
+) -> list[Message]:
+    swept = (*_swept(chase, horizon), Referral.id > ids[0], Referral.id <= ids[1])
     rows = session.execute(
         select(
             Referral.id.label("referral_id"),

@@ -19,6 +19,8 @@ from reporting.forms import FORMS
 from reporting.models import Obligation, ObligationRule, Submission
 from reporting.routing import recipient_offices
 
+FILLERS = tuple(sorted(roles_with(Capability.REPORTS_DUTY)))
+
 
 def load_submissions(session: Session, ids: set[int], audiences: frozenset[str]) -> Loaded:
     found = session.execute(
@@ -45,7 +47,7 @@ def load_submissions(session: Session, ids: set[int], audiences: frozenset[str])
         subjects[sid] = Subject(f"{units[unit_id].name} {title}（{period}）", _path(sid))
     loaded = Loaded(subjects, {})
     if "fillers" in audiences:
-        by_unit = _people_of(session, set(units), (Role.REPORTER, Role.HANDLER))
+        by_unit = _people_of(session, set(units), FILLERS)
         loaded.audiences["fillers"] = {sid: by_unit.get(unit_id, []) for sid, unit_id, _, _ in rows}
     if "reviewers" in audiences:
         above = {uid: _body_above(u) for uid, u in units.items()}

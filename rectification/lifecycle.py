@@ -19,7 +19,6 @@ from workflow.lifecycle import (
     Lifecycle,
     Notify,
     Transition,
-    register,
 )
 from workflow.timelimits import TimeLimitRule, Unit
 
@@ -94,16 +93,14 @@ TRANSITIONS = (
 # Triggers only the issuing body fires; the others belong to the responsible unit.
 ISSUER_TRIGGERS = frozenset({"verify", "send_back", "extend"})
 
-RECTIFICATION_LIFECYCLE = register(
-    Lifecycle(
-        name="rectification",
-        states=RectificationState,
-        labels=STATE_LABELS,
-        initial=S.OPEN,
-        transitions=TRANSITIONS,
-        time_limits=RULES,
-        terminal=frozenset({S.VERIFIED}),
-    )
+RECTIFICATION_LIFECYCLE = Lifecycle(
+    name="rectification",
+    states=RectificationState,
+    labels=STATE_LABELS,
+    initial=S.OPEN,
+    transitions=TRANSITIONS,
+    time_limits=RULES,
+    terminal=frozenset({S.VERIFIED}),
 )
 
 

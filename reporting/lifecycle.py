@@ -16,7 +16,7 @@ from typing import Any
 
 from directory.permissions import Capability, roles_with
 from reporting.models import SUBMISSION_STATE_LABELS, SubmissionState
-from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Notify, Transition, register
+from workflow.lifecycle import FieldKind, FieldSpec, Lifecycle, Notify, Transition
 
 S = SubmissionState
 # The roles that fire each step: those the role table grants filling or reviewing.
@@ -102,14 +102,12 @@ WITHDRAW_TRIGGERS = frozenset({"withdraw", "withdraw_resubmission"})
 FILL_TRIGGERS = SEND_TRIGGERS | WITHDRAW_TRIGGERS
 REVIEW_TRIGGERS = frozenset({"send_back", "accept"})
 
-SUBMISSION_LIFECYCLE = register(
-    Lifecycle(
-        name="submission",
-        states=SubmissionState,
-        labels=SUBMISSION_STATE_LABELS,
-        initial=S.DRAFT,
-        transitions=TRANSITIONS,
-        guards={"not_opened": _not_opened},
-        terminal=frozenset({S.ACCEPTED}),
-    )
+SUBMISSION_LIFECYCLE = Lifecycle(
+    name="submission",
+    states=SubmissionState,
+    labels=SUBMISSION_STATE_LABELS,
+    initial=S.DRAFT,
+    transitions=TRANSITIONS,
+    guards={"not_opened": _not_opened},
+    terminal=frozenset({S.ACCEPTED}),
 )

@@ -22,7 +22,6 @@ from directory.models import OrgUnit, UnitKind
 from reporting.models import Cycle, Obligation, ObligationRule
 from workflow.calendar import WorkingCalendar
 from workflow.engine import calendar_for
-from workflow.pending import register_year_hook
 
 # Which units owe a rule beyond its unit kinds: the campaigns package registers its
 # campaigns' scope here (a county's campaign binds the county's units, not the province's),
@@ -339,8 +338,3 @@ def date_pending_obligations(session: Session, year: int) -> int:
     calendar = calendar_for(session)
     assert isinstance(calendar, WorkingCalendar)
     return _date_undated(session, calendar, GenerateResult())
-
-
-def register_year_hooks() -> None:
-    """Obligations waiting for a year are dated when it is confirmed (``app_boot``)."""
-    register_year_hook("reporting.obligations", date_pending_obligations)

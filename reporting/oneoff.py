@@ -175,7 +175,7 @@ def create_oneoff(
     return OneOffSummary(rule, result.created, year)
 
 
-def _resolve(session: Session, rule_id: int) -> int:
+def resolve_pending(session: Session, rule_id: int) -> int:
     """``workflow.pending`` resolver: the year is confirmed, date the rule's obligations."""
     dated = date_pending_obligations(session, 0)
     still = session.scalar(
@@ -184,11 +184,6 @@ def _resolve(session: Session, rule_id: int) -> int:
     if still is None:
         pending.clear(session, PENDING_KIND, rule_id)
     return dated
-
-
-def register() -> None:
-    """Called by ``app_boot.bootstrap``."""
-    pending.register(PENDING_KIND, _resolve)
 
 
 def issued_rules(session: Session, actor: User) -> list[ObligationRule]:

@@ -20,7 +20,7 @@ from config.errors import NotFound, PermissionDenied, ValidationError
 from config.textlimits import checked
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
-from directory.permissions import Capability, require
+from directory.permissions import Capability, can, require
 from directory.roles import Role
 from reporting.models import Cycle, DeadlineOverride, Obligation, ObligationRule, RuleRecipient
 from reporting.obligations import date_pending_obligations, period_containing
@@ -97,7 +97,7 @@ def may_manage(session: Session, actor: User, rule: ObligationRule) -> bool:
     if rule.issuer_unit_id is None:
         return Role(actor.role) is Role.ADMIN or body.parent_id is None
     return body.id == rule.issuer_unit_id or (
-        Role(actor.role) in (Role.LEADER, Role.ADMIN)
+        can(actor, Capability.REPORTS_RULES_BELOW)
         and unit_visible(session, actor, session.get(OrgUnit, rule.issuer_unit_id))  # type: ignore[arg-type]
     )
 

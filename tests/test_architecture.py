@@ -110,8 +110,7 @@ def test_functions_stay_under_the_limit():
 # must commit early uses ``commit_now()`` (named, so it is seen). Exceptions would be listed
 # in UOW_LEFT with their count and a reason; there are none.
 UOW_PATTERN = re.compile(r"except\s+\(?[^:\n]*\bDomainError\b|\.rollback\(|\.commit\(")
-UOW_LEFT: dict[str, int] = {
-}
+UOW_LEFT: dict[str, int] = {}
 
 
 def _unit_of_work_sites() -> dict[str, int]:
@@ -129,3 +128,88 @@ def test_views_leave_the_unit_of_work_to_the_helper():
     assert not grown, f"use @unit_of_work (web/unit_of_work.py), not commit/rollback: {grown}"
     stale = {name: counts.get(name, 0) for name, n in UOW_LEFT.items() if counts.get(name, 0) < n}
     assert not stale, f"fewer left than listed, lower UOW_LEFT: {stale}"
+
+
+# Issue 17 move 2: who may do what is read from ``directory.permissions`` (a capability, or
+# ``roles_with``), never from a tuple of roles written where it is used. Outside directory/,
+# no literal list, tuple or set names two roles, and no ``in`` / ``.in_()`` compares a role
+# against a literal collection of them. A lifecycle step names the roles that fire it
+# through a call (``roles(LEADER)``), which this does not count.
+def _is_role(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call) and len(node.args) == 1:  # str(Role.X)
+        node = node.args[0]
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Role"
+    )
+
+
+def _role_collections(tree: ast.AST) -> list[int]:
+    unpacked = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple)
+    }
+    compared = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(
+            isinstance(o, ast.In | ast.NotIn) for o in node.ops
+        ):
+            compared.update(id(c) for c in node.comparators)
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr == "in_":  # type: ignore[attr-defined]
+            compared.update(id(a) for a in node.args)  # type: ignore[attr-defined]
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Tuple | ast.List | ast.Set) or id(node) in unpacked:
+            continue
+        roles = sum(_is_role(e) for e in node.elts)
+        if roles >= 2 or (roles and id(node) in compared):
+            found.append(node.lineno)
+    return found
+
+
+def test_no_role_tuples_outside_the_permission_table():
+    found = {}
+    for package in PACKAGES:
+        if package == "directory":
+            continue
+        for path in sorted((ROOT / package).rglob("*.py")):
+            lines = _role_collections(ast.parse(path.read_text(encoding="utf-8")))
+            if lines:
+                found[path.relative_to(ROOT).as_posix()] = lines
+    assert not found, f"name a capability in directory/permissions.py instead: {found}"
+
+
+def test_the_role_tuple_check_sees_a_tuple():
+    sample = "ok = Role(a.role) in (Role.LEADER, Role.ADMIN)\nq = User.role.in_([str(Role.X)])\n"
+    assert _role_collections(ast.parse(sample)) == [1, 2]
+
+
+# Issue 17 move 6: page read models live in the packages' ``queries`` modules; views call
+# them and render. The queries still written in views are listed with their count of
+# ``select(``: the list may only shrink (move the query, then lower or drop the entry).
+VIEW_QUERIES_LEFT: dict[str, int] = {
+    "web/views/api.py": 1,
+    "web/views/home.py": 5,
+    "web/views/ledger.py": 3,
+    "web/views/mailbox.py": 3,
+    "web/views/rectification.py": 1,
+    "web/views/registers.py": 1,
+    "web/views/reporting_api.py": 1,
+}
+
+
+def test_page_queries_live_in_the_packages():
+    counts = {}
+    for path in sorted((ROOT / "web" / "views").rglob("*.py")):
+        found = path.read_text(encoding="utf-8").count("select(")
+        if found:
+            counts[path.relative_to(ROOT).as_posix()] = found
+    grown = {name: n for name, n in counts.items() if n > VIEW_QUERIES_LEFT.get(name, 0)}
+    assert not grown, f"write the page query in <package>/queries/, not in the view: {grown}"
+    stale = {
+        n: counts.get(n, 0) for n, left in VIEW_QUERIES_LEFT.items() if counts.get(n, 0) < left
+    }
+    assert not stale, f"fewer left than listed, lower VIEW_QUERIES_LEFT: {stale}"

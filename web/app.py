@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns,
         checklist_print,
         clues,
+        documents_admin,
         exports,
         handling,
         home,
@@ -116,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
         intake,
         intake_check,
         ledger,
+        letter_templates,
+        letters,
         mailbox,
         major,
         portal,
@@ -141,7 +144,8 @@ def register_blueprints(app: Flask) -> None:
         reporting.bp, reporting_api.bp, security.bp, intake.bp, tips.bp, mailbox.bp,
         portal.bp, tips_api.bp, stats.bp, search.bp, search.api_bp, intake_check.bp,
         intake_check.api_bp, campaigns.bp, registers.bp, checklist_print.bp,
-        rectification.bp, supervision.bp, major.bp, supervision_notices.bp,
+        rectification.bp, supervision.bp, documents_admin.bp, letters.bp,
+        letter_templates.bp, major.bp, supervision_notices.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 import campaigns.demo
 import cases.demo
 import cases.demo_duties
+import documents.demo
 import rectification.demo
 import reporting.demo
 import reporting.demo_routing
@@ -49,6 +50,7 @@ DEMO_MODULES = [
     reporting.registers.demo,
     rectification.demo,
     supervision.demo,
+    documents.demo,
     cases.demo_duties,  # the duties beside the stories: 重大, report back, referral outcome
 ]
 

@@ -38,6 +38,8 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("用户管理", "admin.users", C.DIRECTORY_MANAGE),
     ("组织机构", "admin.units", C.UNITS_READ),
     ("导入机构", "admin.import_directory", C.DIRECTORY_MANAGE),
+    ("文种与文号", "documents_admin.types", C.DIRECTORY_MANAGE),
+    ("文书模板", "letter_templates.index", C.DIRECTORY_MANAGE),
     ("工作日历", "calendar.index", C.CALENDAR_MANAGE),
     ("定时任务", "scheduler.index", C.SYSTEM_MANAGE),
     ("搜索", "search.index", C.WORKBENCH),

@@ -4,7 +4,8 @@
 The request bodies are generated from the declarations the endpoints use
 (``cases.record_actions.RECORD_ACTIONS``, ``cases.redpacket.REDPACKET_FIELDS``): each
 ``FieldSpec`` gives its own JSON Schema, which the view also checks a body against, so
-the description and the endpoints cannot drift apart. Rules that span fields stay with
+the description and the endpoints cannot drift apart. The records' answers are derived
+from the same fields (``cases.record_answers``). Rules that span fields stay with
 the services; a schema-valid body may still be refused by them with 422.
 """
 
@@ -14,8 +15,8 @@ from typing import Any
 
 from cases.audit import SECTION_STATES
 from cases.record_actions import RECORD_ACTIONS
+from cases.record_answers import ANSWERS
 from cases.redpacket import REDPACKET_FIELDS
-from cases.reference import SUBJECT_KINDS
 from cases.states import ClueState
 from web.openapi_parts import MAX_ID, error_responses, json_request, json_response, path_id
 from workflow.fields import body_schema
@@ -41,8 +42,6 @@ def _object(**props: Any) -> dict[str, Any]:
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
-NSTR = {"type": ["string", "null"]}  # a text that may be missing
-NDAY = {"type": ["string", "null"], "format": "date"}
 MOMENT = {"type": "string", "format": "date-time"}
 UNIT = _object(id=INT, name=STR)
 STATE = _choice(s.value for s in ClueState)
@@ -57,84 +56,8 @@ def _list(name: str) -> dict[str, Any]:
 
 
 HANDLING_SCHEMAS: dict[str, Any] = {
-    "Facts": _object(
-        category=STR,
-        category_label=STR,
-        amount_involved=NSTR,  # 万元, as a decimal string
-        funds_recovered=NSTR,
-        findings=NSTR,
-        findings_text=STR,
-        verification_plan=STR,
-    ),
-    "Subject": _object(
-        id=INT,
-        kind=_choice(SUBJECT_KINDS),
-        name=STR,
-        post=NSTR,
-        post_label=STR,
-        institution={**UNIT, "type": ["object", "null"]},
-        institution_name=STR,
-        note=STR,
-        label=STR,
-        created_at=MOMENT,
-    ),
-    "Talk": _object(
-        id=INT, talked_on=DATE, person=STR, talkers=STR, content=STR, created_at=MOMENT
-    ),
-    "Inquiry": _object(
-        id=INT,
-        recipient=STR,
-        sent_on=DATE,
-        reply_due=NDAY,
-        reply_received_on=NDAY,
-        reply_summary=STR,
-    ),
-    "HandedDown": _object(
-        id=INT,
-        reference=STR,
-        unit=UNIT,
-        state=STATE,
-        state_label=STR,
-        superior_due=NDAY,
-        findings=NSTR,
-        findings_text=STR,
-    ),
-    "Sanction": _object(
-        id=INT,
-        subject_id=INT,
-        subject_name=STR,
-        kind=STR,
-        kind_label=STR,
-        decided_on=DATE,
-        executed_on=NDAY,
-        amount=NSTR,
-        note=STR,
-    ),
-    "Referral": _object(
-        id=INT,
-        target=STR,
-        target_label=STR,
-        organ=STR,
-        sent_on=DATE,
-        receipt_due=NDAY,
-        received_on=NDAY,
-        outcome=STR,
-        outcome_on=NDAY,
-        outcome_due=NDAY,
-    ),
-    # No internal note: the clue page does not show it either.
-    "Feedback": _object(
-        id=INT,
-        mode=STR,
-        mode_label=STR,
-        method=NSTR,
-        method_label=STR,
-        given_on=NDAY,
-        public_wording=STR,
-        na_reason=STR,
-        created_at=MOMENT,
-    ),
-    "NegativeListEntry": _object(id=INT, supplier=STR, reason=STR, listed_on=DATE),
+    # Each record's answer, derived from its actions' fields (``cases.record_answers``).
+    **{name: answer.schema() for name, answer in ANSWERS.items()},
     "ClueRecords": _object(
         clue_id=INT,
         state=STATE,

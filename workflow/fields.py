@@ -57,6 +57,7 @@ class FieldSpec:
     # CHOICE shown in groups (label, choices); the accepted values are ``choices``.
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     not_past: bool = False  # a DATE that sets a deadline may not lie before the step's day
+    private: bool = False  # an internal note: written, never answered by the JSON API
 
     @property
     def empty(self) -> Any:
@@ -157,6 +158,34 @@ class FieldSpec:
             **({"maxLength": self.max_len} if self.max_len else {}),
             **described,
         }
+
+    def answer(self, value: Any) -> Any:
+        """The JSON value of what was stored from this field (described by ``answer_schema``):
+        a text is always a string, a date ISO, an amount an exact decimal string."""
+        if self.kind in (FieldKind.TEXT, FieldKind.TEXTAREA):
+            return value or ""
+        if value is None:
+            return None
+        if self.kind is FieldKind.DATE:
+            return value.isoformat()
+        if self.kind is FieldKind.DECIMAL:  # the same on SQLite and PostgreSQL
+            return format(Decimal(value).normalize(), "f")
+        return value
+
+    def answer_schema(self, *, always: bool) -> dict[str, Any]:
+        """The JSON Schema of ``answer``; ``always``: every stored record has a value (a
+        required field of the step that creates it). A stored choice is a plain string:
+        it may predate today's choices."""
+        schema: dict[str, Any] = {"type": "string", "description": self.label}
+        if self.kind in (FieldKind.TEXT, FieldKind.TEXTAREA):
+            return schema
+        if self.kind is FieldKind.DATE:
+            schema["format"] = "date"
+        elif self.kind is FieldKind.INTEGER or self.kind in ID_KINDS:
+            schema["type"] = "integer"
+        if always and self.kind is not FieldKind.DECIMAL:
+            return schema
+        return {**schema, "type": [schema["type"], "null"]}
 
 
 def clean(specs: Iterable[FieldSpec], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -196,9 +196,12 @@ class Lifecycle:
         return "\n".join(lines) + "\n"
 
 
+# Every lifecycle by name (the router and the diagram read it), filled by the composition
+# root (``app_boot.flows``), never by importing the module that declares one.
 LIFECYCLES: dict[str, Lifecycle] = {}
 
 
-def register(lifecycle: Lifecycle) -> Lifecycle:
-    LIFECYCLES[lifecycle.name] = lifecycle
-    return lifecycle
+def install(lifecycles: Mapping[str, Lifecycle]) -> None:
+    """Make ``lifecycles`` the application's (``app_boot.flows.install``)."""
+    LIFECYCLES.clear()
+    LIFECYCLES.update(lifecycles)

@@ -102,17 +102,20 @@ def clear(session: Session, kind: str, subject_id: int) -> None:
 # A resolver computes one subject's pending deadlines on the session's (fresh) calendar,
 # syncs its rows and returns how many it computed.
 Resolver = Callable[[Session, int], int]
-RESOLVERS: dict[str, Resolver] = {}
 # Deadlines kept elsewhere than in this table (e.g. reporting obligations): called with the year.
-YEAR_HOOKS: dict[str, Callable[[Session, int], int]] = {}
+YearHook = Callable[[Session, int], int]
+# Both filled by the composition root (``app_boot.flows``: each lifecycle with its resolvers
+# and year hooks), never by importing the module that defines one.
+RESOLVERS: dict[str, Resolver] = {}
+YEAR_HOOKS: dict[str, YearHook] = {}
 
 
-def register(kind: str, resolver: Resolver) -> None:
-    RESOLVERS[kind] = resolver
-
-
-def register_year_hook(name: str, hook: Callable[[Session, int], int]) -> None:
-    YEAR_HOOKS[name] = hook
+def install(resolvers: Mapping[str, Resolver], year_hooks: Mapping[str, YearHook]) -> None:
+    """Make these the resolvers and year hooks in force (``app_boot.flows.install``)."""
+    RESOLVERS.clear()
+    RESOLVERS.update(resolvers)
+    YEAR_HOOKS.clear()
+    YEAR_HOOKS.update(year_hooks)
 
 
 def resolve_year(session: Session, year: int) -> int:

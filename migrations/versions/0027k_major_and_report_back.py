@@ -1,7 +1,7 @@
 """重大 clues and the 驻委纪检组; the referrer's report-back duty; a referral's outcome due
 
 Revision ID: 0027k_major_and_report_back
-Revises: 0026a_document_numbers
+Revises: 0027d_letters
 Create Date: 2026-12-04 21:40:00
 
 The 驻委纪检组 is a unit kind (``org_units.kind`` is a plain string: no schema change).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027k_major_and_report_back"
-down_revision: str | Sequence[str] | None = "0026a_document_numbers"
+down_revision: str | Sequence[str] | None = "0027d_letters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from cases.export_jobs import STEP, ExportJob, job_of, run_export, start_ledger_export
-from cases.ledger_export import LEDGER_COLUMNS
+from cases.export_jobs import ExportJob, job_of, run_export, start_ledger_export
+from cases.ledger_export import BATCH, LEDGER_COLUMNS
 from cases.ledger_query import LedgerFilter
 from cases.states import ClueState
 from config.database import utcnow
@@ -31,10 +31,12 @@ def test_a_job_counts_writes_and_stores_the_ledger(app, db, session_factory, set
     run_export(session_factory, job.id, store)
     db.expire_all()
     job = db.get(ExportJob, job.id)
-    assert (job.status, job.done, job.percent) == ("done", job.total, 100)
+    assert (job.status, job.done, job.percent) == ("done", job.total, 100), job.error
     ws = load_workbook(io.BytesIO(store.get(db, job.store_name))).active
-    assert [c.value for c in ws[1]] == list(LEDGER_COLUMNS)
-    assert ws.max_row == job.total + 1
+    assert ws["A1"].value.startswith("问题线索台账（")
+    assert [c.value for c in ws[2]] == list(LEDGER_COLUMNS)
+    assert ws.freeze_panes == "A3"
+    assert ws.max_row == job.total + 2
     formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
 
@@ -74,6 +76,9 @@ def test_the_page_shows_progress_then_the_download(app, client, db):
     assert sent.status_code == 303
     page = client.get(sent.headers["Location"]).get_data(as_text=True)
     assert 'data-status="done"' in page and "下载" in page
+    state = client.get(sent.headers["Location"] + "/status").get_json()
+    assert state["status"] == "done" and state["percent"] == 100
+    assert state["download"].endswith("/file") and state["done"] == state["total"]
     download = client.get(sent.headers["Location"] + "/file")
     assert download.status_code == 200
     assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
@@ -82,4 +87,5 @@ def test_the_page_shows_progress_then_the_download(app, client, db):
     login(other, "handler")
     assert other.get(sent.headers["Location"]).status_code == 404
     assert other.get(sent.headers["Location"] + "/file").status_code == 404
-    assert STEP >= 100  # progress is written in steps, not per row
+    assert other.get(sent.headers["Location"] + "/status").status_code == 404
+    assert BATCH >= 100  # progress is written in steps, not per row

@@ -112,7 +112,7 @@ def test_ledger_and_export_respect_jurisdiction(db):
     assert ledger_page(db, handler, LedgerFilter(q="外县线索")).rows == []
     assert len(ledger_page(db, user(db, "inspector"), LedgerFilter(q="外县线索")).rows) == 3
     book = load_workbook(io.BytesIO(b"".join(ledger_xlsx(db, handler, LedgerFilter(q="外县线索")))))
-    assert book.active.max_row == 1  # header only
+    assert book.active.max_row == 2  # the title and the header only
 
 
 def _peak_export(db, actor, f) -> tuple[int, int]:
@@ -134,6 +134,7 @@ def test_export_of_10000_clues_opens_with_the_ledger_columns_and_memory_stays_fl
     data = b"".join(ledger_xlsx(db, leader, LedgerFilter(q="导出测试线索")))
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     rows = sheet.iter_rows(values_only=True)
+    assert str(next(rows)[0]).startswith("问题线索台账（")
     assert tuple(next(rows)) == LEDGER_COLUMNS
     body = list(rows)
     assert len(body) == 10000 and body[0][0] == 1 and body[-1][0] == 10000

@@ -19,6 +19,8 @@ RULE_KEEPERS = frozenset({"admin", "leader", "handler", "leader2"})  # REPORTS_R
 CLUE_READERS = DEMO_STAFF - {"admin"}  # Capability.CLUES_READ
 
 ROWS: dict[str, dict[str, Any]] = {
+    # The ledger export's progress as JSON (web/static/export_job.js): as exports.show.
+    "exports.status": {"roles": DEMO_STAFF - {"admin"}},
     # 重大线索: the clue readers of the jurisdiction (the world's clues are flagged 重大);
     # the 驻委纪检组 member is tested in tests/cases/test_major.py.
     "major.index": {"roles": CLUE_READERS},
@@ -76,6 +78,22 @@ ROWS: dict[str, dict[str, Any]] = {
     "report_rules.override": {"roles": frozenset()},
     "report_rules.drop_override": {"roles": frozenset()},
     "report_rules_api.api_recipients": {"roles": frozenset()},
+    # 文种与文号: administrators of the body (DIRECTORY_MANAGE), within jurisdiction.
+    "documents_admin.types": {"roles": frozenset({"admin"})},
+    "documents_admin.type_form": {"roles": frozenset({"admin"}), "scoped": True},
+    "documents_admin.void": {"roles": frozenset({"admin"}), "scoped": True},
+    # 生成文书 at a clue: its handler and the leaders over it (the matrix drafts the 处置卡,
+    # offered in every state). Issued files and templates: the matrix names id 0 (or no
+    # query), so everyone is refused; tests/documents cover the owners' answers.
+    "letters.compose": {
+        "roles": frozenset({"handler", "leader", "leader2"}),
+        "scoped": True,
+        "reach_all": frozenset(),
+    },
+    "letters.download": {"roles": frozenset()},
+    "letter_templates.index": {"roles": frozenset({"admin"})},
+    "letter_templates.show_preview": {"roles": frozenset()},
+    "letter_templates.retire": {"roles": frozenset()},
 }
 
 # URL argument -> its value on a side of the world (``tests.security.world.Side``).
@@ -88,6 +106,12 @@ ARGS: dict[str, Callable[[Any], object]] = {
     "entry_id": lambda side: 0,
     "rule_id": lambda side: 0,
     "override_id": lambda side: 0,
+    "type_id": lambda side: side.doc_type_id,
+    "number_id": lambda side: side.doc_number_id,
+    "kind": lambda side: "disposal_card",
+    "doc_id": lambda side: 0,
+    "fmt": lambda side: "pdf",
+    "template_id": lambda side: 0,
     "notice_id": lambda side: 0,
 }
 

@@ -59,6 +59,8 @@ class Side:
     rectification_id: int = 0
     supervised_id: int = 0  # a 挂牌督办 mark of the city above side "a" (on side a's clue)
     sample_id: int = 0  # a 回头看 sample of that city
+    doc_type_id: int = 0  # a 文种 of the side's county, and a 文号 issued under it
+    doc_number_id: int = 0
 
 
 @dataclass
@@ -198,6 +200,17 @@ def _supervision(db: Session, clue_id: int) -> tuple[int, int]:
     return mark.id, sample.id
 
 
+def _document_register(db: Session, code: str, handler: str) -> tuple[int, int]:
+    from documents.numbers import TypeInput, issue_number, save_type
+
+    data = TypeInput("letter", "函", f"{code}函")
+    doc_type = save_type(db, user(db, "admin"), unit(db, code), data)
+    save_type(db, user(db, "admin"), unit(db, code), TypeInput("approval", "呈批件", f"{code}呈"))
+    number = issue_number(db, user(db, handler), doc_type, title="移送函")
+    db.commit()
+    return doc_type.id, number.id
+
+
 def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
     world = World()
     cfg = app.config["QINGFENG"]
@@ -241,6 +254,7 @@ def build_world(app: Flask, db: Session, usernames: list[str]) -> World:
         s.campaign_id, s.task_id, s.inspection_id = _campaign(db, side, code)
         s.rectification_id = _rectification(db, side, code)
         s.supervised_id, s.sample_id = _supervision(db, s.clue_id)
+        s.doc_type_id, s.doc_number_id = _document_register(db, code, handler)
         world.sides[side] = s
     delivery = Delivery(
         channel=Channel.EMAIL,

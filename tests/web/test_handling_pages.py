@@ -172,8 +172,8 @@ def test_ledger_page_filters_pages_and_exports_within_jurisdiction(client, db, a
     export = client.get("/ledger/export.xlsx?q=台账测试")
     assert export.status_code == 200 and export.is_streamed
     sheet = load_workbook(io.BytesIO(export.get_data())).active
-    assert tuple(c.value for c in sheet[1]) == LEDGER_COLUMNS
-    assert sheet.max_row == 4
+    assert tuple(c.value for c in sheet[2]) == LEDGER_COLUMNS
+    assert sheet.max_row == 5  # title, header, three clues
     client = switch(app, "reporter")
     assert client.get("/ledger").status_code == 403
 

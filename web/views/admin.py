@@ -6,16 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from config.errors import DomainError
 from config.reference import CATEGORY_LABELS, GRADE_LABELS, OWNERSHIP_LABELS
 from directory.importer import import_directory
-from directory.jurisdiction import get_visible_unit, unit_filter
-from directory.models import UNIT_KIND_LABELS, OrgUnit, UnitKind, User
+from directory.jurisdiction import get_visible_unit
+from directory.models import UNIT_KIND_LABELS, UnitKind, User
 from directory.permissions import Capability, require
+from directory.queries.units import visible_units, visible_users
 from directory.roles import ROLE_LABELS, Role
 from directory.service import InstitutionAttrs, create_unit, create_user, update_unit, update_user
 from directory.totp import reset_totp, totp_enabled
@@ -27,10 +27,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _visible_units():
-    sess = db_session()
-    return sess.scalars(
-        select(OrgUnit).where(unit_filter(sess, current_user)).order_by(OrgUnit.path)
-    ).all()
+    return visible_units(db_session(), current_user)
 
 
 def _unit_choices():
@@ -53,10 +50,7 @@ class UserForm(FlaskForm):
 @bp.route("/users")
 def users():
     require(current_user, Capability.DIRECTORY_MANAGE)
-    sess = db_session()
-    visible = select(OrgUnit.id).where(unit_filter(sess, current_user))
-    rows = sess.scalars(select(User).where(User.unit_id.in_(visible)).order_by(User.username)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=visible_users(db_session(), current_user))
 
 
 def _user_form(user_id: int | None):

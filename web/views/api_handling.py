@@ -13,8 +13,8 @@ no CSRF token; cookie-session writes send it in ``X-CSRFToken`` (``api.csrf_unle
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,19 +24,11 @@ from flask_login import current_user
 from cases import outcomes, records
 from cases.audit import open_sections
 from cases.handling_models import (
-    ClueSubject,
-    FeedbackRecord,
-    InquiryLetter,
-    NegativeListEntry,
     RedPacketSurrender,
-    Referral,
-    Sanction,
-    TalkRecord,
 )
-from cases.models import Clue
 from cases.record_actions import RECORD_ACTIONS
+from cases.record_answers import ANSWERS, moment
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender
-from cases.reference import category_label
 from cases.service import get_clue
 from config.errors import ValidationError
 from web.db import db_session
@@ -51,132 +43,7 @@ bp.before_request(csrf_unless_token)
 
 
 # -- answers -------------------------------------------------------------------------------------
-
-
-def _day(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _moment(dt: datetime) -> str:
-    # Stored in UTC; SQLite hands it back without the offset.
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).isoformat()
-
-
-def _wan(amount: Decimal | None) -> str | None:
-    """An amount as a decimal string: exact, and the same on SQLite and PostgreSQL."""
-    return None if amount is None else format(amount.normalize(), "f")
-
-
-def facts_json(clue: Clue) -> dict[str, Any]:
-    return {
-        "category": clue.category,
-        "category_label": category_label(clue.category),
-        "amount_involved": _wan(clue.amount_involved),
-        "funds_recovered": _wan(clue.funds_recovered),
-        "findings": clue.findings,
-        "findings_text": clue.findings_text or "",
-        "verification_plan": clue.verification_plan or "",
-    }
-
-
-def subject_json(s: ClueSubject) -> dict[str, Any]:
-    where = s.institution
-    return {
-        "id": s.id,
-        "kind": s.kind,
-        "name": s.name,
-        "post": s.post,
-        "post_label": s.post_label,
-        "institution": {"id": where.id, "name": where.name} if where else None,
-        "institution_name": s.institution_name or "",
-        "note": s.note or "",
-        "label": s.label,
-        "created_at": _moment(s.created_at),
-    }
-
-
-def talk_json(t: TalkRecord) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "talked_on": t.talked_on.isoformat(),
-        "person": t.person,
-        "talkers": t.talkers or "",
-        "content": t.content or "",
-        "created_at": _moment(t.created_at),
-    }
-
-
-def inquiry_json(letter: InquiryLetter) -> dict[str, Any]:
-    return {
-        "id": letter.id,
-        "recipient": letter.recipient,
-        "sent_on": letter.sent_on.isoformat(),
-        "reply_due": _day(letter.reply_due),
-        "reply_received_on": _day(letter.reply_received_on),
-        "reply_summary": letter.reply_summary or "",
-    }
-
-
-def handed_down_json(child: Clue) -> dict[str, Any]:
-    """A clue handed down from this one, as the page lists it (no content: it may quote
-    the tip)."""
-    return {
-        "id": child.id,
-        "reference": child.reference,
-        "unit": {"id": child.unit.id, "name": child.unit.name},
-        "state": child.state,
-        "state_label": child.state_label,
-        "superior_due": _day(child.superior_due),
-        "findings": child.findings,
-        "findings_text": child.findings_text or "",
-    }
-
-
-def sanction_json(s: Sanction) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "subject_id": s.subject_id,
-        "subject_name": s.subject.name,
-        "kind": s.kind,
-        "kind_label": s.kind_label,
-        "decided_on": s.decided_on.isoformat(),
-        "executed_on": _day(s.executed_on),
-        "amount": _wan(s.amount),
-        "note": s.note or "",
-    }
-
-
-def referral_json(r: Referral) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "target": r.target,
-        "target_label": r.target_label,
-        "organ": r.organ,
-        "sent_on": r.sent_on.isoformat(),
-        "receipt_due": _day(r.receipt_due),
-        "received_on": _day(r.received_on),
-        "outcome": r.outcome or "",
-        "outcome_on": _day(r.outcome_on),
-        "outcome_due": _day(r.outcome_due),  # chased once receipted (referral_outcome)
-    }
-
-
-def feedback_json(f: FeedbackRecord) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "mode": f.mode,
-        "mode_label": f.mode_label,
-        "method": f.method,
-        "method_label": f.method_label,
-        "given_on": _day(f.given_on),
-        "public_wording": f.public_wording or "",
-        "na_reason": f.na_reason or "",
-        "created_at": _moment(f.created_at),
-    }
-
-
-def negative_json(e: NegativeListEntry) -> dict[str, Any]:
-    return {"id": e.id, "supplier": e.supplier, "reason": e.reason, "listed_on": _day(e.listed_on)}
+# A clue record's answer is derived from its actions' fields (``cases.record_answers``).
 
 
 def redpacket_json(row: RedPacketSurrender) -> dict[str, Any]:
@@ -190,7 +57,7 @@ def redpacket_json(row: RedPacketSurrender) -> dict[str, Any]:
         "received_on": row.received_on.isoformat(),
         "surrendered_on": row.surrendered_on.isoformat(),
         "receipt_no": row.receipt_no,
-        "created_at": _moment(row.created_at),
+        "created_at": moment(row.created_at),
     }
 
 
@@ -241,37 +108,26 @@ def checked_body(specs: Iterable[FieldSpec]) -> dict:
 
 # -- clue records --------------------------------------------------------------------------------
 
-# The answer to each kind of record (``RecordAction.answer``), as the description shows it.
-ANSWERS: dict[str, Callable[[Clue, Any], dict[str, Any]]] = {
-    "Subject": lambda c, r: subject_json(r),
-    "Facts": lambda c, r: facts_json(c),
-    "Talk": lambda c, r: talk_json(r),
-    "Inquiry": lambda c, r: inquiry_json(r),
-    "HandedDown": lambda c, r: handed_down_json(r),
-    "Sanction": lambda c, r: sanction_json(r),
-    "Referral": lambda c, r: referral_json(r),
-    "Feedback": lambda c, r: feedback_json(r),
-    "NegativeListEntry": lambda c, r: negative_json(r),
-}
-assert {a.answer for a in RECORD_ACTIONS.values()} <= ANSWERS.keys(), "an answer is missing"
-
 
 @bp.get("/clues/<int:clue_id>/records")
 def clue_records(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
+    lists: dict[str, tuple[str, Iterable[Any]]] = {
+        "subjects": ("Subject", records.subjects(sess, clue)),
+        "talks": ("Talk", records.talks(sess, clue)),
+        "inquiries": ("Inquiry", records.inquiries(sess, clue)),
+        "handed_down": ("HandedDown", records.children(sess, clue)),
+        "sanctions": ("Sanction", outcomes.sanctions(sess, clue)),
+        "referrals": ("Referral", outcomes.referrals(sess, clue)),
+        "feedback": ("Feedback", outcomes.feedback_records(sess, clue)),
+    }
     return {
         "clue_id": clue.id,
         "state": clue.state,
         "editable": sorted(open_sections(sess, current_user, clue)),
-        "facts": facts_json(clue),
-        "subjects": [subject_json(s) for s in records.subjects(sess, clue)],
-        "talks": [talk_json(t) for t in records.talks(sess, clue)],
-        "inquiries": [inquiry_json(i) for i in records.inquiries(sess, clue)],
-        "handed_down": [handed_down_json(c) for c in records.children(sess, clue)],
-        "sanctions": [sanction_json(s) for s in outcomes.sanctions(sess, clue)],
-        "referrals": [referral_json(r) for r in outcomes.referrals(sess, clue)],
-        "feedback": [feedback_json(f) for f in outcomes.feedback_records(sess, clue)],
+        "facts": ANSWERS["Facts"].json(clue, clue),
+        **{key: [ANSWERS[name].json(clue, r) for r in rows] for key, (name, rows) in lists.items()},
     }
 
 
@@ -283,7 +139,7 @@ def write_record(clue_id: int, action: str):
     record_action = RECORD_ACTIONS[action]
     data = checked_body(record_action.fields)
     result = record_action(sess, current_user, clue, data)
-    return ANSWERS[record_action.answer](clue, result), 201 if record_action.creates else 200
+    return ANSWERS[record_action.answer].json(clue, result), 201 if record_action.creates else 200
 
 
 # -- red-packet register -------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from campaigns.checklists import GROUP_VIOLATIONS
@@ -24,7 +23,8 @@ from campaigns.inspections import (
 )
 from campaigns.models import TASK_STATUS_LABELS, TaskStatus
 from campaigns.overview import compliance, inspection_progress
-from campaigns.scope import describe, scope_clause
+from campaigns.queries.scope import inspectable_institutions, scope_choices
+from campaigns.scope import describe
 from campaigns.service import (
     NewCampaign,
     add_phase,
@@ -39,8 +39,7 @@ from campaigns.tasks import add_progress, effective_status, get_task, import_tas
 from campaigns.tasks import tasks_by_office as by_office
 from config.errors import DomainError, ValidationError
 from config.reference import STAT_CLASS_LABELS
-from directory.jurisdiction import body_of, unit_filter
-from directory.models import OrgUnit, UnitKind
+from directory.models import UnitKind
 from directory.permissions import Capability, can, require
 from web.db import db_session
 from web.unit_of_work import back_to, to_referrer, unit_of_work
@@ -82,17 +81,7 @@ def _scope_ids(values: list[str]) -> tuple[int, ...]:
 
 def _new_form(sess, values: MultiDict[str, str], status: int = 200):
     """The form with the bodies below the actor's body offered as the campaign's scope."""
-    body = body_of(sess, current_user.unit)
-    units = sess.scalars(
-        select(OrgUnit)
-        .where(
-            OrgUnit.kind.in_((UnitKind.CITY, UnitKind.COUNTY)),
-            OrgUnit.active,
-            OrgUnit.path.startswith(body.path, autoescape=True),
-            OrgUnit.id != body.id,
-        )
-        .order_by(OrgUnit.path)
-    ).all()
+    units = scope_choices(sess, current_user)
     return render_template(
         "campaigns/new.html",
         values=values,
@@ -223,15 +212,6 @@ def progress(task_id: int):
     return redirect(url_for("campaigns.board"))
 
 
-def _institutions(sess, campaign):
-    """The institutions in the campaign's scope that the actor may inspect."""
-    return sess.scalars(
-        select(OrgUnit)
-        .where(OrgUnit.active, scope_clause(campaign), unit_filter(sess, current_user))
-        .order_by(OrgUnit.path)
-    ).all()
-
-
 def _answers(form, checklist) -> dict:
     answers: dict[str, dict[str, str]] = {}
     for item in checklist.items:
@@ -285,7 +265,7 @@ def _inspection_form(sess, campaign, checklist, values, status):
         "campaigns/inspection_form.html",
         campaign=campaign,
         checklist=checklist,
-        institutions=_institutions(sess, campaign),
+        institutions=inspectable_institutions(sess, current_user, campaign),
         values=values,
         violations=GROUP_VIOLATIONS,
         today=local_today(),

@@ -12,6 +12,7 @@ from cases.queries.approval import approval_request
 from cases.queries.clue_page import clue_page
 from cases.queries.timeline import clue_timeline
 from cases.reference import CHANNEL_LABELS
+from documents.letters import letters_panel
 from tips.portal import public_messages
 
 
@@ -46,5 +47,6 @@ def render_clue(
         following=page.following,
         follower_count=page.follower_count,
         **page.handling.as_context(),
+        letters=letters_panel(sess, current_user, clue),
         portal_messages=public_messages(sess, clue.tip) if clue.tip is not None else [],
     ), status

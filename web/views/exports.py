@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from cases.export_jobs import STATUS_LABELS, job_file, job_of, run_export, start_ledger_export
@@ -42,6 +42,22 @@ def show(job_id: int):
     status = job.shown_status(utcnow())
     return render_template(
         "ledger/export_job.html", job=job, status=status, label=STATUS_LABELS[status]
+    )
+
+
+@bp.route("/ledger/exports/<int:job_id>/status")
+def status(job_id: int):
+    """The job's progress as JSON, polled by the progress page (web/static/export_job.js)."""
+    _require_ledger_role()
+    job = job_of(db_session(), current_user, job_id)
+    shown = job.shown_status(utcnow())
+    return jsonify(
+        status=shown,
+        label=STATUS_LABELS[shown],
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        download=url_for("exports.download", job_id=job.id) if shown == "done" else None,
     )
 
 

@@ -57,7 +57,7 @@ def index():
     # deadlines (leaders); never for a hospital's reporter.
     alerts = calendar_alerts(sess, today) if can(current_user, Capability.CALENDAR_ALERTS) else []
     pending = None
-    if role in (Role.ADMIN, Role.LEADER):
+    if can(current_user, Capability.CALENDAR_ALERTS):  # as the alerts above
         pending = pending_panel(sess, None if role is Role.ADMIN else units)
     admin = admin_alerts(sess, current_user, today) if role is Role.ADMIN else None
     intake = intake_queue(sess, current_user) if role is Role.CLERK else None

@@ -19,21 +19,18 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.attachments import Upload
 from config.database import is_valid_id
 from directory.jurisdiction import body_of, get_visible_unit
-from directory.permissions import Capability, can
 from reporting import attachments as files
 from reporting import cells
 from reporting.filing import note_opened
 from reporting.forms import FORMS, form_for
 from reporting.layout import body_rows, header_rows
 from reporting.lifecycle import SUBMISSION_LIFECYCLE
-from reporting.models import Obligation
 from reporting.overview import compliance, export_rollup, export_submission, unit_rollup
-from reporting.queries.home import obligation_badge
+from reporting.queries.tasks import task_list
 from reporting.sending import preview_send, send_typed
 from reporting.submissions import (
     amend,
@@ -49,42 +46,23 @@ from web.db import db_session
 from web.files import file_store, send_bytes
 from web.unit_of_work import back_to, unit_of_work
 from web.views.reporting_form import posted_version, refused, render_editor, typed_fields
-from workflow.calendar_service import calendar_alerts
 from workflow.engine import local_today
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _badge(sess, ob: Obligation, today: date) -> str:
-    return obligation_badge(sess, ob, today)
-
-
 @bp.route("/")
 def tasks():
     """我的报表任务: this unit's obligations of the current and the next deadline."""
-    sess = db_session()
-    today = local_today()
-    body = body_of(sess, current_user.unit)
-    obligations = sess.scalars(
-        select(Obligation)
-        .where(Obligation.unit_id == body.id, Obligation.period_end >= date(today.year - 1, 12, 1))
-        .order_by(Obligation.due_on.is_(None), Obligation.due_on, Obligation.form_code)
-    ).all()
-    open_or_recent = [
-        ob for ob in obligations if ob.state != "accepted" or (ob.due_on and ob.due_on >= today)
-    ]
+    page = task_list(db_session(), current_user, local_today())
     return render_template(
         "reporting/tasks.html",
-        body=body,
-        obligations=open_or_recent,
-        badges={ob.id: _badge(sess, ob, today) for ob in open_or_recent},
+        body=page.body,
+        obligations=page.obligations,
+        badges=page.badges,
         forms=FORMS,
-        # The calendar alert is for administrators and leaders, never a hospital's reporter.
-        alerts=calendar_alerts(sess, today)
-        if can(current_user, Capability.CALENDAR_ALERTS)
-        and any(o.due_on is None for o in obligations)
-        else [],
+        alerts=page.alerts,
     )
 
 

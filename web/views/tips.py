@@ -7,19 +7,17 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.attachments import purged_message
-from cases.models import Clue
+from cases.queries.tip_page import tip_page
 from config.errors import DomainError, NotFound
 from config.filenames import client_filename
 from config.localtime import LOCAL_TZ
-from directory.models import User
 from tips import custody
 from tips.channels import CHANNEL_FIELDS, CHANNELS
-from tips.models import PortalMessage, TipAttachment
+from tips.models import TipAttachment
 from tips.portal import office_reply
-from tips.service import can_reveal, get_tip, reveal_identity, reveal_log, tips_query
+from tips.service import can_reveal, get_tip, reveal_identity, tips_query
 from web.db import db_session
 from web.files import file_store, send_bytes
 from web.tipsweb import settings, vault
@@ -58,34 +56,22 @@ def index():
 
 
 def _render_tip(sess, tip, identity=None, status=200):
-    clue = sess.get(Clue, tip.clue_id) if tip.clue_id else None
-    messages = sess.scalars(
-        select(PortalMessage).where(PortalMessage.tip_id == tip.id).order_by(PortalMessage.id)
-    ).all()
-    logs = reveal_log(sess, current_user, tip) if tip.identity_token else []
-    may_reveal = can_reveal(sess, current_user, tip)
-    two_person = settings().reveal_two_person
-    requests = custody.requests_for(sess, tip) if two_person and tip.identity_token else []
-    if not may_reveal:
-        requests = []
-    people = {r.user_id for r in logs} | {r.requested_by_id for r in requests}
-    people |= {r.decided_by_id for r in requests if r.decided_by_id}
-    names = dict(sess.execute(select(User.id, User.display_name).where(User.id.in_(people))).all())
+    page = tip_page(sess, current_user, tip, two_person=settings().reveal_two_person)
     return render_template(
         "tips/show.html",
         tip=tip,
-        clue=clue,
+        clue=page.clue,
         channels=CHANNELS,
         fields=CHANNEL_FIELDS.get(tip.channel, ()),
-        may_reveal=may_reveal,
-        two_person=two_person,
-        approval=custody.approval_for(sess, current_user, tip) if two_person else None,
-        reveal_requests=requests,
+        may_reveal=page.may_reveal,
+        two_person=page.two_person,
+        approval=page.approval,
+        reveal_requests=page.requests,
         request_labels=custody.STATUS_LABELS,
         identity=identity,
-        reveals=logs if may_reveal else [],
-        messages=messages,
-        names=names,
+        reveals=page.reveals,
+        messages=page.messages,
+        names=page.names,
     ), status
 
 

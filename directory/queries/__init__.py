@@ -1,0 +1,1 @@
+"""Page read models of the directory (no Flask)."""
