@@ -163,8 +163,9 @@ def test_the_query_count_does_not_grow_with_the_referrals(db):
         assert len({m.subject_ref for m in messages}) >= n
         return len(seen)
 
-    # receipts: referrals, offices, people, subscribers; outcomes: the referrals (none here)
-    assert statements(2) == statements(20) == 5
+    # the chunk's referral ids; receipts: referrals, offices, people, subscribers; outcomes:
+    # the referrals (none here)
+    assert statements(2) == statements(20) == 6
 
 
 def test_messages_render_in_chinese_with_the_reference_and_link(db):
