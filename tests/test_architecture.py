@@ -188,28 +188,11 @@ def test_the_role_tuple_check_sees_a_tuple():
 
 
 # Issue 17 move 6: page read models live in the packages' ``queries`` modules; views call
-# them and render. The queries still written in views are listed with their count of
-# ``select(``: the list may only shrink (move the query, then lower or drop the entry).
-VIEW_QUERIES_LEFT: dict[str, int] = {
-    "web/views/api.py": 1,
-    "web/views/home.py": 5,
-    "web/views/ledger.py": 3,
-    "web/views/mailbox.py": 3,
-    "web/views/rectification.py": 1,
-    "web/views/registers.py": 1,
-    "web/views/reporting_api.py": 1,
-}
-
-
+# them and render. No view writes a query (``select(``) of its own.
 def test_page_queries_live_in_the_packages():
     counts = {}
     for path in sorted((ROOT / "web" / "views").rglob("*.py")):
         found = path.read_text(encoding="utf-8").count("select(")
         if found:
             counts[path.relative_to(ROOT).as_posix()] = found
-    grown = {name: n for name, n in counts.items() if n > VIEW_QUERIES_LEFT.get(name, 0)}
-    assert not grown, f"write the page query in <package>/queries/, not in the view: {grown}"
-    stale = {
-        n: counts.get(n, 0) for n, left in VIEW_QUERIES_LEFT.items() if counts.get(n, 0) < left
-    }
-    assert not stale, f"fewer left than listed, lower VIEW_QUERIES_LEFT: {stale}"
+    assert not counts, f"write the page query in <package>/queries/, not in the view: {counts}"

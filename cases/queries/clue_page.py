@@ -23,8 +23,8 @@ from cases.service import available, deadlines, timeline
 from cases.states import CLOSED_STATES, ClueState
 from cases.subscriptions import can_follow, subscribers_of
 from config.errors import CalendarUnknown
-from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
+from directory.queries.units import visible_bodies
 from workflow.engine import calendar_for, local_today
 from workflow.lifecycle import FieldKind
 from workflow.pending import PendingDeadline
@@ -108,13 +108,7 @@ def clue_page(session: Session, actor: User, clue: Clue) -> CluePage:
 
 def intake_bodies(session: Session, actor: User) -> list[OrgUnit]:
     """The bodies (not offices) in ``actor``'s jurisdiction, in tree order."""
-    return list(
-        session.scalars(
-            select(OrgUnit)
-            .where(unit_filter(session, actor), OrgUnit.kind != UnitKind.OFFICE)
-            .order_by(OrgUnit.path)
-        ).all()
-    )
+    return visible_bodies(session, actor)
 
 
 def blocked_steps(actor: User, clue: Clue, actions) -> list[tuple[str, str]]:
