@@ -26,14 +26,11 @@ from workflow.pending import pending_counts, pending_rows
 
 bp = Blueprint("home", __name__)
 
-# What each role is waiting on: (panel title, clue states).
-WAITING: dict[Role, tuple[str, tuple[str, ...]]] = {
-    Role.CLERK: ("待受理的线索", (ClueState.RECEIVED, ClueState.REGISTERED)),
-    Role.LEADER: (
-        "待我审批",
-        (ClueState.PENDING_APPROVAL, ClueState.RESULT_REVIEW, ClueState.PENDING_WRITE_OFF),
-    ),
-}
+# Clues waiting on whoever holds the capability: (capability, panel title, clue states).
+# (The leader's approvals are a list of the workbench, ``cases.queries.workbench``.)
+WAITING: tuple[tuple[Capability, str, tuple[str, ...]], ...] = (
+    (Capability.INTAKE_REMINDERS, "待受理的线索", (ClueState.RECEIVED, ClueState.REGISTERED)),
+)
 
 
 @bp.route("/")
@@ -78,9 +75,9 @@ def _clue_panels(sess, role: Role, units, today) -> list:
     panels = []
     if role is Role.HANDLER:
         panels.append(("我承办的线索（按期限排序）", my_clues(sess, current_user)))
-    if role in WAITING:
-        title, states = WAITING[role]
-        panels.append((title, clues_in_states(sess, units, states)))
+    for capability, title, states in WAITING:
+        if can(current_user, capability):
+            panels.append((title, clues_in_states(sess, units, states)))
     if role is Role.INSPECTOR:
         panels.append(("已逾期的线索", overdue_clues(sess, units, today)))
     return panels
