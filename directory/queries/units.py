@@ -3,7 +3,7 @@ those of the actor's jurisdiction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,12 +12,36 @@ from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, roles_with
 
+# Under a unit: its offices first (they are the body), then the bodies below, then the
+# institutions; each group by code, then name.
+KIND_RANK = {UnitKind.OFFICE: 0, UnitKind.INSTITUTION: 2}
 
-def visible_units(session: Session, actor: User) -> Sequence[OrgUnit]:
-    """The actor's units in tree order (``OrgUnit.path``)."""
-    return session.scalars(
-        select(OrgUnit).where(unit_filter(session, actor)).order_by(OrgUnit.path)
-    ).all()
+
+def sibling_key(unit: OrgUnit) -> tuple[int, str, str]:
+    return (KIND_RANK.get(UnitKind(unit.kind), 1), unit.code, unit.name)
+
+
+def tree_order(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """``units`` as a tree reads: each parent, then its children (``sibling_key``), depth
+    first. A unit whose parent is not among them starts a tree of its own. (The stored
+    path is ids as text, so ordering by it puts /1/10/ before /1/2/.)"""
+    units = list(units)
+    ids = {u.id for u in units}
+    children: dict[int | None, list[OrgUnit]] = {}
+    for u in units:
+        children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
+    ordered: list[OrgUnit] = []
+    stack = sorted(children.get(None, []), key=sibling_key, reverse=True)
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(sorted(children.get(unit.id, []), key=sibling_key, reverse=True))
+    return ordered
+
+
+def visible_units(session: Session, actor: User) -> list[OrgUnit]:
+    """The actor's units in tree order."""
+    return tree_order(session.scalars(select(OrgUnit).where(unit_filter(session, actor))))
 
 
 def visible_users(session: Session, actor: User) -> Sequence[User]:
@@ -41,10 +65,10 @@ def visible_bodies(session: Session, actor: User, *, limit: int | None = None) -
     stmt = (
         select(OrgUnit)
         .where(unit_filter(session, actor), OrgUnit.kind != UnitKind.OFFICE)
-        .order_by(OrgUnit.path)
+        .order_by(OrgUnit.depth, OrgUnit.id)  # a cut keeps the upper levels
         .limit(limit)
     )
-    return list(session.scalars(stmt).all())
+    return tree_order(session.scalars(stmt))
 
 
 def institutions_below(session: Session, body: OrgUnit, *, limit: int = 500) -> list[OrgUnit]:
@@ -57,10 +81,10 @@ def institutions_below(session: Session, body: OrgUnit, *, limit: int = 500) -> 
             OrgUnit.id != body.id,
             OrgUnit.active,
         )
-        .order_by(OrgUnit.path)
+        .order_by(OrgUnit.depth, OrgUnit.id)
         .limit(limit)
     )
-    return list(session.scalars(stmt).all())
+    return tree_order(session.scalars(stmt))
 
 
 def visible_holders(session: Session, actor: User, capability: Capability) -> list[User]:
