@@ -24,7 +24,6 @@ from config.reference import StatClass
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, require
-from directory.roles import Role
 from reporting.models import ObligationRule
 from reporting.obligations import add_campaign_rule
 
@@ -41,12 +40,11 @@ def can_manage(session: Session, actor: User, campaign: Campaign) -> bool:
     The organising unit is the unit of whoever entered the campaign (the office that runs
     it); other offices of the body only report progress on their own tasks.
     """
-    role = Role(actor.role)
     if not can(actor, Capability.CAMPAIGNS_MANAGE) or not unit_visible(
         session, actor, campaign.issuing_unit
     ):
         return False
-    if role is Role.HANDLER:
+    if not can(actor, Capability.CAMPAIGNS_MANAGE_ALL):
         creator = campaign.created_by
         return creator is not None and creator.unit_id == actor.unit_id
     return True

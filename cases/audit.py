@@ -23,7 +23,7 @@ from config.database import utcnow
 from config.errors import InvalidTransition, NotFound, PermissionDenied
 from directory.jurisdiction import unit_visible
 from directory.models import User
-from directory.roles import Role
+from directory.permissions import Capability, can
 
 S = ClueState
 _HANDLING = frozenset(
@@ -62,7 +62,7 @@ def can_edit(session: Session, actor: User, clue: Clue) -> bool:
     """The clue's handler and the leaders over its unit edit its records; inspectors read."""
     if not unit_visible(session, actor, clue.unit):
         return False
-    return actor.id == clue.handler_id or Role(actor.role) is Role.LEADER
+    return actor.id == clue.handler_id or can(actor, Capability.CLUES_EDIT_ALL)
 
 
 def open_sections(session: Session, actor: User, clue: Clue) -> frozenset[str]:

@@ -47,6 +47,7 @@ class Capability(StrEnum):
     CLUES_READ = "clues.read"
     CLUES_FOLLOW = "clues.follow"
     CLUES_HANDLE = "clues.handle"  # may be assigned a clue (指定承办人)
+    CLUES_EDIT_ALL = "clues.edit.all"  # edits the records of every clue of its units
     TIPS_READ = "tips.read"
     INTAKE = "intake"  # register tips and clues, work the mailbox queue
     IDENTITY_REVEAL = "identity.reveal"
@@ -55,7 +56,13 @@ class Capability(StrEnum):
     REDPACKETS_REGISTER = "redpackets.register"  # an institution registers its own
     REPORTS_FILL = "reports.fill"
     REPORTS_REVIEW = "reports.review"
-    REPORTS_COMPLIANCE = "reports.compliance"
+    REPORTS_COMPLIANCE = "reports.compliance"  # other units' figures: 报送情况, 汇总, charts
+    # The reports of the units directly below the body, beyond a body-wide scope (a handler
+    # reviews what the institutions below send)
+    REPORTS_BELOW = "reports.below"
+    # Reviews every form sent to the body, whichever office it is routed to (分管/主要负责人)
+    REPORTS_REVIEW_ALL = "reports.review.all"
+    REPORTS_RULES_STANDING = "reports.rules.standing"  # the standing rules of the seeds
     # Where forms go and a notice's one-off obligations (reporting.routing, reporting.oneoff)
     REPORTS_RULES = "reports.rules"
     # Rules issued by a body below (periods, deadlines), besides the issuing body's own staff
@@ -66,14 +73,16 @@ class Capability(StrEnum):
     REGISTERS = "registers"  # 登记册: 警示教育, 专题学习, 约谈, 建议书, 通报, 处理措施
     STATS = "stats"
     CAMPAIGNS_READ = "campaigns.read"
-    CAMPAIGNS_MANAGE = "campaigns.manage"
+    CAMPAIGNS_MANAGE = "campaigns.manage"  # the campaigns its own office entered
+    CAMPAIGNS_MANAGE_ALL = "campaigns.manage.all"  # every campaign of its jurisdiction
     UNITS_READ = "units.read"
     DIRECTORY_MANAGE = "directory.manage"  # users, units, import, tokens, TOTP resets
     CALENDAR_MANAGE = "calendar.manage"
     CALENDAR_ALERTS = "calendar.alerts"  # told when a deadline falls in an unconfirmed year
     AUDIT_READ = "audit.read"  # the audit trail, reveal logs included (纪检/督查)
     SYSTEM_MANAGE = "system.manage"  # scheduler, outbox status, dry runs, retention
-    INTAKE_REMINDERS = "reminders.intake"  # told when a clue waits for 受理 past its deadline
+    # Told when a clue waits for 受理 past its deadline; their home lists the clues waiting
+    INTAKE_REMINDERS = "reminders.intake"
     ESCALATIONS = "reminders.escalation"  # told when the body's work runs overdue (升级提醒)
     RECTIFY_READ = "rectification.read"  # the rectification ledger (整改台账)
     RECTIFY_MANAGE = "rectification.manage"  # issue items, 验收/销号 them (the issuing office)
@@ -92,6 +101,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.CLUES_READ: "查看问题线索",
     Capability.CLUES_FOLLOW: "关注线索",
     Capability.CLUES_HANDLE: "承办线索",
+    Capability.CLUES_EDIT_ALL: "修改他人承办线索的办理记录",
     Capability.TIPS_READ: "查看举报",
     Capability.INTAKE: "登记举报和线索",
     Capability.IDENTITY_REVEAL: "查看举报人身份",
@@ -101,6 +111,9 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.REPORTS_FILL: "填报报表",
     Capability.REPORTS_REVIEW: "审核报表",
     Capability.REPORTS_COMPLIANCE: "查看报送情况",
+    Capability.REPORTS_BELOW: "查看和审核直属下级单位的报表",
+    Capability.REPORTS_REVIEW_ALL: "审核本单位收到的全部报表",
+    Capability.REPORTS_RULES_STANDING: "管理默认报送规则",
     Capability.REPORTS_RULES: "管理报送规则和一次性报送任务",
     Capability.REPORTS_RULES_BELOW: "管理下级单位制定的报送规则",
     Capability.REPORTS_DUTY: "承担本单位报表填报和整改报告",
@@ -108,6 +121,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.STATS: "查看统计图表",
     Capability.CAMPAIGNS_READ: "查看专项行动",
     Capability.CAMPAIGNS_MANAGE: "管理专项行动",
+    Capability.CAMPAIGNS_MANAGE_ALL: "管理其他科室组织的专项行动",
     Capability.UNITS_READ: "查看组织机构",
     Capability.DIRECTORY_MANAGE: "管理用户和机构",
     Capability.CALENDAR_MANAGE: "维护工作日历",
@@ -145,7 +159,9 @@ class RoleSpec:
 # The one table of roles: adding a role is a member of ``Role`` and a row here.
 ROLES: dict[Role, RoleSpec] = {
     Role.CLERK: RoleSpec(
-        "登记员", Scope.BODY, _OFFICE | _STAFF | {C.INTAKE, C.IDENTITY_REVEAL, C.INTAKE_REMINDERS}
+        "登记员",
+        Scope.BODY,
+        _OFFICE | _STAFF | {C.INTAKE, C.IDENTITY_REVEAL, C.INTAKE_REMINDERS, C.REPORTS_COMPLIANCE},
     ),
     Role.HANDLER: RoleSpec(
         "承办人",
@@ -161,6 +177,7 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
             C.REPORTS_RULES,
+            C.REPORTS_BELOW,
             C.REGISTERS,
             C.CAMPAIGNS_MANAGE,
             C.MAJOR_FLAG,
@@ -178,6 +195,9 @@ ROLES: dict[Role, RoleSpec] = {
             C.IDENTITY_REVEAL,
             C.IDENTITY_DECIDE,
             C.CLUES_HANDLE,
+            C.CLUES_EDIT_ALL,
+            C.REPORTS_REVIEW_ALL,
+            C.CAMPAIGNS_MANAGE_ALL,
             C.REPORTS_FILL,
             C.REPORTS_REVIEW,
             C.REPORTS_COMPLIANCE,
@@ -227,7 +247,9 @@ ROLES: dict[Role, RoleSpec] = {
             C.REPORTS_COMPLIANCE,
             C.REPORTS_RULES,
             C.REPORTS_RULES_BELOW,
+            C.REPORTS_RULES_STANDING,
             C.CAMPAIGNS_MANAGE,
+            C.CAMPAIGNS_MANAGE_ALL,
             C.UNITS_READ,
             C.DIRECTORY_MANAGE,
             C.CALENDAR_MANAGE,

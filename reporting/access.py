@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from directory.jurisdiction import body_of, unit_filter, unit_visible
 from directory.models import OrgUnit, User
 from directory.permissions import Capability, can
-from directory.roles import Role
 from reporting.models import ObligationRule
 from reporting.routing import routed_to
 
@@ -23,7 +22,7 @@ from reporting.routing import routed_to
 def report_unit_filter(session: Session, actor: User) -> ColumnElement[bool]:
     """A WHERE clause on ``OrgUnit``: the units whose reports ``actor`` may read."""
     clause = unit_filter(session, actor)
-    if Role(actor.role) is Role.HANDLER:
+    if can(actor, Capability.REPORTS_BELOW):
         clause = or_(clause, OrgUnit.parent_id == body_of(session, actor.unit).id)
     return clause
 
@@ -36,7 +35,7 @@ def can_read(session: Session, actor: User, unit: OrgUnit) -> bool:
     if unit_visible(session, actor, unit):
         return True
     return (
-        Role(actor.role) is Role.HANDLER
+        can(actor, Capability.REPORTS_BELOW)
         and unit.parent is not None
         and body_of(session, unit.parent).id == body_of(session, actor.unit).id
     )

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from config.errors import PermissionDenied
 from directory.jurisdiction import body_of
 from directory.models import OrgUnit, User
-from directory.roles import Role
+from directory.permissions import Capability, require
 from reporting.access import report_unit_filter
 from reporting.forms import FORMS
 from reporting.models import Obligation, ObligationState
@@ -36,10 +35,9 @@ def compliance_by_period(
 ) -> list[PeriodCompliance]:
     """The last ``periods`` periods of ``form_code`` with a deadline, oldest first.
 
-    Reporters see no one else's compliance (reporting.overview.compliance has the same rule).
+    Only holders of ``REPORTS_COMPLIANCE`` see it (as ``reporting.overview.compliance``).
     """
-    if Role(actor.role) is Role.REPORTER:
-        raise PermissionDenied("您的角色无权查看报送情况。")
+    require(actor, Capability.REPORTS_COMPLIANCE)
     if form_code not in FORMS:
         return []
     body = body_of(session, actor.unit)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from config.errors import NotFound, PermissionDenied
 from config.filenames import download_name
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, can, require
 from reporting import cells
 from reporting.access import can_read, report_unit_filter
 from reporting.export import SheetSpec, export_xlsx
@@ -98,7 +98,7 @@ def unit_rollup(
     """The unit's totals of one form and period from its subordinates' accepted figures.
 
     Two queries whatever the size of the subtree: its units, and their accepted figures."""
-    if not can_read(session, actor, unit) or Role(actor.role) is Role.REPORTER:
+    if not can_read(session, actor, unit) or not can(actor, Capability.REPORTS_COMPLIANCE):
         raise NotFound("未找到该单位，或不在您的管辖范围内。")
     form = FORMS.get(form_code)
     if form is None or form.kind is FormKind.TEXT:
@@ -142,8 +142,9 @@ def compliance(
     session: Session, actor: User, unit: OrgUnit, period_start: date, today: date
 ) -> tuple[list[ComplianceSummary], list[Obligation]]:
     """Per form, how many units submitted, were returned, are late or have not started."""
-    if not can_read(session, actor, unit) or Role(actor.role) is Role.REPORTER:
+    if not can_read(session, actor, unit):
         raise PermissionDenied("您的角色无权查看报送情况。")
+    require(actor, Capability.REPORTS_COMPLIANCE)
     where = _visible_obligations(session, actor, unit, period_start)
     st = Obligation.state
 

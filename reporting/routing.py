@@ -21,7 +21,6 @@ from config.textlimits import checked
 from directory.jurisdiction import body_of, unit_visible
 from directory.models import OrgUnit, UnitKind, User
 from directory.permissions import Capability, can, require
-from directory.roles import Role
 from reporting.models import Cycle, DeadlineOverride, Obligation, ObligationRule, RuleRecipient
 from reporting.obligations import date_pending_obligations, period_containing
 
@@ -66,7 +65,7 @@ def routed_to(actor: User, rule: ObligationRule | None, unit: OrgUnit) -> bool:
     """A reviewer of the body above also belongs to the receiving office, if one is named.
 
     The body's leaders keep the review of every form of their body (分管/主要负责人)."""
-    if rule is None or Role(actor.role) is Role.LEADER:
+    if rule is None or can(actor, Capability.REPORTS_REVIEW_ALL):
         return True
     offices = recipient_offices(rule, unit)
     return not offices or actor.unit_id in {o.id for o in offices}
@@ -95,7 +94,7 @@ def may_manage(session: Session, actor: User, rule: ObligationRule) -> bool:
     rules of the seeds belong to the administrators and the province's offices."""
     body = body_of(session, actor.unit)
     if rule.issuer_unit_id is None:
-        return Role(actor.role) is Role.ADMIN or body.parent_id is None
+        return can(actor, Capability.REPORTS_RULES_STANDING) or body.parent_id is None
     return body.id == rule.issuer_unit_id or (
         can(actor, Capability.REPORTS_RULES_BELOW)
         and unit_visible(session, actor, session.get(OrgUnit, rule.issuer_unit_id))  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from typing import Any
 from cases.audit import SECTION_STATES
 from cases.record_actions import RECORD_ACTIONS
 from cases.record_answers import ANSWERS
+from cases.record_views import RECORD_LISTS
 from cases.redpacket import REDPACKET_FIELDS
 from cases.states import ClueState
 from web.openapi_parts import MAX_ID, error_responses, json_request, json_response, path_id
@@ -63,13 +64,7 @@ HANDLING_SCHEMAS: dict[str, Any] = {
         state=STATE,
         editable={"type": "array", "items": _choice(SECTION_STATES)},
         facts=_ref("Facts"),
-        subjects=_list("Subject"),
-        talks=_list("Talk"),
-        inquiries=_list("Inquiry"),
-        handed_down=_list("HandedDown"),
-        sanctions=_list("Sanction"),
-        referrals=_list("Referral"),
-        feedback=_list("Feedback"),
+        **{lst.key: _list(lst.answer) for lst in RECORD_LISTS},
     ),
     "RedPacket": _object(
         id=INT,
@@ -89,7 +84,8 @@ HANDLING_SCHEMAS: dict[str, Any] = {
 HANDLING_PATHS: dict[str, Any] = {
     "/api/clues/{clue_id}/records": {
         "get": {
-            "summary": "线索的办理记录：当事人、违规事实、谈话函询、交办、处理处置、移送、反馈",
+            "summary": "线索的办理记录：当事人、违规事实、谈话函询、交办、处理处置、移送、反馈、"
+            "供应商负面名单",
             "description": "与线索页面所示相同；不含举报人身份。editable 为当前可修改的部分。",
             "parameters": [path_id("clue_id")],
             "responses": {"200": json_response(_ref("ClueRecords")), **error_responses(401, 404)},

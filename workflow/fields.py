@@ -172,6 +172,16 @@ class FieldSpec:
             return format(Decimal(value).normalize(), "f")
         return value
 
+    def shown(self, value: Any) -> str:
+        """What a page shows of a stored value ("" when not set): a choice by its label
+        (a code no longer offered as itself), a date ISO, an amount as its exact decimal.
+        An id is shown as the number; the caller names what it points at."""
+        if value is None or value == "":
+            return ""
+        if self.kind is FieldKind.CHOICE:
+            return dict(self.choices).get(str(value), str(value))
+        return str(self.answer(value))
+
     def answer_schema(self, *, always: bool) -> dict[str, Any]:
         """The JSON Schema of ``answer``; ``always``: every stored record has a value (a
         required field of the step that creates it). A stored choice is a plain string:

@@ -23,3 +23,16 @@ def open_clues(session: Session, actor: User) -> list[Clue]:
         .limit(LIMIT)
     )
     return list(session.scalars(stmt).all())
+
+
+def clue_page_after(
+    session: Session, actor: User, *, state: str | None, before: int | None, limit: int
+) -> list[Clue]:
+    """The API's list: clues in ``actor``'s jurisdiction (in ``state``), newest first, with
+    ids below ``before``; one more than ``limit`` tells there is a next page."""
+    stmt = select(Clue).where(Clue.unit_id.in_(visible_unit_ids(session, actor)))
+    if state:
+        stmt = stmt.where(Clue.state == state)
+    if before is not None:
+        stmt = stmt.where(Clue.id < before)
+    return list(session.scalars(stmt.order_by(Clue.id.desc()).limit(limit + 1)).all())

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases import outcomes, records, reference, route_deadline
+from cases import records, reference, route_deadline
 from cases.assignees import assignable_handlers
 from cases.attachments import attachments
 from cases.audit import history, open_sections
@@ -18,12 +18,13 @@ from cases.closeout import missing_items
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
 from cases.record_actions import RECORD_ACTIONS
+from cases.record_views import RecordView, record_view, record_views
 from cases.service import available, deadlines, timeline
 from cases.states import CLOSED_STATES, ClueState
 from cases.subscriptions import can_follow, subscribers_of
 from config.errors import CalendarUnknown
-from directory.jurisdiction import unit_filter
 from directory.models import OrgUnit, UnitKind, User
+from directory.queries.units import visible_bodies
 from workflow.engine import calendar_for, local_today
 from workflow.lifecycle import FieldKind
 from workflow.pending import PendingDeadline
@@ -40,16 +41,11 @@ class HandlingSections:
     sections: frozenset[str]
     record_actions: Any
     ref: Any
-    subjects: list
+    facts: RecordView
+    records: dict[str, list[RecordView]]  # by ``cases.record_views.RECORD_LISTS`` key
     subject_choices: list[tuple[int, str]]
     unit_choices: list[tuple[int, str]]
-    talks: list
-    inquiries: list
-    pending_due: dict[tuple[str, int], str]
     children: list
-    sanctions: list
-    referrals: list
-    feedback: list
     attachments: list
     missing: list
     history: list
@@ -112,13 +108,7 @@ def clue_page(session: Session, actor: User, clue: Clue) -> CluePage:
 
 def intake_bodies(session: Session, actor: User) -> list[OrgUnit]:
     """The bodies (not offices) in ``actor``'s jurisdiction, in tree order."""
-    return list(
-        session.scalars(
-            select(OrgUnit)
-            .where(unit_filter(session, actor), OrgUnit.kind != UnitKind.OFFICE)
-            .order_by(OrgUnit.path)
-        ).all()
-    )
+    return visible_bodies(session, actor)
 
 
 def blocked_steps(actor: User, clue: Clue, actions) -> list[tuple[str, str]]:
@@ -187,21 +177,16 @@ def handling_sections(session: Session, actor: User, clue: Clue) -> HandlingSect
             ).all()
         )
     closing = clue.state in (ClueState.FEEDBACK, ClueState.PENDING_WRITE_OFF)
-    subjects = records.subjects(session, clue)
+    views = record_views(session, clue, _pending_dues(session, clue))
     return HandlingSections(
         sections=sections,
         record_actions=RECORD_ACTIONS,
         ref=reference,
-        subjects=subjects,
-        subject_choices=[(s.id, s.label) for s in subjects],
+        facts=record_view("Facts", clue),
+        records=views,
+        subject_choices=[(v.id, v.record.label) for v in views["subjects"]],
         unit_choices=[(u.id, u.name) for u in lower],
-        talks=records.talks(session, clue),
-        inquiries=records.inquiries(session, clue),
-        pending_due=_pending_dues(session, clue),
         children=records.children(session, clue),
-        sanctions=outcomes.sanctions(session, clue),
-        referrals=outcomes.referrals(session, clue),
-        feedback=outcomes.feedback_records(session, clue),
         attachments=attachments(session, clue),
         missing=missing_items(session, clue) if closing else [],
         history=history(session, actor, clue),

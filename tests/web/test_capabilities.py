@@ -151,6 +151,7 @@ MENUS: dict[Role, tuple[str, ...]] = {
         "线索台账",
         "整改台账",
         "红包上缴",
+        "报送情况",  # the compliance pages were open to clerks; now their menu says so
         "统计图表",
         "举报登记",
         "举报",

@@ -118,7 +118,7 @@ def test_handling_journey_in_the_browser_with_every_step_in_the_timeline(client,
     assert clue.state == ClueState.WRITTEN_OFF
     html = page(client, clue)
     for text in (
-        "函询张某",
+        "<dt>被函询人</dt><dd>张某</dd>",
         "更新核查方案",
         "登记当事人：张某",
         "查实收受红包",

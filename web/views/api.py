@@ -10,16 +10,15 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases import route_deadline
 from cases.lifecycle import CLUE_LIFECYCLE
 from cases.models import Clue
+from cases.queries.clue_list import clue_page_after
 from cases.service import available, deadlines, fire, get_clue, timeline
 from cases.states import ClueState
 from config.database import MAX_ID
 from config.errors import ValidationError
-from directory.jurisdiction import visible_unit_ids
 from web.db import db_session
 from web.extensions import csrf_unless_token
 from web.openapi import SPEC
@@ -71,14 +70,10 @@ def list_clues():
     sess = db_session()
     limit = min(max(_int_arg("limit", 50) or 50, 1), MAX_LIMIT)
     cursor = _int_arg("cursor")
-    stmt = select(Clue).where(Clue.unit_id.in_(visible_unit_ids(sess, current_user)))
-    if state := request.args.get("state"):
-        if state not in {str(s) for s in ClueState}:  # also keeps NUL bytes from PostgreSQL
-            raise ValidationError("参数 state 不是有效的线索状态。", details={"state": "unknown"})
-        stmt = stmt.where(Clue.state == state)
-    if cursor is not None:
-        stmt = stmt.where(Clue.id < cursor)
-    rows = sess.scalars(stmt.order_by(Clue.id.desc()).limit(limit + 1)).all()
+    state = request.args.get("state") or None
+    if state is not None and state not in {str(s) for s in ClueState}:  # and NUL bytes (PG)
+        raise ValidationError("参数 state 不是有效的线索状态。", details={"state": "unknown"})
+    rows = clue_page_after(sess, current_user, state=state, before=cursor, limit=limit)
     items = [clue_json(c) for c in rows[:limit]]
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return jsonify({"items": items, "next_cursor": next_cursor})

@@ -21,13 +21,13 @@ from typing import Any
 from flask import Blueprint, request
 from flask_login import current_user
 
-from cases import outcomes, records
 from cases.audit import open_sections
 from cases.handling_models import (
     RedPacketSurrender,
 )
 from cases.record_actions import RECORD_ACTIONS
 from cases.record_answers import ANSWERS, moment
+from cases.record_views import RECORD_LISTS
 from cases.redpacket import RegisterFilter, list_surrenders, register_surrender
 from cases.service import get_clue
 from config.errors import ValidationError
@@ -113,21 +113,15 @@ def checked_body(specs: Iterable[FieldSpec]) -> dict:
 def clue_records(clue_id: int):
     sess = db_session()
     clue = get_clue(sess, current_user, clue_id)
-    lists: dict[str, tuple[str, Iterable[Any]]] = {
-        "subjects": ("Subject", records.subjects(sess, clue)),
-        "talks": ("Talk", records.talks(sess, clue)),
-        "inquiries": ("Inquiry", records.inquiries(sess, clue)),
-        "handed_down": ("HandedDown", records.children(sess, clue)),
-        "sanctions": ("Sanction", outcomes.sanctions(sess, clue)),
-        "referrals": ("Referral", outcomes.referrals(sess, clue)),
-        "feedback": ("Feedback", outcomes.feedback_records(sess, clue)),
-    }
     return {
         "clue_id": clue.id,
         "state": clue.state,
         "editable": sorted(open_sections(sess, current_user, clue)),
         "facts": ANSWERS["Facts"].json(clue, clue),
-        **{key: [ANSWERS[name].json(clue, r) for r in rows] for key, (name, rows) in lists.items()},
+        **{
+            lst.key: [ANSWERS[lst.answer].json(clue, r) for r in lst.load(sess, clue)]
+            for lst in RECORD_LISTS
+        },
     }
 
 

@@ -14,7 +14,7 @@ from config.localtime import local_date
 from directory.jurisdiction import get_visible_unit
 from directory.models import OrgUnit
 from directory.permissions import Capability, require
-from directory.queries.units import visible_bodies
+from directory.queries.units import document_bodies
 from documents.numbers import TypeInput, save_type, void_number
 from documents.register import TYPE_CODES, get_type, recent_numbers, visible_types
 from web.db import db_session
@@ -42,7 +42,7 @@ class VoidForm(FlaskForm):
 
 
 def _bodies() -> list[OrgUnit]:
-    return list(visible_bodies(db_session(), current_user))
+    return list(document_bodies(db_session(), current_user))
 
 
 @bp.route("/types")

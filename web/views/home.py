@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from cases.models import Clue
+from cases.queries.home import clue_references, clues_in_states, my_clues, overdue_clues
 from cases.queries.workbench import leader_workbench
-from cases.states import CLOSED_STATES, ClueState
-from directory.jurisdiction import body_of, unit_filter, visible_unit_ids
-from directory.models import OrgUnit, UnitKind
+from cases.states import ClueState
+from directory.jurisdiction import body_of, visible_unit_ids
+from directory.models import UnitKind
 from directory.permissions import Capability, can
+from directory.queries.units import unit_kind_counts
 from directory.roles import ROLE_SCOPE, Role, Scope
 from notifications.queries.admin_alerts import admin_alerts
 from reporting.queries.home import reporter_obligations
@@ -26,27 +26,17 @@ from workflow.pending import pending_counts, pending_rows
 
 bp = Blueprint("home", __name__)
 
-# What each role is waiting on: (panel title, clue states).
-WAITING: dict[Role, tuple[str, tuple[str, ...]]] = {
-    Role.CLERK: ("待受理的线索", (ClueState.RECEIVED, ClueState.REGISTERED)),
-    Role.LEADER: (
-        "待我审批",
-        (ClueState.PENDING_APPROVAL, ClueState.RESULT_REVIEW, ClueState.PENDING_WRITE_OFF),
-    ),
-}
-OPEN = [str(s) for s in ClueState if s not in CLOSED_STATES]
+# Clues waiting on whoever holds the capability: (capability, panel title, clue states).
+# (The leader's approvals are a list of the workbench, ``cases.queries.workbench``.)
+WAITING: tuple[tuple[Capability, str, tuple[str, ...]], ...] = (
+    (Capability.INTAKE_REMINDERS, "待受理的线索", (ClueState.RECEIVED, ClueState.REGISTERED)),
+)
 
 
 @bp.route("/")
 def index():
     sess = db_session()
-    counts = dict(
-        sess.execute(
-            select(OrgUnit.kind, func.count())
-            .where(unit_filter(sess, current_user))
-            .group_by(OrgUnit.kind)
-        ).all()
-    )
+    counts = unit_kind_counts(sess, current_user)
     role = Role(current_user.role)
     scope = ROLE_SCOPE[role]
     units = visible_unit_ids(sess, current_user)
@@ -84,30 +74,12 @@ def _clue_panels(sess, role: Role, units, today) -> list:
     """(title, clues) lists for the roles without a workbench of their own."""
     panels = []
     if role is Role.HANDLER:
-        mine = (
-            select(Clue)
-            .where(Clue.handler_id == current_user.id, Clue.state.in_(OPEN))
-            .order_by(Clue.next_due_on.is_(None), Clue.next_due_on, Clue.id)
-            .limit(20)
-        )
-        panels.append(("我承办的线索（按期限排序）", sess.scalars(mine).all()))
-    if role in WAITING:
-        title, states = WAITING[role]
-        waiting = (
-            select(Clue)
-            .where(Clue.unit_id.in_(units), Clue.state.in_([str(s) for s in states]))
-            .order_by(Clue.received_at)
-            .limit(20)
-        )
-        panels.append((title, sess.scalars(waiting).all()))
+        panels.append(("我承办的线索（按期限排序）", my_clues(sess, current_user)))
+    for capability, title, states in WAITING:
+        if can(current_user, capability):
+            panels.append((title, clues_in_states(sess, units, states)))
     if role is Role.INSPECTOR:
-        overdue = (
-            select(Clue)
-            .where(Clue.unit_id.in_(units), Clue.state.in_(OPEN), Clue.next_due_on < today)
-            .order_by(Clue.next_due_on)
-            .limit(20)
-        )
-        panels.append(("已逾期的线索", sess.scalars(overdue).all()))
+        panels.append(("已逾期的线索", overdue_clues(sess, units, today)))
     return panels
 
 
@@ -125,7 +97,5 @@ def pending_panel(sess, units) -> PendingPanel | None:
     if not counts:
         return None
     rows = pending_rows(sess, units, limit=20)
-    ids = {r.clue_id for r in rows if r.clue_id}
-    clues = sess.scalars(select(Clue).where(Clue.id.in_(ids))).all() if ids else []
-    refs = {c.id: c.reference for c in clues}
+    refs = clue_references(sess, {r.clue_id for r in rows if r.clue_id})
     return PendingPanel(counts, rows, refs, can(current_user, Capability.CLUES_READ))

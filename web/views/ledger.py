@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.ledger_export import ledger_xlsx
 from cases.ledger_query import LedgerFilter, ledger_page
@@ -32,9 +31,8 @@ from cases.states import STATE_LABELS
 from config.errors import PermissionDenied
 from config.filenames import content_disposition, download_name
 from config.localtime import cn_date
-from directory.jurisdiction import unit_filter
-from directory.models import OrgUnit, UnitKind, User
-from directory.permissions import Capability, can, roles_with
+from directory.permissions import Capability, can
+from directory.queries.units import visible_bodies, visible_holders
 from web.db import db_session
 from web.unit_of_work import back_to, unit_of_work
 from workflow.engine import local_today
@@ -82,20 +80,8 @@ def index():
     sess = db_session()
     f = _filter()
     page = ledger_page(sess, current_user, f, cursor=request.args.get("after") or None)
-    units = sess.scalars(
-        select(OrgUnit)
-        .where(unit_filter(sess, current_user), OrgUnit.kind != UnitKind.OFFICE)
-        .order_by(OrgUnit.path)
-        .limit(300)
-    ).all()
-    handlers = sess.scalars(
-        select(User)
-        .where(
-            User.role.in_(roles_with(Capability.CLUES_HANDLE)),
-            User.unit_id.in_(select(OrgUnit.id).where(unit_filter(sess, current_user))),
-        )
-        .order_by(User.display_name)
-    ).all()
+    units = visible_bodies(sess, current_user, limit=300)
+    handlers = visible_holders(sess, current_user, Capability.CLUES_HANDLE)
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     return render_template(
         "ledger/index.html",

@@ -11,7 +11,7 @@ from wtforms import SelectField
 
 from config.errors import DomainError
 from directory.permissions import Capability, require
-from directory.queries.units import visible_bodies
+from directory.queries.units import document_bodies
 from documents.letter_kinds import KINDS
 from documents.office_templates import deactivate, preview, templates_of, upload
 from web.db import db_session
@@ -32,7 +32,7 @@ class UploadForm(FlaskForm):
 
 
 def _form() -> UploadForm:
-    bodies = visible_bodies(db_session(), current_user)
+    bodies = document_bodies(db_session(), current_user)
     form = UploadForm()
     form.body_id.choices = options((b.id, "　" * b.depth + b.name) for b in bodies)
     return form

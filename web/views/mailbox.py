@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.intake import clue_for_tip
 from config.errors import DomainError
-from directory.jurisdiction import visible_unit_ids
 from directory.permissions import Capability, can
 from tips.charsets import READING_CHOICES
 from tips.mail import readable_fields, reading
 from tips.mailbox import convert, dismiss, get_quarantined, original_of, raw_message
-from tips.models import MailQuarantine, QuarantineStatus, Tip
+from tips.models import QuarantineStatus
+from tips.queries.mailbox import mailbox_tips, quarantine_list, quarantine_waiting
 from tips.service import NewTip, get_tip
 from web.db import db_session
 from web.tipsweb import accused_from, identity_from, vault
@@ -31,24 +30,9 @@ def _require_intake() -> None:
 def queue():
     _require_intake()
     sess = db_session()
-    tips = sess.scalars(
-        select(Tip)
-        .where(
-            Tip.unit_id.in_(visible_unit_ids(sess, current_user)),
-            Tip.channel == "mailbox",
-            Tip.clue_id.is_(None),
-        )
-        .order_by(Tip.received_at)
-    ).all()
-    open_count = sess.scalar(
-        select(MailQuarantine.id)
-        .where(
-            MailQuarantine.unit_id.in_(visible_unit_ids(sess, current_user)),
-            MailQuarantine.status == QuarantineStatus.OPEN,
-        )
-        .limit(1)
-    )
-    return render_template("intake/mailbox.html", tips=tips, quarantine_waiting=bool(open_count))
+    tips = mailbox_tips(sess, current_user)
+    waiting = quarantine_waiting(sess, current_user)
+    return render_template("intake/mailbox.html", tips=tips, quarantine_waiting=waiting)
 
 
 @bp.route("/tips/<int:tip_id>/open", methods=["POST"])
@@ -68,14 +52,7 @@ def quarantine():
     _require_intake()
     sess = db_session()
     status = request.args.get("status", QuarantineStatus.OPEN)
-    rows = sess.scalars(
-        select(MailQuarantine)
-        .where(
-            MailQuarantine.unit_id.in_(visible_unit_ids(sess, current_user)),
-            MailQuarantine.status == status,
-        )
-        .order_by(MailQuarantine.received_at.desc())
-    ).all()
+    rows = quarantine_list(sess, current_user, status)
     return render_template("intake/quarantine.html", rows=rows, status=status)
 
 

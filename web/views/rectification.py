@@ -15,14 +15,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
 from config.errors import DomainError
 from config.filenames import content_disposition, download_name
 from config.localtime import cn_date
-from directory.jurisdiction import visible_unit_ids
-from directory.models import OrgUnit
 from directory.permissions import Capability, require
+from directory.queries.units import visible_units
 from rectification.ledger import FILTER_STATES, LedgerFilter, ledger_page, ledger_xlsx
 from rectification.lifecycle import RECTIFICATION_LIFECYCLE
 from rectification.models import SOURCE_LABELS
@@ -74,11 +72,7 @@ def index() -> ResponseReturnValue:
     require(current_user, Capability.RECTIFY_READ)
     f = _filter()
     page = ledger_page(sess, current_user, f, local_today())
-    choices = sess.scalars(
-        select(OrgUnit)
-        .where(OrgUnit.id.in_(visible_unit_ids(sess, current_user)))
-        .order_by(OrgUnit.path)
-    ).all()
+    choices = visible_units(sess, current_user)
     return render_template(
         "rectification/index.html",
         page=page,

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from config.errors import DomainError
 from config.filenames import content_disposition, download_name
 from config.localtime import cn_date
 from directory.jurisdiction import body_of
-from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, require
+from directory.queries.units import institutions_below
 from reporting.registers.kinds import KINDS
 from reporting.registers.service import (
     add_entry,
@@ -41,17 +40,7 @@ def index():
 
 def _targets(sess):
     body = body_of(sess, current_user.unit)
-    return sess.scalars(
-        select(OrgUnit)
-        .where(
-            OrgUnit.path.startswith(body.path, autoescape=True),
-            OrgUnit.kind == UnitKind.INSTITUTION,
-            OrgUnit.id != body.id,
-            OrgUnit.active,
-        )
-        .order_by(OrgUnit.path)
-        .limit(500)
-    ).all()
+    return institutions_below(sess, body)
 
 
 def _page(code: str, values: MultiDict[str, str] | None = None, status: int = 200):

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from config.errors import ValidationError
-from directory.jurisdiction import body_of
-from reporting.access import report_unit_ids
 from reporting.filing import note_opened
 from reporting.models import Obligation, Submission, SubmissionState
+from reporting.queries.obligations import listed_obligations
 from reporting.sending import send_typed
 from reporting.submissions import (
     fire,
@@ -73,14 +71,8 @@ def _submission(sub: Submission) -> dict:
 def list_obligations():
     """The actor's own unit's obligations; ``?scope=below`` for the units they may read."""
     sess = db_session()
-    stmt = select(Obligation).order_by(Obligation.period_start.desc(), Obligation.id).limit(500)
-    if request.args.get("scope") == "below":
-        stmt = stmt.where(Obligation.unit_id.in_(report_unit_ids(sess, current_user)))
-    else:
-        stmt = stmt.where(Obligation.unit_id == body_of(sess, current_user.unit).id)
-    if request.args.get("form"):
-        stmt = stmt.where(Obligation.form_code == request.args["form"])
-    rows = sess.scalars(stmt).all()
+    below = request.args.get("scope") == "below"
+    rows = listed_obligations(sess, current_user, below=below, form=request.args.get("form"))
     return {"obligations": [_obligation(ob, latest_submission(sess, ob)) for ob in rows]}
 
 
