@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cases.models import Clue
 from cases.subscriptions import subscribers_by_clue
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, roles_with
 from notifications.routing import Loaded, Subject, SubjectRouter, users_by
 
 
@@ -54,7 +54,7 @@ def _discipline_groups_of(session: Session, bodies: set[int]) -> dict[int, list[
             OrgUnit.active.is_(True),
             OrgUnit.parent_id.in_(bodies),
             User.active.is_(True),
-            User.role == Role.DISCIPLINE_GROUP,
+            User.role.in_(sorted(roles_with(Capability.MAJOR_READ))),
         )
         .order_by(User.id)
     ).all()
@@ -72,7 +72,7 @@ def _leaders_of(session: Session, bodies: set[int]) -> dict[int, list[User]]:
     for user in session.scalars(
         select(User).where(
             User.active.is_(True),
-            User.role == Role.LEADER,
+            User.role.in_(sorted(roles_with(Capability.ESCALATIONS))),
             User.unit_id.in_(list(bodies | set(offices))),
         )
     ):

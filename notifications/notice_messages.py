@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from config.localtime import local_date
 from directory.models import OrgUnit, UnitKind, User
-from directory.roles import Role
+from directory.permissions import Capability, roles_with
 from notifications.batch import Message, enqueue_many
 from supervision.models import SupervisionNotice
 
@@ -29,7 +29,8 @@ def tell_below(session: Session, notice: SupervisionNotice) -> int:
     leaders = session.scalars(
         select(User).where(
             User.active.is_(True),
-            User.role == Role.LEADER,
+            # the leaders who act on supervision (挂牌督办, 回头看) in the bodies below
+            User.role.in_(sorted(roles_with(Capability.SUPERVISE))),
             User.unit_id.in_(below),
             User.unit_id.not_in(own_offices),
         )
