@@ -205,7 +205,6 @@ def _role_comparisons(tree: ast.AST) -> list[int]:
 # capability in directory/permissions.py.
 ROLE_COMPARISONS_LEFT: dict[str, int] = {
     "directory/service.py": 3,
-    "notifications/clue_routes.py": 1,
     "web/views/home.py": 7,
 }
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 import campaigns.demo
 import cases.demo
+import documents.bulletin_demo
 import reporting.demo
 import supervision.demo
 from campaigns.models import Campaign
@@ -70,11 +71,11 @@ def test_the_demo_loads_in_december_before_next_years_calendar_is_entered(db):
     # The stories, the campaign's clue, the routed portal tip waiting for its clerk, the
     # city's letter that the county desk's duplicate check finds; the supervision demo's
     # clue handed down by the city and its written-off history; the 部门移交 asking for its
-    # result (cases.demo_duties).
+    # result (cases.demo_duties); the closed typical cases of the 通报 (documents.bulletin_demo).
     supervised = 1 + len(supervision.demo.HISTORY)
     assert (
         db.scalar(select(func.count()).select_from(Clue))
-        == len(cases.demo.STORIES) + 3 + supervised + 1
+        == len(cases.demo.STORIES) + 3 + supervised + 1 + len(documents.bulletin_demo.CASES)
     )
     assert db.scalar(select(Campaign.starts_on)) == date(2026, 11, 4)
 

@@ -44,6 +44,7 @@ from tests.cases.factories import clue_in_state
 from tests.conftest import login, unit, user
 from tests.dbutil import fresh_database, suite_database_url
 from tests.reporting.journey import SH, obligation
+from tests.reporting.pdfs import one_page_pdf
 from tests.tips.helpers import PDF, photo_with_metadata
 from tips.attachments import Upload as TipUpload
 from tips.models import TipAttachment
@@ -51,6 +52,7 @@ from tips.service import NewTip, vault_for
 from web.cli import main
 from workflow.calendar_source import seed_from_package
 
+STAMPED = one_page_pdf()  # a report's stamped scan must open as a PDF (reporting.stamped)
 OCT_9 = datetime(2026, 10, 9, 10, tzinfo=SH)
 
 # Files of every kind and size the store takes: tiny, a page, ~1 MB of random bytes.
@@ -104,11 +106,11 @@ def _fill(session: Session, settings: Settings) -> dict[str, bytes]:
 
     ob = obligation(session, "C01-D01-H01", form="quarterly_progress", start=date(2026, 7, 1))
     sub = start_draft(session, user(session, "reporter"), ob)
-    stamped = [ClueUpload("盖章件.pdf", PDF + b"% stamped")]
+    stamped = [ClueUpload("盖章件.pdf", STAMPED)]
     done = report_files.add_attachments(
         session, user(session, "reporter"), sub, stamped, files, 2 << 20
     )
-    expected[done.saved[0].stored_name] = PDF + b"% stamped"
+    expected[done.saved[0].stored_name] = STAMPED
     return expected
 
 

@@ -7,14 +7,12 @@ from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from cases.reference import SANCTION_KINDS, VIOLATION_CATEGORIES
 from config.errors import DomainError, ValidationError
 from config.reference import STAT_CLASS_LABELS
-from directory.jurisdiction import visible_unit_ids
-from directory.models import OrgUnit, UnitKind
 from directory.permissions import Capability, can
+from directory.queries.units import visible_bodies
 from documents import bulletins
 from documents.bulletin_cases import MAX_PERIOD_DAYS, CaseFilter, candidates
 from documents.bulletins import BulletinEdit, CaseEdit
@@ -58,14 +56,7 @@ def _filter() -> CaseFilter:
 
 
 def _scopes(sess):
-    stmt = (
-        select(OrgUnit)
-        .where(OrgUnit.id.in_(visible_unit_ids(sess, current_user)))
-        .where(OrgUnit.kind != UnitKind.OFFICE)
-        .order_by(OrgUnit.path)
-        .limit(300)
-    )
-    return sess.scalars(stmt).all()
+    return visible_bodies(sess, current_user, limit=300)
 
 
 def _new_page(f: CaseFilter | None, found, status: int = 200, picked=()):
