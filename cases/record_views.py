@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 from cases import outcomes, records
 from cases.handling_models import NegativeListEntry
 from cases.models import Clue
-from cases.record_answers import ANSWERS, day
+from cases.record_answers import ANSWERS
+from config.localtime import cn_date
 from workflow.fields import ID_KINDS, FieldKind, FieldSpec
 
 PENDING_DUE = "待定（工作日历未确认）"
@@ -83,8 +85,12 @@ class PageExtra:
     long: bool = False
 
 
+def _day(d: date | None) -> str:
+    return cn_date(d) if d else ""
+
+
 def _due(kind: str, attr: str) -> Callable[[Any, Pending], str]:
-    return lambda r, pending: day(getattr(r, attr)) or pending.get((kind, r.id), PENDING_DUE)
+    return lambda r, pending: _day(getattr(r, attr)) or pending.get((kind, r.id), PENDING_DUE)
 
 
 def _outcome_due(r: Any, pending: Pending) -> str:
@@ -107,10 +113,10 @@ PAGE_EXTRAS: dict[str, tuple[PageExtra, ...]] = {
     ),
     "Feedback": (
         PageExtra("method", "反馈方式", "mode", lambda f, _: f.method_label),
-        PageExtra("given_on", "反馈日期", "method", lambda f, _: day(f.given_on) or ""),
+        PageExtra("given_on", "反馈日期", "method", lambda f, _: _day(f.given_on)),
     ),
     "NegativeListEntry": (
-        PageExtra("listed_on", "列入日期", "supplier", lambda e, _: day(e.listed_on) or ""),
+        PageExtra("listed_on", "列入日期", "supplier", lambda e, _: _day(e.listed_on)),
     ),
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from config.database import MAX_ID
 from config.errors import ValidationError
+from config.localtime import cn_date
 from config.textlimits import problem
 
 # Amounts are NUMERIC(14, 4) 万元 and NUMERIC(12, 2) 元: ten integer digits either way.
@@ -174,12 +175,15 @@ class FieldSpec:
 
     def shown(self, value: Any) -> str:
         """What a page shows of a stored value ("" when not set): a choice by its label
-        (a code no longer offered as itself), a date ISO, an amount as its exact decimal.
+        (a code no longer offered as itself), a date as the office writes it (2026年12月5日),
+        an amount as its exact decimal.
         An id is shown as the number; the caller names what it points at."""
         if value is None or value == "":
             return ""
         if self.kind is FieldKind.CHOICE:
             return dict(self.choices).get(str(value), str(value))
+        if self.kind is FieldKind.DATE and isinstance(value, date):
+            return cn_date(value)
         return str(self.answer(value))
 
     def answer_schema(self, *, always: bool) -> dict[str, Any]:

@@ -31,7 +31,8 @@ from workflow.pending import PendingDeadline
 
 # Guards worth explaining: the user can act on what they name (complete the file, give
 # feedback), so the step is shown greyed out with the reason instead of silently hidden.
-EXPLAINED_GUARDS = ("feedback_done", "file_complete")
+# Gaps the office can close itself, shown beside the step they hold back (申请销号).
+EXPLAINED_GUARDS = ("feedback_done", "file_complete", "report_back_done")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from config.settings import Settings
 from directory.demo import load_demo
 from documents import bulletin_demo, demo
 from tests.dbutil import fresh_database
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 from workflow.calendar_source import seed_from_package
 
 SHOTS = Path(os.environ.get("QINGFENG_SHOTS", "test-artifacts/bulletin"))
@@ -71,7 +71,7 @@ def test_leader_issues_a_bulletin_of_three_anonymised_cases(browser, bulletin_se
     page = context.new_page()
     page.set_default_timeout(20_000)
     sign_in(page, "leader")
-    page.get_by_role("link", name="通报", exact=True).click()
+    nav_to(page, "问题线索", "典型案例通报")
     page.get_by_test_id("new-bulletin").click()
     candidates = page.get_by_test_id("bulletin-candidates")
     expect(candidates.locator("tbody tr")).to_have_count(3)

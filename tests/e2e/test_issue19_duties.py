@@ -17,7 +17,7 @@ from cases.outcomes import add_referral, record_referral_receipt
 from cases.service import NewClue, create_clue, fire
 from config.database import make_engine, session_scope
 from directory.models import OrgUnit, User
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 MAJOR = "反映县医院院长插手药品采购收受回扣（e2e 重大）"
 REFERRED = "县医保局移交：卫生院串换药品（e2e 要求报告结果）"
@@ -101,7 +101,7 @@ def test_issue19_duties_in_the_browser(make_page, live_database):
 
     group = make_page(viewport={"width": 1280, "height": 800})
     sign_in(group, "jijianzu")
-    group.get_by_role("link", name="重大线索").first.click()
+    nav_to(group, "问题线索", "重大线索")
     assert MAJOR in group.get_by_test_id("major-list").inner_text()
     shot(group, "02-group-major-list")
     group.get_by_test_id("major-list").get_by_role("link").first.click()

@@ -81,7 +81,9 @@ def test_leader_sets_the_route_deadline_on_approval(page):
     row = deadlines.locator("tr", has_text="初步核实办理期限")
     # A working day in a seeded year is kept as chosen; in an unconfirmed year it waits.
     expect(row).to_contain_text(
-        chosen.isoformat() if chosen.year == local_today().year else "待定（"
+        f"{chosen.year}年{chosen.month}月{chosen.day}日"
+        if chosen.year == local_today().year
+        else "待定（"
     )
     shot(page, "3-deadline-shown")
 

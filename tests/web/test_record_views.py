@@ -92,7 +92,9 @@ def _expected(spec: FieldSpec, source: Any, attr: str) -> set[str]:
         return {getattr(target, "label", None) or target.name}
     if spec.kind is FieldKind.DECIMAL:
         return {format(Decimal(value).normalize(), "f")}
-    return {value.isoformat() if isinstance(value, date) else str(value)}
+    if isinstance(value, date):  # as the office writes a date (issue 18: no ISO on pages)
+        return {f"{value.year}年{value.month}月{value.day}日"}
+    return {str(value)}
 
 
 def _shown(page: str, record: str) -> dict[str, tuple[str, str]]:
