@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
@@ -77,13 +78,26 @@ def _run_once(job_id, known, factory, settings, jobs) -> None:
         raise SystemExit(1)
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of the record (a handler bound to
+    the stream of its creation would keep writing to a stream replaced since)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _print_sweep_progress() -> None:
     """A line per chunk of a sweep (notifications.chunks logs them on ``qingfeng.sweep``)."""
     sweep = logging.getLogger("qingfeng.sweep")
     sweep.setLevel(logging.INFO)
     if any(getattr(h, "qingfeng_cli", False) for h in sweep.handlers):
         return
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.qingfeng_cli = True  # type: ignore[attr-defined]
     sweep.addHandler(handler)

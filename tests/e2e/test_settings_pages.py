@@ -54,7 +54,8 @@ def test_a_person_chooses_items_for_email(make_page):
 def test_the_submission_page_shows_the_lifecycles_steps_on_a_phone(make_page, live_database):
     from tests.e2e.test_report_send import _arrange, _open_form
 
-    username, ob_id = _arrange(live_database, "C01-D01-H04")
+    # An institution no other browser test sends a form for (test_report_send uses H01–H04).
+    username, ob_id = _arrange(live_database, "C01-D01-H05")
     page = make_page(**PHONE)
     _open_form(page, username, ob_id)
     steps = page.get_by_test_id("submission-steps")
