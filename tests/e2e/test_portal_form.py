@@ -34,7 +34,7 @@ def test_receipt_code_has_a_copy_button_and_a_save_notice(make_page):
     expect(page.get_by_test_id("save-code-notice")).to_contain_text("请立即保存查询码")
     code = page.get_by_test_id("receipt-code").inner_text().replace(" ", "")
     page.get_by_role("button", name="复制查询码").click()
-    expect(page.get_by_role("status")).to_contain_text("已复制")
+    expect(page.get_by_role("status")).to_contain_text("已复制", timeout=15_000)
     assert page.evaluate("navigator.clipboard.readText()") == code
 
 

@@ -22,14 +22,27 @@
   button.hidden = false;
   button.addEventListener("click", function () {
     var text = source.textContent.replace(/\s+/g, "");
-    function said(ok) { done.textContent = ok ? "已复制，请粘贴到安全的地方保存。" : "复制未成功，请手动抄写。"; }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { said(true); }, function () { said(false); });
-    } else {
-      var range = document.createRange(); range.selectNodeContents(source);
-      var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    var settled = false;
+    function said(ok) {
+      if (settled) return;
+      settled = true;
+      done.textContent = ok ? "已复制，请粘贴到安全的地方保存。" : "复制未成功，请手动抄写。";
+    }
+    function bySelection() {
+      // The digits without spaces, as the clipboard API would have written them.
+      var area = document.createElement("textarea");
+      area.value = text; area.setAttribute("readonly", ""); area.className = "offscreen";
+      document.body.appendChild(area); area.select();
       var ok = false; try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
       said(ok);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { said(true); }, bySelection);
+      // A clipboard request can stay unanswered (an unfocused page): copy by selection then.
+      setTimeout(function () { if (!settled) bySelection(); }, 1500);
+    } else {
+      bySelection();
     }
   });
 })();
