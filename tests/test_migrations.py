@@ -51,17 +51,18 @@ def test_the_clue_text_index_survives_every_later_revision():
     url = fresh_database("migrate_text_index")
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
-    with engine.connect() as conn:
-        if engine.dialect.name != "sqlite":
-            assert conn.exec_driver_sql(
-                "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"
-            ).scalar()
-            engine.dispose()
-            return
-        triggers = set(
-            conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clues'"
-            ).scalars()
-        )
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name != "sqlite":
+                assert conn.exec_driver_sql(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"
+                ).scalar()
+                return
+            triggers = set(
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clues'"
+                ).scalars()
+            )
+    finally:
+        engine.dispose()  # after the connection is back in the pool, never before
     assert {"clues_fts_ai", "clues_fts_ad", "clues_fts_au"} <= triggers
