@@ -141,12 +141,16 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    # The next page must have loaded (nav.js run) before a caller looks at the top bar: on a
+    # phone the menu folds behind 菜单 only once the script has run.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
 
 
 def nav_to(page, menu: str, item: str) -> None:
     """Open ``item`` from the top bar's ``menu`` (web/filters.py MENUS), as a person does:
     on a phone the 菜单 button first, then the menu, then the entry."""
+    page.wait_for_load_state("load")
     nav = page.get_by_role("navigation", name="主导航")
     toggle = page.get_by_role("button", name="菜单")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
