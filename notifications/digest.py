@@ -1,23 +1,32 @@
-"""The daily digest: one e-mail per working day listing a user's unread inbox items."""
+"""The daily digest: one e-mail per working day listing a user's unread news.
+
+Deadline reminders are left out: they reach e-mail on their own (each item, or the
+reminder digest of ``notifications.reminder_digest``), so an unread reminder in the inbox
+is never mailed twice. What is listed here is the news of steps (assignments, approvals,
+replies) and any message written to the inbox directly.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from config.errors import CalendarUnknown
 from config.localtime import local_date
 from directory.models import User
-from notifications.models import Channel, InboxMessage
+from notifications.batch import REMINDER_LEVELS
+from notifications.models import Channel, Delivery, InboxMessage
 from notifications.service import enqueue, recipients_for
 from workflow.calendar import load_calendar
 
 log = logging.getLogger(__name__)
 
 DIGEST_ITEMS = 20
+# An inbox item written by a deadline sweep: mailed by its own route, not listed here.
+_NOT_A_REMINDER = or_(Delivery.id.is_(None), Delivery.level.not_in(sorted(REMINDER_LEVELS)))
 
 
 def business_date(now: datetime) -> date:
@@ -37,7 +46,8 @@ def enqueue_digests(session: Session, day: date) -> int:
     """
     unread = (
         select(InboxMessage.user_id, func.count().label("n"))
-        .where(InboxMessage.read_at.is_(None))
+        .outerjoin(Delivery, Delivery.id == InboxMessage.delivery_id)
+        .where(InboxMessage.read_at.is_(None), _NOT_A_REMINDER)
         .group_by(InboxMessage.user_id)
         .subquery()
     )
@@ -54,7 +64,10 @@ def enqueue_digests(session: Session, day: date) -> int:
             continue
         latest = session.scalars(
             select(InboxMessage)
-            .where(InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))
+            .outerjoin(Delivery, Delivery.id == InboxMessage.delivery_id)
+            .where(
+                InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None), _NOT_A_REMINDER
+            )
             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
             .limit(DIGEST_ITEMS)
         ).all()

@@ -123,7 +123,7 @@ JOBS = [
         id="notifications.daily_digest",
         trigger={"trigger": "cron", "hour": 8, "minute": 30},
         func=daily_digest,
-        label="每日未读消息摘要",
+        label="每日未读消息摘要（不含期限提醒）",
     ),
     JobSpec(
         # After the morning sweeps (9:00–9:30): each person's held reminders, one message

@@ -121,7 +121,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "您在清风平台有 {{ count }} 条未读消息：\n"
         "{% for item in items %}· {{ item.title }} {{ base_url }}{{ item.path }}\n{% endfor %}"
         "{% if count > items|length %}……另有 {{ count - items|length }} 条\n{% endif %}"
-        "查看全部：{{ link }}",
+        "查看全部：{{ link }}\n期限提醒不在此列，另见每日办理提醒汇总。",
     ),
     # The day's reminders to one person on one channel (notifications.reminder_digest):
     # each item is the subject line of the reminder it replaces, and its link.
