@@ -22,6 +22,7 @@ Memory is reported as the peak resident size over the resident size just before 
 export starts, so the figures compare writers, not interpreters.
 
 Usage: python bench/bench_export.py [ROWS ...]          (SQLite, a temp file)
+       QINGFENG_BENCH_VARIANTS=rows,export python …     (only those beside the baseline)
        QINGFENG_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python …
 """
 
@@ -175,15 +176,18 @@ def main() -> int:
         child(sys.argv[2], sys.argv[3])
         return 0
     sizes = [int(a) for a in sys.argv[1:]] or [20_000, 100_000]
+    # QINGFENG_BENCH_VARIANTS=rows,export re-measures the chosen writer beside the baseline.
+    picked = os.environ.get("QINGFENG_BENCH_VARIANTS", "")
+    chosen = [v for v in VARIANTS if v == "rows" or not picked or v in picked.split(",")]
     backend = "PostgreSQL" if os.environ.get("QINGFENG_BENCH_DATABASE_URL") else "SQLite"
     ok = True
     for rows in sizes:
         t0 = time.perf_counter()
         url = build(rows)
         print(f"[{backend}] {rows:,} clues (set-up {time.perf_counter() - t0:.0f} s)")
-        figures = {v: measure(url, v) for v in VARIANTS}
+        figures = {v: measure(url, v) for v in chosen}
         base = figures["rows"]["seconds"]
-        for v in VARIANTS:
+        for v in chosen:
             f = figures[v]
             print(
                 f"  {v:<10} {f['seconds']:7.2f} s (processor {f['cpu']:6.2f} s)  "

@@ -26,6 +26,7 @@ from cases.ledger_query import LedgerFilter, after_key, ledger_query
 from cases.models import FEEDBACK_GIVEN, Clue
 from cases.reference import CHANNEL_LABELS, SANCTION_KINDS, category_label
 from cases.states import FINDINGS_LABELS, ROUTE_LABELS, STATE_LABELS, ClueState
+from config.database import ids_among
 from config.errors import DomainError
 from config.localtime import LOCAL_TZ
 from config.xlsx_stream import XlsxStream
@@ -168,7 +169,7 @@ def _batch_details(session: Session, batch: Sequence[Any]) -> dict[str, Any]:
     subjects: dict[int, list[str]] = defaultdict(list)
     for clue_id, name in session.execute(
         select(ClueSubject.clue_id, ClueSubject.name)
-        .where(ClueSubject.clue_id.in_(ids))
+        .where(ids_among(session, ClueSubject.clue_id, ids))
         .order_by(ClueSubject.id)
     ):
         subjects[clue_id].append(name)
@@ -176,12 +177,14 @@ def _batch_details(session: Session, batch: Sequence[Any]) -> dict[str, Any]:
     for clue_id, name, kind in session.execute(
         select(Sanction.clue_id, ClueSubject.name, Sanction.kind)
         .join(Sanction.subject)
-        .where(Sanction.clue_id.in_(ids))
+        .where(ids_among(session, Sanction.clue_id, ids))
         .order_by(Sanction.id)
     ):
         results[clue_id].append(f"{name}：{SANCTION_KINDS.get(kind, kind)}")
     for clue_id, organ in session.execute(
-        select(Referral.clue_id, Referral.organ).where(Referral.clue_id.in_(ids))
+        select(Referral.clue_id, Referral.organ).where(
+            ids_among(session, Referral.clue_id, ids)
+        )
     ):
         results[clue_id].append(f"移送{organ}")
     return {
@@ -198,7 +201,8 @@ def _names(session: Session, key: Any, name: Any, ids: Iterable[int | None]) -> 
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
-    return {k: v for k, v in session.execute(select(key, name).where(key.in_(wanted)))}
+    stmt = select(key, name).where(ids_among(session, key, wanted))
+    return {k: v for k, v in session.execute(stmt)}
 
 
 def _closed(session: Session, ids: list[int]) -> dict[int, str]:
@@ -208,7 +212,7 @@ def _closed(session: Session, ids: list[int]) -> dict[int, str]:
             select(TransitionLog.subject_id, TransitionLog.at).where(
                 TransitionLog.lifecycle == "clue",
                 TransitionLog.trigger == "approve_write_off",
-                TransitionLog.subject_id.in_(ids),
+                ids_among(session, TransitionLog.subject_id, ids),
             )
         )
     }
@@ -219,7 +223,9 @@ def _pending(session: Session, ids: list[int]) -> set[int]:
     if not ids:
         return set()
     return set(
-        session.scalars(select(PendingDeadline.clue_id).where(PendingDeadline.clue_id.in_(ids)))
+        session.scalars(select(PendingDeadline.clue_id).where(
+                ids_among(session, PendingDeadline.clue_id, ids)
+            ))
     )
 
 

@@ -6,12 +6,25 @@ times are stored in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,6 +77,20 @@ MAX_ID = 2**31 - 1
 
 def is_valid_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def ids_among(session: Session, column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids`` for a batch of integer keys. On PostgreSQL one array parameter
+    (``= ANY(%(ids)s)``): an expanding IN of 2,000 ids renders and splits 2,000 bound
+    parameters per statement, which cost the ledger export more than its rows did; on SQLite
+    likewise one JSON text read by ``json_each``."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
+    if dialect == "sqlite":  # one JSON text parameter, read by json_each
+        values = func.json_each(bindparam("ids", json.dumps([int(i) for i in ids])))
+        return column.in_(select(values.table_valued("value").c.value))
+    return column.in_(list(ids))
 
 
 def utcnow() -> datetime:

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from cases.audit import history, open_sections
 from cases.closeout import _file_looks_complete, missing_items
 from cases.handling_models import ClueSubject, FeedbackRecord, Referral, Sanction
+from cases.ledger_export import LEDGER_COLUMNS, ledger_rows
+from cases.ledger_query import LedgerFilter
 from cases.outcomes import (
     referrals,
 )
@@ -185,6 +187,17 @@ def test_a_kickback_clue_from_inquiry_to_write_off(db):
     assert counts["license_revoked"].persons == 0
     other = sanction_counts(db, units, date(2025, 1, 1), date(2025, 12, 31))
     assert other["admonishment"].persons == 0
+
+    # The ledger sheet gathers the same file in one row (its batch queries, both databases).
+    [row] = [
+        dict(zip(LEDGER_COLUMNS, r, strict=True))
+        for r in ledger_rows(db, user(db, "leader"), LedgerFilter())
+        if r[1] == clue.reference
+    ]
+    assert row["反映对象（单位/人员）"] == "张某、某医院"
+    assert row["处理结果"] == "张某：诫勉谈话；某医院：罚款；移送清河县公安局"
+    assert row["承办人"] == user(db, "handler").display_name
+    assert row["办结/销号日期"] == "2026-06-01"
 
 
 def test_write_off_refused_for_a_verified_clue_without_subject_or_feedback(db):
