@@ -1,10 +1,10 @@
-"""The 案卷 of a clue as one HTML document: cover, 卷内目录 with page numbers, the 处置卡,
-the 办理记录, the records (当事人, 谈话, 函询, 处理处置, 移送, 反馈, 附件), and the list of
-issued documents followed by one empty slot page per page of each issued PDF.
+"""The 案卷 of a clue as HTML parts: cover, 卷内目录, the 处置卡, the 办理记录 in slices,
+the records (当事人, 谈话, 函询, 处理处置, 移送, 反馈, 附件), and the list of issued documents.
 
-The table of contents takes its numbers from the layout itself (CSS ``target-counter``),
-so one rendering pass is enough; ``documents.dossier`` then puts each issued PDF's own
-pages into its slots. Everything typed by people is escaped.
+``documents.dossier`` lays out each part on its own, numbers its pages from where the
+previous part ended (``page_document``), writes the contents from the parts' page counts
+and anchors, and appends each issued PDF's sealed pages. Everything typed by people is
+escaped.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ STYLE = """
 @page :right { @bottom-right { content: none; } }
 @page :left { @bottom-left { content: none; } }
 @page cover { @bottom-center { content: none; } }
-@page slot { margin: 0; @bottom-center { content: none; } }
 html { font-size: 10.5pt; line-height: 1.5; letter-spacing: 0; }
 body { margin: 0; }
 .cover { page: cover; text-align: center; padding-top: 40mm; }
@@ -40,9 +39,8 @@ h3 { font-size: 12pt; margin: 5mm 0 2mm; font-family: "Noto Sans CJK SC", sans-s
   font-weight: normal; }
 .toc ol { list-style: none; padding: 0; margin: 0; }
 .toc li { margin: 1.5mm 0; }
-.toc li li { padding-left: 2em; }
-.toc a { color: #000; text-decoration: none; }
-.toc a::after { content: leader(".") target-counter(attr(href), page); }
+.toc li.level-1 { padding-left: 2em; }
+.toc li::after { content: leader(".") attr(data-page); }
 table.grid { width: 100%; border-collapse: collapse; }
 table.grid th, table.grid td { border: 0.25mm solid #000; padding: 1.2mm 1.8mm;
   vertical-align: top; text-align: left; font-weight: normal; }
@@ -58,7 +56,6 @@ table.card th[scope=row] { width: 22mm; }
 .nowrap { white-space: nowrap; }
 .prewrap { white-space: pre-wrap; }
 .muted { color: #555; }
-.slot { page: slot; break-before: page; height: 1mm; }
 """
 
 
@@ -99,21 +96,20 @@ def _cover(card: ClueCard, documents: int, today: date) -> str:
     return f'<div class="cover"><h1>问题线索案卷</h1><table>{body}</table></div>'
 
 
-def _toc(tables: Sequence[RecordTable], docs: Sequence[DocumentSlot]) -> str:
-    records = "".join(
-        f'<li><a href="#{t.anchor}">{escape(t.title)}</a></li>' for t in tables
+@dataclass(frozen=True)
+class TocEntry:
+    title: str
+    page: int
+    level: int = 0  # 0 a section, 1 an item within it
+
+
+def toc(entries: Sequence[TocEntry]) -> str:
+    """卷内目录 with the page numbers worked out from the rendered parts."""
+    items = "".join(
+        f'<li class="level-{e.level}" data-page="{e.page}">{escape(e.title)}</li>'
+        for e in entries
     )
-    documents = "".join(
-        f'<li><a href="#doc-{i}">{escape(d.title)}</a></li>' for i, d in enumerate(docs)
-    )
-    return (
-        '<section class="toc"><h2>卷内目录</h2><ol>'
-        '<li><a href="#card">一、问题线索处置卡</a></li>'
-        '<li><a href="#timeline">二、办理记录</a></li>'
-        f'<li><a href="#records">三、办理材料</a><ol>{records}</ol></li>'
-        f'<li><a href="#documents">四、文书</a><ol>{documents}</ol></li>'
-        "</ol></section>"
-    )
+    return f'<section class="toc"><h2>卷内目录</h2><ol>{items}</ol></section>'
 
 
 def _card(card: ClueCard) -> str:
@@ -169,15 +165,65 @@ def _documents(docs: Sequence[DocumentSlot]) -> str:
         f"<td>{d.pages}</td></tr>"
         for i, d in enumerate(docs, start=1)
     ) or '<tr><td colspan="4" class="muted">本线索尚无印发的文书。</td></tr>'
-    slots = []
-    for i, d in enumerate(docs):
-        slots.append(f'<div class="slot" id="doc-{i}"></div>')
-        slots.extend('<div class="slot"></div>' for _ in range(d.pages - 1))
     return (
         '<section id="documents"><h2>四、文书</h2><p class="muted">按印发先后排列，'
         "其后各页为印发时封存的 PDF 原件。</p><table class=\"grid\"><thead><tr><th>序号</th>"
         f"<th>文号及文书</th><th>印发日期</th><th>页数</th></tr></thead><tbody>{rows}</tbody>"
-        f"</table></section>{''.join(slots)}"
+        "</table></section>"
+    )
+
+
+TIMELINE_HEAD = '<p class="head">时间　　　　　　办理环节：意见或内容（经办人）</p>'
+
+
+def _timeline(rows: Sequence[str], first: bool) -> str:
+    """One slice of the 办理记录; a later slice repeats the column head, as a table would."""
+    title = "二、办理记录" if first else "二、办理记录（续）"
+    anchor = ' id="timeline"' if first else ""
+    return (
+        f'<section{anchor}><h2>{title}</h2><div class="steps">{TIMELINE_HEAD}'
+        f'{"".join(rows) or "<p>无</p>"}</div></section>'
+    )
+
+
+def page_document(body: str, reference: str, first_page: int | None) -> str:
+    """One part as a document of its own; its pages are numbered from ``first_page``
+    (None: unnumbered, the cover)."""
+    start = "" if first_page is None else f"@page :first {{ counter-reset: page {first_page}; }}"
+    return (
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>问题线索案卷 {escape(reference)}</title><style>{STYLE}{start}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The 案卷's bodies in order, each laid out on its own: WeasyPrint holds one part's
+    layout at a time, so memory stays flat however long the file (issue 20)."""
+
+    cover: str
+    card: str
+    timeline: tuple[str, ...]
+    records: str
+    documents: str
+
+
+def dossier_parts(
+    card: ClueCard,
+    tables: Sequence[RecordTable],
+    docs: Sequence[DocumentSlot],
+    today: date,
+    timeline_slice: int,
+) -> Parts:
+    rows = list(timeline_rows(card.steps))
+    slices = [rows[i : i + timeline_slice] for i in range(0, len(rows), timeline_slice)]
+    return Parts(
+        cover=_cover(card, len(docs), today),
+        card=_card(card),
+        timeline=tuple(_timeline(rows, i == 0) for i, rows in enumerate(slices or [[]])),
+        records=_records(tables),
+        documents=_documents(docs),
     )
 
 
@@ -187,14 +233,8 @@ def dossier_html(
     docs: Sequence[DocumentSlot],
     today: date,
 ) -> str:
-    """The whole 案卷; the 办理记录 rows are written in one join over the card's steps."""
-    timeline = "".join(timeline_rows(card.steps)) or "<p>无</p>"
-    return (
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>问题线索案卷 {escape(card.reference)}</title><style>{STYLE}</style></head><body>"
-        f"{_cover(card, len(docs), today)}{_toc(tables, docs)}{_card(card)}"
-        '<section id="timeline"><h2>二、办理记录</h2><div class="steps">'
-        '<p class="head">时间　　　　　　办理环节：意见或内容（经办人）</p>'
-        f"{timeline}</div></section>"
-        f"{_records(tables)}{_documents(docs)}</body></html>"
-    )
+    """The same 案卷 as one HTML document, without the contents: the benchmark's raw
+    baseline (one WeasyPrint pass over everything)."""
+    parts = dossier_parts(card, tables, docs, today, timeline_slice=10**9)
+    body = parts.cover + parts.card + "".join(parts.timeline) + parts.records + parts.documents
+    return page_document(body, card.reference, None)

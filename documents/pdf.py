@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -58,14 +59,25 @@ def _root_of(base_url: str | None) -> Path | None:
     return path if base_url.endswith("/") or path.is_dir() else path.parent
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render ``html`` (a full document or a fragment) to PDF bytes in 公文 layout."""
-    document = HTML(
+def render_document(
+    html: str, *, base_url: str | None = None, fonts: FontConfiguration | None = None
+) -> Document:
+    """Lay out ``html`` in 公文 layout; the caller reads its pages, then writes it.
+    Parts of one file share ``fonts``: each configuration loads the CJK faces anew."""
+    return HTML(
         string=_with_sheet(html),
         base_url=base_url,
         url_fetcher=LocalOnlyFetcher(_root_of(base_url)),
         media_type="print",
-    )
-    pdf = document.write_pdf(font_config=FontConfiguration())
+    ).render(font_config=fonts or FontConfiguration())
+
+
+def document_pdf(document: Document) -> bytes:
+    pdf = document.write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render ``html`` (a full document or a fragment) to PDF bytes in 公文 layout."""
+    return document_pdf(render_document(html, base_url=base_url))

@@ -99,3 +99,40 @@ def test_export_page_and_jurisdiction(client, app, db, closed):
     outsider = app.test_client()
     login(outsider, "clerk_yt")  # another county's office
     assert outsider.get(f"/clues/{closed.id}/dossier.pdf").status_code == 404
+
+
+def test_a_long_file_is_laid_out_in_parts_numbered_as_one(db, closed, files, monkeypatch):
+    """The 办理记录 is laid out in slices (bounded memory); the file still reads as one:
+    each page's footer number is its place in the PDF, the contents point at the pages
+    where the sections begin, later slices say （续）, and each contents line is a bookmark."""
+    from cases.handling_models import ClueEvent
+    from config.database import utcnow
+    from documents import dossier
+
+    monkeypatch.setattr(dossier, "TIMELINE_SLICE", 40)
+    leader = user(db, "leader")
+    db.add_all(
+        ClueEvent(clue_id=closed.id, actor_id=leader.id, at=utcnow(), kind="talk.add",
+                  summary=f"第{i}次谈话：核查组调取诊疗记录并询问相关人员。")
+        for i in range(150)
+    )
+    db.flush()
+    letter = _issue(db, closed, files)
+    _, pdf = dossier_pdf(db, leader, closed, files)
+    pages = _pages(pdf)
+    sealed = _pages(files.get(db, letter.pdf_name))
+    own = pages[: len(pages) - len(sealed)]
+    for number, text in enumerate(own[1:], start=2):  # the cover carries no number
+        assert f"第{number}页" in text, (number, text[-40:])
+    assert sum("二、办理记录（续）" in p for p in own) >= 3  # 150+ entries in slices of 40
+    reader = PdfReader(io.BytesIO(pdf))
+    marks = {m.title: reader.get_destination_page_number(m) for m in reader.outline
+             if not isinstance(m, list)}
+    for heading in ("一、问题线索处置卡", "二、办理记录", "三、办理材料", "四、文书"):
+        assert heading in pages[marks[heading]], heading
+        found = re.search(re.escape(heading) + r"[^.\n]*\.+(\d+)", pages[1])
+        assert found and int(found.group(1)) == marks[heading] + 1, heading
+    for heading in ("谈话记录", "移送", "附件目录"):
+        found = re.search(re.escape(heading) + r"\.+(\d+)", pages[1])
+        assert found and heading in pages[int(found.group(1)) - 1], heading
+    assert pages[-len(sealed):] == sealed
