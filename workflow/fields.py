@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from config.database import MAX_ID
 from config.errors import ValidationError
-from config.localtime import cn_date
+from config.localtime import LOCAL_TZ, cn_date, cn_datetime
 from config.textlimits import problem
 
 # Amounts are NUMERIC(14, 4) 万元 and NUMERIC(12, 2) 元: ten integer digits either way.
@@ -31,6 +31,7 @@ class FieldKind(StrEnum):
     TEXTAREA = "textarea"
     CHOICE = "choice"
     DATE = "date"
+    DATETIME = "datetime"  # a moment that has happened (a call, a visit): not in the future
     INTEGER = "integer"
     DECIMAL = "decimal"  # a non-negative amount with at most ``places`` decimals
     USER = "user"  # a user id inside the actor's jurisdiction
@@ -86,6 +87,8 @@ class FieldSpec:
     def _invalid(self) -> str:
         if self.kind is FieldKind.DATE:
             return f"“{self.label}”不是有效日期（格式：2026-06-01）。"
+        if self.kind is FieldKind.DATETIME:
+            return f"“{self.label}”不是有效时间（格式：2026-06-01 14:30）。"
         if self.kind is FieldKind.DECIMAL:
             return f"“{self.label}”须为不小于 0 的数字，最多 {self.places} 位小数。"
         return f"“{self.label}”的值无效。"
@@ -100,6 +103,8 @@ class FieldSpec:
             return str(raw)
         if kind is FieldKind.DATE:
             return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        if kind is FieldKind.DATETIME:
+            return self._moment(raw)
         if kind is FieldKind.INTEGER or kind in ID_KINDS:
             if isinstance(raw, float):
                 raise TypeError(raw)
@@ -118,6 +123,23 @@ class FieldSpec:
         if message:
             self._refuse(message)
         return raw
+
+    def _moment(self, raw: Any) -> datetime:
+        """A browser's ``datetime-local`` (2026-06-01T14:30) or ISO 8601 text; without a
+        zone it is the offices' local time. Stored in UTC; never later than now."""
+        if isinstance(raw, datetime):
+            moment = raw
+        elif isinstance(raw, str) and len(raw) >= 16:
+            moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
+        else:
+            raise ValueError(raw)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LOCAL_TZ)
+        if moment.year < 2000:
+            raise ValueError(raw)
+        if moment > datetime.now(UTC) + timedelta(minutes=1):
+            self._refuse(f"“{self.label}”不能晚于现在。")
+        return moment.astimezone(UTC)
 
     def _decimal(self, raw: Any) -> Decimal:
         number = Decimal(str(raw))
@@ -142,6 +164,8 @@ class FieldSpec:
             return {"type": "string", "enum": [c for c, _ in self.choices], **described}
         if self.kind is FieldKind.DATE:
             return {"type": "string", "format": "date", **described}
+        if self.kind is FieldKind.DATETIME:
+            return {"type": "string", "format": "date-time", **described}
         if self.kind is FieldKind.INTEGER:
             return {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, **described}
         if self.kind in ID_KINDS:
@@ -167,8 +191,8 @@ class FieldSpec:
             return value or ""
         if value is None:
             return None
-        if self.kind is FieldKind.DATE:
-            return value.isoformat()
+        if self.kind in (FieldKind.DATE, FieldKind.DATETIME):
+            return value if isinstance(value, str) else value.isoformat()
         if self.kind is FieldKind.DECIMAL:  # the same on SQLite and PostgreSQL
             return format(Decimal(value).normalize(), "f")
         return value
@@ -182,6 +206,9 @@ class FieldSpec:
             return ""
         if self.kind is FieldKind.CHOICE:
             return dict(self.choices).get(str(value), str(value))
+        if self.kind is FieldKind.DATETIME:
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            return cn_datetime(moment)
         if self.kind is FieldKind.DATE and isinstance(value, date):
             return cn_date(value)
         return str(self.answer(value))
@@ -195,6 +222,8 @@ class FieldSpec:
             return schema
         if self.kind is FieldKind.DATE:
             schema["format"] = "date"
+        elif self.kind is FieldKind.DATETIME:
+            schema["format"] = "date-time"
         elif self.kind is FieldKind.INTEGER or self.kind in ID_KINDS:
             schema["type"] = "integer"
         if always and self.kind is not FieldKind.DECIMAL:

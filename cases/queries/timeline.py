@@ -19,6 +19,7 @@ from cases.handling_models import ClueEvent
 from cases.lifecycle import CLUE_LIFECYCLE, NOTICE_METHODS
 from cases.models import Clue
 from cases.states import FINDINGS_LABELS, INQUIRY_OUTCOMES, ROUTE_LABELS, TRANSFER_TARGETS
+from config.localtime import cn_datetime
 from directory.models import User
 from workflow.lifecycle import Lifecycle
 
@@ -58,6 +59,7 @@ _CHOICES: dict[str, tuple[str, Mapping[str, str]]] = {
     "method": ("告知方式", dict(NOTICE_METHODS)),
 }
 _DATES = {"due": "办理期限", "new_due": "延长至"}
+_MOMENTS = {"notified_at": "告知时间"}
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,18 @@ def details(payload: Mapping[str, Any] | None, names: Mapping[int, Actor]) -> tu
             out.append(f"{label}：{choices.get(str(value), str(value))}")
         elif key in _DATES and value:
             out.append(f"{_DATES[key]}：{_date_text(value)}")
+        elif key in _MOMENTS and value:
+            out.append(f"{_MOMENTS[key]}：{_moment_text(value)}")
         elif key == "handler_id" and value in names:
             out.append(f"承办人：{names[value].name}")
     return tuple(out)
+
+
+def _moment_text(value: Any) -> str:
+    try:
+        return cn_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _date_text(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -85,6 +86,8 @@ def valid_data(db: Session, clue: Clue, t: Transition) -> dict[str, Any]:
             data[f.name] = 10
         elif f.kind is FieldKind.DATE:
             data[f.name] = local_today().isoformat()
+        elif f.kind is FieldKind.DATETIME:
+            data[f.name] = f"{(local_today() - timedelta(days=1)).isoformat()}T12:00"
         else:
             data[f.name] = "经研究同意"
     return data

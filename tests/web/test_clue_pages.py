@@ -187,3 +187,37 @@ def test_following_a_clue_outside_the_jurisdiction_is_404(app, client, db):
     admin = app.test_client()  # the province sees the clue: nobody follows it
     login(admin, "admin")
     assert "关注人数：0" in admin.get(f"/clues/{elsewhere.id}").get_data(as_text=True)
+
+
+def test_a_phone_notice_is_recorded_with_the_time_of_the_call(client, db):
+    """受理告知 by phone: the call's time is typed on the page (local time), refused in
+    Chinese when it is malformed, in the future or hostile, and nothing is logged then;
+    the 办理记录 shows it, and the deadline stops."""
+    from cases.service import timeline
+
+    clue = new_clue(db, reporter_named=True)
+    login(client, "clerk")
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert 'type="datetime-local" id="notify_acceptance-notified_at"' in page
+    for raw, message in [
+        ("2026-06-15T11:30", "“告知时间”不能晚于现在。"),
+        ("2026-06-15", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("x" * 5000, "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("<img src=x onerror=alert(1)>", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+    ]:
+        refused = fire_form(client, clue, "notify_acceptance",
+                            {"method": "phone", "notified_at": raw})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and message in html, raw
+        assert "<img src=x" not in html
+        db.expire_all()
+        assert [log.trigger for log in timeline(db, user(db, "clerk"), clue)] == ["create"]
+    done = fire_form(client, clue, "notify_acceptance",
+                     {"method": "phone", "notified_at": "2026-06-15T09:05"})
+    assert done.status_code == 302
+    db.expire_all()
+    [step] = [log for log in timeline(db, user(db, "clerk"), clue)
+              if log.trigger == "notify_acceptance"]
+    assert step.payload["notified_at"] == "2026-06-15T01:05:00+00:00"
+    page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
+    assert "告知时间：2026年6月15日 09:05" in page and "告知方式：电话" in page

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from config.errors import ValidationError
 from workflow.fields import AMOUNT_LIMIT, FieldKind, FieldSpec, Problems, clean
@@ -78,3 +79,27 @@ def test_json_schema_follows_the_declaration():
     assert AMOUNT.json_schema()["type"] == ["string", "number", "null"]
     assert KIND.json_schema()["enum"] == ["person"]
     assert ID.json_schema()["minimum"] == 1
+
+
+CALLED = FieldSpec("notified_at", "告知时间", FieldKind.DATETIME, required=False)
+
+
+@time_machine.travel(datetime(2026, 12, 5, 6, 0, tzinfo=UTC), tick=False)  # 14:00 in Beijing
+def test_a_moment_is_local_time_stored_in_utc_and_never_in_the_future():
+    assert CALLED.clean("2026-12-05T09:30") == datetime(2026, 12, 5, 1, 30, tzinfo=UTC)
+    assert CALLED.clean("2026-12-05 09:30:15") == datetime(2026, 12, 5, 1, 30, 15, tzinfo=UTC)
+    assert CALLED.clean("") is None
+    assert CALLED.shown("2026-12-05T01:30:00+00:00") == "2026年12月5日 09:30"
+    assert CALLED.answer(datetime(2026, 12, 5, 1, 30, tzinfo=UTC)) == "2026-12-05T01:30:00+00:00"
+    assert CALLED.json_schema()["format"] == "date-time"
+    for raw, message in [
+        ("2026-12-05T14:30", "“告知时间”不能晚于现在。"),
+        ("2026-12-05", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("昨天下午", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("2026-13-40T25:99", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("0001-01-01T00:00", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+        ("<script>alert(1)</script>", "“告知时间”不是有效时间（格式：2026-06-01 14:30）。"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            CALLED.clean(raw)
+        assert refused.value.details == {"notified_at": message}, raw
