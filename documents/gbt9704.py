@@ -84,8 +84,11 @@ p {{ margin: 0; }}
 .gw-seal {{ position: absolute; right: 22mm; top: -14mm; width: 42mm; height: 42mm;
   border: 0.4mm dashed {RED}; border-radius: 50%; color: {RED}; font-size: 10.5pt;
   line-height: 42mm; text-align: center; letter-spacing: 0; opacity: 0.8; }}
-.gw-colophon {{ margin-top: {2 * LINE_PT}pt; font-size: {SIZE_SIHAO}pt; break-inside: avoid;
+.gw-colophon {{ float: footnote; footnote-display: block; font-size: {SIZE_SIHAO}pt;
   border-top: 0.35mm solid #000; border-bottom: 0.35mm solid #000; }}
+.gw-colophon::footnote-call {{ content: none; }}
+.gw-colophon::footnote-marker {{ content: none; }}
+@page {{ @footnote {{ margin-top: {2 * LINE_PT}pt; }} }}
 .gw-colophon p {{ padding: 0 1em; line-height: {LINE_PT}pt; }}
 .gw-colophon p + p {{ border-top: 0.25mm solid #000; }}
 .gw-colophon .gw-printed {{ display: flex; justify-content: space-between; }}

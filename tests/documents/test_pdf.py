@@ -77,3 +77,40 @@ def test_renders_to_png(tmp_path: Path) -> None:
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(src), str(tmp_path / "p")], check=True)
     png = tmp_path / "p-1.png"
     assert png.stat().st_size > 2000
+
+
+def _last_page_lines(pdf: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(path), "-"],
+        capture_output=True, check=True,
+    ).stdout.decode()
+    return text.splitlines()
+
+
+@pytest.mark.parametrize("paragraphs", [1, 12])
+def test_the_colophon_sits_at_the_foot_of_the_last_page(paragraphs: int, tmp_path: Path):
+    """GB/T 9704-2012 7.4: the 版记 (抄送, 印发机关和印发日期) ends the last page, its last
+    line on the page's last line of text, whatever the length of the body."""
+    from datetime import date
+
+    from documents.gongwen import Block, Gongwen
+    from documents.gongwen_html import gongwen_html
+
+    doc = Gongwen(
+        issuer="清河县卫生健康局", number="清卫纪通〔2026〕1号", title="关于典型案例的通报",
+        recipients="各医疗卫生单位",
+        blocks=tuple(Block("para", "为进一步加强行风建设，现将典型案例通报如下。" * 3)
+                     for _ in range(paragraphs)),
+        signer="清河县卫生健康局", signed_on=date(2026, 12, 5),
+        printed_by="清河县卫生健康局办公室", printed_on=date(2026, 12, 5), copies_to="市卫生健康委",
+    )
+    lines = _last_page_lines(html_to_pdf(gongwen_html(doc)), tmp_path)
+    text = [i for i, line in enumerate(lines) if line.strip()]
+    printed = next(i for i, line in enumerate(lines) if "印发" in line)
+    folio = text[-1]
+    assert "—" in lines[folio]  # the page number closes the page
+    assert printed == text[-2], lines  # 印发 is the last line of text above it
+    assert folio - printed <= 4  # at the foot, not after the signature half-way down
