@@ -136,7 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             reason("告知内容摘要", required=False),
         ),
         guards=("acceptance_notice_open",),
-        clocks=(ClockOp("stop", "accept_notice"),),
+        clocks=(ClockOp("stop", "accept_notice", at_field="notified_at"),),
     ),
     # Triage and approval of the disposal route (拟办意见).
     Transition(

@@ -25,7 +25,7 @@ from config.errors import (
     PermissionDenied,
     ValidationError,
 )
-from config.localtime import LOCAL_TZ
+from config.localtime import LOCAL_TZ, local_date
 from workflow import fastsql, pending, timelimits
 from workflow.fields import FieldSpec, clean
 from workflow.lifecycle import Effect as Effect
@@ -365,7 +365,10 @@ def _apply_clocks(ctx: StepContext) -> None:
             chosen = ctx.data.get(op.due_field) if op.due_field else None
             timelimits.start(ctx.clocks, rule, event_day, ctx.calendar, fixed, chosen)
         elif op.op == "stop":
-            timelimits.stop(ctx.clocks, rule, ctx.today)
+            met = ctx.data.get(op.at_field) if op.at_field else None
+            if isinstance(met, datetime):
+                met = local_date(met)
+            timelimits.stop(ctx.clocks, rule, met or ctx.today)
         elif op.op == "pause":
             timelimits.pause(ctx.clocks, rule, ctx.today)
         elif op.op == "resume":

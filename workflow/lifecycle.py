@@ -53,6 +53,9 @@ class ClockOp:
     clock: str
     when: str | None = None  # name of a predicate on the subject; None = always
     due_field: str | None = None  # a DATE field of the step that sets the due date ("start")
+    # A DATE or DATETIME field of the step saying when the limit was met ("stop"): a call
+    # made before it was recorded meets the limit on the call's day. Blank: the step's day.
+    at_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class Lifecycle:
                 dated = {f.name for f in t.fields if f.kind is FieldKind.DATE}
                 if op.due_field is not None and (op.op != "start" or op.due_field not in dated):
                     raise ValueError(f"{t.trigger}: due_field {op.due_field} is no date field")
+                moments = dated | {f.name for f in t.fields if f.kind is FieldKind.DATETIME}
+                if op.at_field is not None and (op.op != "stop" or op.at_field not in moments):
+                    raise ValueError(f"{t.trigger}: at_field {op.at_field} is no date field")
             self.by_trigger[t.trigger] = t
         self._check_notify()
         self.machine = Machine(

@@ -221,3 +221,17 @@ def test_a_phone_notice_is_recorded_with_the_time_of_the_call(client, db):
     assert step.payload["notified_at"] == "2026-06-15T01:05:00+00:00"
     page = client.get(f"/clues/{clue.id}").get_data(as_text=True)
     assert "告知时间：2026年6月15日 09:05" in page and "告知方式：电话" in page
+
+
+def test_a_call_recorded_later_meets_the_limit_on_the_day_of_the_call(db):
+    """Recorded on the 15th for a call on the 11th: the limit was met on the 11th."""
+    from cases.service import fire
+
+    with time_machine.travel(datetime(2026, 6, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        clue = new_clue(db, reporter_named=True)
+    fire(db, user(db, "clerk"), clue, "notify_acceptance",
+         {"method": "phone", "notified_at": "2026-06-11T16:20"})
+    assert clue.clocks["accept_notice"]["met_on"] == "2026-06-11"
+    other = new_clue(db, reporter_named=True)
+    fire(db, user(db, "clerk"), other, "notify_acceptance", {"method": "sms"})
+    assert other.clocks["accept_notice"]["met_on"] == "2026-06-15"  # blank: the step's day
