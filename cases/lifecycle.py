@@ -129,10 +129,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles(CLERK, HANDLER),
         fields=(
             choice("method", "告知方式", dict(NOTICE_METHODS)),
-            FieldSpec(
-                "notified_at", "告知时间", FieldKind.DATETIME, required=False,
-                hint="电话告知的填写通话时间；不填即为登记时间。",
-            ),
+            FieldSpec("notified_at", "告知时间", FieldKind.DATETIME, required=False,
+                      hint="电话告知的填写通话时间；不填即为登记时间。"),
             reason("告知内容摘要", required=False),
         ),
         guards=("acceptance_notice_open",),
