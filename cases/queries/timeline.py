@@ -19,8 +19,8 @@ from cases.handling_models import ClueEvent
 from cases.lifecycle import CLUE_LIFECYCLE, NOTICE_METHODS
 from cases.models import Clue
 from cases.states import FINDINGS_LABELS, INQUIRY_OUTCOMES, ROUTE_LABELS, TRANSFER_TARGETS
-from config.localtime import cn_datetime
 from directory.models import User
+from workflow.fields import FieldKind, FieldSpec
 from workflow.lifecycle import Lifecycle
 
 # Steps that are not lifecycle transitions: the first log row, and imports.
@@ -59,7 +59,13 @@ _CHOICES: dict[str, tuple[str, Mapping[str, str]]] = {
     "method": ("告知方式", dict(NOTICE_METHODS)),
 }
 _DATES = {"due": "办理期限", "new_due": "延长至"}
-_MOMENTS = {"notified_at": "告知时间"}
+# Moments typed at a step (告知时间) are shown by their own field declaration.
+_MOMENTS: dict[str, FieldSpec] = {
+    f.name: f
+    for t in CLUE_LIFECYCLE.by_trigger.values()
+    for f in t.fields
+    if f.kind is FieldKind.DATETIME
+}
 
 
 @dataclass(frozen=True)
@@ -108,17 +114,10 @@ def details(payload: Mapping[str, Any] | None, names: Mapping[int, Actor]) -> tu
         elif key in _DATES and value:
             out.append(f"{_DATES[key]}：{_date_text(value)}")
         elif key in _MOMENTS and value:
-            out.append(f"{_MOMENTS[key]}：{_moment_text(value)}")
+            out.append(f"{_MOMENTS[key].label}：{_MOMENTS[key].shown(value)}")
         elif key == "handler_id" and value in names:
             out.append(f"承办人：{names[value].name}")
     return tuple(out)
-
-
-def _moment_text(value: Any) -> str:
-    try:
-        return cn_datetime(datetime.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
 
 
 def _date_text(value: Any) -> str:
