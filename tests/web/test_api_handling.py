@@ -15,7 +15,7 @@ from cases.handling_models import ClueEvent, FeedbackRecord
 from cases.record_actions import RECORD_ACTIONS
 from cases.states import ClueState
 from directory.tokens import create_token
-from tests.cases.factories import clue_in_state
+from tests.cases.factories import clue_in_state, new_clue
 from tests.conftest import csrf_token, login, unit, user
 from web.openapi import SPEC
 
@@ -324,3 +324,30 @@ def test_every_record_action_is_described_with_its_fields(client):
         assert ("201" if action.creates else "200") in post["responses"]
     stored = served["components"]["schemas"]["Feedback"]["properties"]
     assert "internal_note" not in stored
+
+
+def test_the_call_time_is_checked_through_the_api_too(client, db):
+    """告知时间 through the JSON API: bad values get a structured error naming the field and
+    write nothing; a good one is answered back in UTC."""
+    from cases.service import timeline
+
+    clue = new_clue(db, reporter_named=True)
+    headers = bearer(db, "clerk")
+    url = f"/api/clues/{clue.id}/transitions"
+    for raw in ("2026-06-15T11:00", "x" * 10_000, "2026-02-30T09:00", 20260615, ["x"], ""):
+        answer = client.post(url, headers=headers, json={
+            "trigger": "notify_acceptance", "data": {"method": "phone", "notified_at": raw}})
+        if raw == "":  # optional: blank means the time of recording
+            assert answer.status_code == 200, raw
+            break
+        assert answer.status_code == 422, raw
+        assert "notified_at" in answer.get_json()["error"]["details"], raw
+        db.expire_all()
+        assert [log.trigger for log in timeline(db, user(db, "clerk"), clue)] == ["create"]
+    other = new_clue(db, reporter_named=True)
+    answer = client.post(f"/api/clues/{other.id}/transitions", headers=headers, json={
+        "trigger": "notify_acceptance",
+        "data": {"method": "phone", "notified_at": "2026-06-15T09:05"}})
+    assert answer.status_code == 200
+    [step] = [log for log in timeline(db, user(db, "clerk"), other) if log.trigger != "create"]
+    assert step.payload["notified_at"] == "2026-06-15T01:05:00+00:00"
